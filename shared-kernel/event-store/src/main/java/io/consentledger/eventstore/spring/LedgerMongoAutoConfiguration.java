@@ -1,0 +1,160 @@
+package io.consentledger.eventstore.spring;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.WriteConcern;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
+import io.consentledger.eventstore.embedded.EmbeddedMongoServer;
+import io.consentledger.eventstore.serialization.LedgerSerializers;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.EventBusSpanFactory;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.extensions.mongo.DefaultMongoTemplate;
+import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.springboot.autoconfig.AxonAutoConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wires the ledger's MongoDB store into both applications: the client (or the embedded store when no URI is set),
+ * the gap-aware event storage engine, the token store and the serializer.
+ * <p>
+ * No Spring Data, no Mongo transactions: the embedded store has none, and nothing here needs them.
+ */
+@AutoConfiguration(before = AxonAutoConfiguration.class)
+@EnableConfigurationProperties(LedgerStoreProperties.class)
+public class LedgerMongoAutoConfiguration {
+
+    static final String TOKENS_COLLECTION = "tracking_tokens";
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(EmbeddedMongoServer.class)
+    @ConditionalOnExpression("'${consent-ledger.mongodb.uri:}'.isBlank()")
+    public EmbeddedMongoServer embeddedMongoServer(LedgerStoreProperties properties) {
+        LedgerStoreProperties.Embedded embedded = properties.getMongodb().getEmbedded();
+        return embedded.isInMemory()
+                ? EmbeddedMongoServer.inMemory(embedded.getHost(), embedded.getPort())
+                : EmbeddedMongoServer.fileBacked(Path.of(embedded.getFile()), embedded.getHost(), embedded.getPort());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(MongoClient.class)
+    public MongoClient mongoClient(LedgerStoreProperties properties, ObjectProvider<EmbeddedMongoServer> embedded) {
+        String uri = properties.getMongodb().getUri();
+        if (uri == null || uri.isBlank()) {
+            uri = embedded.getObject().connectionString();
+        }
+        return MongoClients.create(MongoClientSettings.builder()
+                                                      .applyConnectionString(new ConnectionString(uri))
+                                                      .applicationName("consent-ledger")
+                                                      .build());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(MongoDatabase.class)
+    public MongoDatabase ledgerDatabase(MongoClient client, LedgerStoreProperties properties) {
+        return client.getDatabase(properties.getMongodb().getDatabase());
+    }
+
+    /** The general Axon serializer; message and event serializers default to it. */
+    @Bean
+    @Primary
+    @ConditionalOnMissingBean(Serializer.class)
+    public Serializer serializer() {
+        return LedgerSerializers.jackson();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(EventStorageEngine.class)
+    public GapAwareMongoEventStorageEngine eventStorageEngine(MongoDatabase database,
+                                                             Serializer serializer,
+                                                             @Qualifier("eventSerializer") ObjectProvider<Serializer> eventSerializer,
+                                                             Configuration configuration,
+                                                             LedgerStoreProperties properties,
+                                                             ObjectProvider<MeterRegistry> meterRegistry) {
+        LedgerStoreProperties.EventStore settings = properties.getEventStore();
+        return GapAwareMongoEventStorageEngine.builder()
+                                              .database(database)
+                                              .eventSerializer(eventSerializer.getIfAvailable(() -> serializer))
+                                              .snapshotSerializer(serializer)
+                                              .upcasterChain(configuration.upcasterChain())
+                                              .snapshotFilter(configuration.snapshotFilter())
+                                              .writeConcern(writeConcern(settings))
+                                              .gapTimeout(settings.getGapTimeout())
+                                              .batchSize(settings.getBatchSize())
+                                              .appendListener(appendMetrics(meterRegistry.getIfAvailable()))
+                                              .build();
+    }
+
+    @Bean(name = "eventBus")
+    @ConditionalOnMissingBean(EventStore.class)
+    public EmbeddedEventStore eventStore(EventStorageEngine storageEngine,
+                                         Configuration configuration,
+                                         LedgerStoreProperties properties) {
+        return EmbeddedEventStore.builder()
+                                 .storageEngine(storageEngine)
+                                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                                 .fetchDelay(properties.getEventStore().getFetchDelay().toMillis())
+                                 .build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(TokenStore.class)
+    public TokenStore tokenStore(MongoClient client, LedgerStoreProperties properties, Serializer serializer) {
+        return MongoTokenStore.builder()
+                              .mongoTemplate(DefaultMongoTemplate.builder()
+                                                                 .mongoDatabase(client, properties.getMongodb().getDatabase())
+                                                                 .trackingTokensCollectionName(TOKENS_COLLECTION)
+                                                                 .build())
+                              .serializer(serializer)
+                              .claimTimeout(properties.getEventStore().getTokenClaimTimeout())
+                              .build();
+    }
+
+    static WriteConcern writeConcern(LedgerStoreProperties.EventStore settings) {
+        String w = settings.getWriteConcern().trim();
+        WriteConcern concern = "majority".equalsIgnoreCase(w) ? WriteConcern.MAJORITY : new WriteConcern(Integer.parseInt(w));
+        return concern.withJournal(settings.isJournal());
+    }
+
+    private static GapAwareMongoEventStorageEngine.AppendListener appendMetrics(MeterRegistry registry) {
+        if (registry == null) {
+            return GapAwareMongoEventStorageEngine.AppendListener.NONE;
+        }
+        Timer latency = Timer.builder("ledger.eventstore.append")
+                             .description("Latency of one atomic commit to the event store")
+                             .publishPercentileHistogram()
+                             .register(registry);
+        DistributionSummary batchSize = DistributionSummary.builder("ledger.eventstore.append.events")
+                                                           .description("Events per commit")
+                                                           .register(registry);
+        DistributionSummary attempts = DistributionSummary.builder("ledger.eventstore.append.attempts")
+                                                          .description("Attempts per commit; above 1 when a slow writer found its position sealed")
+                                                          .register(registry);
+        return (events, tries, nanos) -> {
+            latency.record(nanos, TimeUnit.NANOSECONDS);
+            batchSize.record(events);
+            attempts.record(tries);
+        };
+    }
+}
