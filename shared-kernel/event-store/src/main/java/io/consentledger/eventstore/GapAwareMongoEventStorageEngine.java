@@ -104,6 +104,8 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
     static final String COMMITTED_AT = "committedAt";
 
     private static final int NO_GAP_TRUNCATION = Integer.MAX_VALUE;
+    /** How many further windows a reader looks into past a run of pending positions, per batch. */
+    private static final int MAX_WINDOW_EXTENSIONS = 100;
 
     private final MongoCollection<Document> commits;
     private final MongoCollection<Document> counters;
@@ -212,7 +214,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
             return Optional.empty();
         }
         Set<String> taken = new HashSet<>();
-        for (Document existing : commits.find(in(SEQ_KEYS, seqKeys))) {
+        for (Document existing : findDistinct(in(SEQ_KEYS, seqKeys))) {
             taken.addAll(existing.getList(SEQ_KEYS, String.class, List.of()));
         }
         return events.stream()
@@ -264,7 +266,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
                                       .mapToObj(seq -> seqKey(aggregateIdentifier, seq))
                                       .toList();
         List<GenericDomainEventEntry<String>> found = new ArrayList<>();
-        for (Document commit : commits.find(in(SEQ_KEYS, keys))) {
+        for (Document commit : findDistinct(in(SEQ_KEYS, keys))) {
             for (Document event : commit.getList(EVENTS, Document.class)) {
                 if (aggregateIdentifier.equals(event.getString("aggregateId"))) {
                     long seq = event.get("sequenceNumber", Number.class).longValue();
@@ -326,14 +328,25 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         long index = start.getIndex();
         Set<Long> wanted = new LinkedHashSet<>(start.getGaps());
         LongStream.rangeClosed(index + 1, index + batchSize).forEach(wanted::add);
-
         // position -> event document, or null for a sealed (tombstoned) position
         TreeMap<Long, Document> found = new TreeMap<>();
-        for (Document commit : commits.find(in(POSITIONS, new ArrayList<>(wanted)))) {
-            List<Long> positions = commit.getList(POSITIONS, Long.class);
-            List<Document> events = commit.getList(EVENTS, Document.class, List.of());
-            for (int i = 0; i < positions.size(); i++) {
-                found.put(positions.get(i), i < events.size() ? events.get(i) : null);
+        collectPositions(wanted, found);
+
+        long scannedTo = index + batchSize;
+        Long allocated = null;
+        if (found.isEmpty() || found.lastKey() <= index) {
+            // Nothing new in this window. If positions beyond it were allocated, the window may be a run of pending
+            // positions (writers in flight or dead): look past it, so that committed events behind such a run are
+            // not held back until the run is sealed.
+            allocated = allocatedHead();
+            int extensions = 0;
+            while (scannedTo < allocated && (found.isEmpty() || found.lastKey() <= index)
+                    && extensions++ < MAX_WINDOW_EXTENSIONS) {
+                List<Long> next = LongStream.rangeClosed(scannedTo + 1, Math.min(allocated, scannedTo + batchSize))
+                                            .boxed().toList();
+                wanted.addAll(next);
+                collectPositions(next, found);
+                scannedTo = next.get(next.size() - 1);
             }
         }
 
@@ -350,15 +363,41 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
             }
         }
 
-        sealAbandonedPositions(wanted, found, index);
+        sealAbandonedPositions(wanted, found, index, allocated);
         return new Batch(result, token);
+    }
+
+    private void collectPositions(Collection<Long> positions, TreeMap<Long, Document> found) {
+        for (Document commit : findDistinct(in(POSITIONS, new ArrayList<>(positions)))) {
+            List<Long> committed = commit.getList(POSITIONS, Long.class);
+            List<Document> events = commit.getList(EVENTS, Document.class, List.of());
+            for (int i = 0; i < committed.size(); i++) {
+                found.put(committed.get(i), i < events.size() ? events.get(i) : null);
+            }
+        }
+    }
+
+    /**
+     * Runs a query on a multikey index and returns each matching commit once. Real MongoDB already does so; the
+     * embedded server returns a document once per matching array element.
+     */
+    private List<Document> findDistinct(Bson filter) {
+        Set<Object> seen = new HashSet<>();
+        List<Document> distinct = new ArrayList<>();
+        for (Document document : commits.find(filter)) {
+            if (seen.add(document.get("_id"))) {
+                distinct.add(document);
+            }
+        }
+        return distinct;
     }
 
     /**
      * Positions that were allocated but are still empty are pending. Every position up to the highest one found is
      * allocated (positions come from a monotonic counter); above it, the counter says how far allocation went.
      */
-    private void sealAbandonedPositions(Collection<Long> wanted, TreeMap<Long, Document> found, long index) {
+    private void sealAbandonedPositions(Collection<Long> wanted, TreeMap<Long, Document> found, long index,
+                                        Long allocatedHead) {
         pendingPositions.resolved(found.keySet());
         List<Long> missing = wanted.stream().filter(p -> !found.containsKey(p)).toList();
         if (missing.isEmpty()) {
@@ -366,7 +405,8 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         }
         long highestFound = found.isEmpty() ? index : Math.max(index, found.lastKey());
         boolean beyondFound = missing.stream().anyMatch(p -> p > highestFound);
-        long allocated = beyondFound ? Math.max(highestFound, allocatedHead()) : highestFound;
+        long allocated = !beyondFound ? highestFound
+                : Math.max(highestFound, allocatedHead != null ? allocatedHead : allocatedHead());
         List<Long> pending = missing.stream().filter(p -> p <= allocated).toList();
         for (Long position : pendingPositions.observe(pending)) {
             seal(position);
@@ -429,7 +469,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         List<Long> window = LongStream.range(from, position).boxed().toList();
         Set<Long> present = new HashSet<>();
         if (!window.isEmpty()) {
-            for (Document commit : commits.find(in(POSITIONS, window))) {
+            for (Document commit : findDistinct(in(POSITIONS, window))) {
                 present.addAll(commit.getList(POSITIONS, Long.class));
             }
         }
