@@ -86,5 +86,4 @@ class CounterTestApplication {
     SnapshotTriggerDefinition counterSnapshots(Snapshotter snapshotter) {
         return new EventCountSnapshotTriggerDefinition(snapshotter, 3);
     }
-    }
-
+}
