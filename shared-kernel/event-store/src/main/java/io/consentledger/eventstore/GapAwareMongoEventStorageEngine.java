@@ -231,6 +231,11 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         return Objects.requireNonNull(counter, "position counter").get("value", Number.class).longValue();
     }
 
+    /** The highest global position allocated so far: the head of the log, including commits still in flight. */
+    public long headPosition() {
+        return allocatedHead();
+    }
+
     private long allocatedHead() {
         Document counter = counters.find(eq("_id", COUNTER_ID)).first();
         return counter == null ? 0L : counter.get("value", Number.class).longValue();

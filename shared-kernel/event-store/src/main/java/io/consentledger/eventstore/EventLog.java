@@ -1,0 +1,181 @@
+package io.consentledger.eventstore;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import org.bson.Document;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+
+/**
+ * Read-only access to the raw event log in global order, for auditors: positions, identities, payloads and metadata
+ * exactly as stored.
+ * <p>
+ * Pages are stable while events arrive. A page never moves past a position that is allocated but still empty, so a
+ * commit that lands late can never fall behind a cursor a client already holds. Reads use {@code $in} on the unique
+ * {@code positions} and {@code seqKeys} indexes only.
+ */
+public final class EventLog {
+
+    public record StoredEvent(long position, String eventId, String aggregateType, String aggregateId,
+                              Long sequenceNumber, String payloadType, String payloadRevision, Instant timestamp,
+                              Map<String, Object> payload, Map<String, Object> metaData) {
+    }
+
+    /**
+     * @param events   the matching events of this page, in global order
+     * @param cursor   the position to pass as {@code after} for the next page
+     * @param complete true when the page reached the committed end of the log
+     */
+    public record Page(List<StoredEvent> events, long cursor, boolean complete) {
+    }
+
+    public record Filter(String aggregateId, Set<String> payloadTypes, Instant from, Instant to) {
+        public static Filter none() {
+            return new Filter(null, Set.of(), null, null);
+        }
+
+        boolean matches(StoredEvent event) {
+            return (aggregateId == null || aggregateId.equals(event.aggregateId()))
+                    && (payloadTypes == null || payloadTypes.isEmpty() || payloadTypes.contains(event.payloadType())
+                    || payloadTypes.contains(simpleName(event.payloadType())))
+                    && (from == null || !event.timestamp().isBefore(from))
+                    && (to == null || event.timestamp().isBefore(to));
+        }
+    }
+
+    private static final int WINDOW = 500;
+
+    private final MongoCollection<Document> commits;
+    private final MongoCollection<Document> counters;
+
+    public EventLog(MongoDatabase database) {
+        this(database, "events");
+    }
+
+    public EventLog(MongoDatabase database, String eventsCollection) {
+        this.commits = database.getCollection(eventsCollection);
+        this.counters = database.getCollection(eventsCollection + "_positions");
+    }
+
+    /**
+     * Reads up to {@code limit} matching events after position {@code after}, looking at no more than
+     * {@code maxPositions} positions (a filter that matches rarely returns a short page with a cursor to go on from).
+     */
+    public Page read(Filter filter, long after, int limit, int maxPositions) {
+        if (filter.aggregateId() != null) {
+            return readAggregate(filter, after, limit);
+        }
+        long head = head();
+        List<StoredEvent> page = new ArrayList<>();
+        long cursor = after;
+        while (page.size() < limit && cursor < head && cursor - after < maxPositions) {
+            long windowEnd = Math.min(head, cursor + WINDOW);
+            TreeMap<Long, StoredEvent> found = new TreeMap<>();
+            Set<Long> sealed = new HashSet<>();
+            collect(LongStream.rangeClosed(cursor + 1, windowEnd).boxed().toList(), found, sealed);
+            for (long position = cursor + 1; position <= windowEnd; position++) {
+                StoredEvent event = found.get(position);
+                if (event == null && !sealed.contains(position)) {
+                    return new Page(page, cursor, false); // pending: stop here, so nothing is ever skipped
+                }
+                cursor = position;
+                if (event != null && filter.matches(event)) {
+                    page.add(event);
+                    if (page.size() == limit) {
+                        return new Page(page, cursor, cursor >= head);
+                    }
+                }
+            }
+        }
+        return new Page(page, cursor, cursor >= head);
+    }
+
+    /** One aggregate's events in sequence order; {@code after} is a sequence number here (-1 for the start). */
+    private Page readAggregate(Filter filter, long after, int limit) {
+        List<StoredEvent> page = new ArrayList<>();
+        long next = after + 1;
+        while (page.size() < limit) {
+            List<String> keys = LongStream.range(next, next + WINDOW)
+                                          .mapToObj(seq -> GapAwareMongoEventStorageEngine.seqKey(filter.aggregateId(), seq))
+                                          .toList();
+            TreeMap<Long, StoredEvent> bySequence = new TreeMap<>();
+            Set<Object> seen = new HashSet<>();
+            for (Document commit : commits.find(in(GapAwareMongoEventStorageEngine.SEQ_KEYS, keys))) {
+                if (!seen.add(commit.get("_id"))) {
+                    continue;
+                }
+                forEachEvent(commit, event -> {
+                    if (filter.aggregateId().equals(event.aggregateId()) && event.sequenceNumber() != null
+                            && event.sequenceNumber() >= after + 1) {
+                        bySequence.put(event.sequenceNumber(), event);
+                    }
+                });
+            }
+            if (bySequence.isEmpty()) {
+                break;
+            }
+            for (StoredEvent event : bySequence.values()) {
+                next = event.sequenceNumber() + 1;
+                if (filter.matches(event)) {
+                    page.add(event);
+                    if (page.size() == limit) {
+                        return new Page(page, event.sequenceNumber(), false);
+                    }
+                }
+            }
+            if (bySequence.size() < WINDOW) {
+                break;
+            }
+        }
+        return new Page(page, next - 1, true);
+    }
+
+    public long head() {
+        Document counter = counters.find(eq("_id", GapAwareMongoEventStorageEngine.COUNTER_ID)).first();
+        return counter == null ? 0 : counter.get("value", Number.class).longValue();
+    }
+
+    private void collect(List<Long> positions, Map<Long, StoredEvent> found, Set<Long> sealed) {
+        Set<Object> seen = new HashSet<>();
+        for (Document commit : commits.find(in(GapAwareMongoEventStorageEngine.POSITIONS, positions))) {
+            if (!seen.add(commit.get("_id"))) {
+                continue;
+            }
+            if (Boolean.TRUE.equals(commit.getBoolean(GapAwareMongoEventStorageEngine.TOMBSTONE))) {
+                sealed.addAll(commit.getList(GapAwareMongoEventStorageEngine.POSITIONS, Long.class));
+                continue;
+            }
+            forEachEvent(commit, event -> found.put(event.position(), event));
+        }
+    }
+
+    private static void forEachEvent(Document commit, java.util.function.Consumer<StoredEvent> action) {
+        List<Long> positions = commit.getList(GapAwareMongoEventStorageEngine.POSITIONS, Long.class);
+        List<Document> events = commit.getList(GapAwareMongoEventStorageEngine.EVENTS, Document.class, List.of());
+        for (int i = 0; i < events.size(); i++) {
+            Document e = events.get(i);
+            Number seq = e.get("sequenceNumber", Number.class);
+            action.accept(new StoredEvent(positions.get(i), e.getString("eventId"), e.getString("aggregateType"),
+                                          e.getString("aggregateId"), seq == null ? null : seq.longValue(),
+                                          e.getString("payloadType"), e.getString("payloadRevision"),
+                                          Instant.parse(e.getString("timestamp")),
+                                          e.get("payload", Document.class), e.get("metaData", Document.class)));
+        }
+    }
+
+    static String simpleName(String type) {
+        int dot = type == null ? -1 : type.lastIndexOf('.');
+        String simple = dot < 0 ? type : type.substring(dot + 1);
+        return simple == null ? null : simple.substring(simple.lastIndexOf('$') + 1);
+    }
+}

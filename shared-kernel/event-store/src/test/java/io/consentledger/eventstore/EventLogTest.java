@@ -1,0 +1,115 @@
+package io.consentledger.eventstore;
+
+import io.consentledger.eventstore.serialization.LedgerSerializers;
+import io.consentledger.eventstore.testing.TestStores;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventLogTest {
+
+    record Opened(String id) {
+    }
+
+    record Closed(String id) {
+    }
+
+    private TestStores stores;
+    private GapAwareMongoEventStorageEngine engine;
+    private EventLog log;
+
+    @BeforeEach
+    void setUp() {
+        stores = TestStores.open();
+        engine = builder().build();
+        log = new EventLog(stores.database());
+    }
+
+    @AfterEach
+    void tearDown() {
+        stores.close();
+    }
+
+    private GapAwareMongoEventStorageEngine.Builder builder() {
+        return GapAwareMongoEventStorageEngine.builder().database(stores.database())
+                                              .eventSerializer(LedgerSerializers.jackson())
+                                              .snapshotSerializer(LedgerSerializers.jackson());
+    }
+
+    @Test
+    void pagesThroughTheLogInGlobalOrderWithCursors() {
+        for (int i = 0; i < 7; i++) {
+            engine.appendEvents(new GenericDomainEventMessage<>("Thing", "t-" + i, 0, new Opened("t-" + i)));
+        }
+        EventLog.Page first = log.read(EventLog.Filter.none(), 0, 3, 10_000);
+        EventLog.Page second = log.read(EventLog.Filter.none(), first.cursor(), 3, 10_000);
+        EventLog.Page third = log.read(EventLog.Filter.none(), second.cursor(), 3, 10_000);
+
+        assertThat(first.events()).extracting(EventLog.StoredEvent::position).containsExactly(1L, 2L, 3L);
+        assertThat(second.events()).extracting(EventLog.StoredEvent::position).containsExactly(4L, 5L, 6L);
+        assertThat(third.events()).extracting(EventLog.StoredEvent::position).containsExactly(7L);
+        assertThat(third.complete()).isTrue();
+        assertThat(first.events().get(0).payload()).containsEntry("id", "t-0");
+        assertThat(first.events().get(0).payloadType()).endsWith("Opened");
+    }
+
+    @Test
+    void filtersByTypeTimeAndAggregate() {
+        engine.appendEvents(new GenericDomainEventMessage<>("Thing", "a", 0, new Opened("a")),
+                            new GenericDomainEventMessage<>("Thing", "a", 1, new Closed("a")));
+        engine.appendEvents(new GenericDomainEventMessage<>("Thing", "b", 0, new Opened("b")));
+
+        assertThat(log.read(new EventLog.Filter(null, Set.of("Closed"), null, null), 0, 10, 1000).events())
+                .extracting(EventLog.StoredEvent::aggregateId).containsExactly("a");
+        assertThat(log.read(new EventLog.Filter("a", Set.of(), null, null), -1, 10, 1000).events())
+                .extracting(EventLog.StoredEvent::sequenceNumber).containsExactly(0L, 1L);
+        assertThat(log.read(new EventLog.Filter(null, Set.of(), Instant.now().plusSeconds(60), null), 0, 10, 1000).events())
+                .isEmpty();
+    }
+
+    @Test
+    void neverMovesItsCursorPastACommitStillInFlight() throws Exception {
+        CountDownLatch allocated = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean pause = new AtomicBoolean(true);
+        GapAwareMongoEventStorageEngine slow = builder().commitHook((first, last) -> {
+            if (pause.getAndSet(false)) {
+                allocated.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }).build();
+        engine.appendEvents(new GenericDomainEventMessage<>("Thing", "before", 0, new Opened("before")));
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        Future<?> late = background.submit(() -> slow.appendEvents(
+                new GenericDomainEventMessage<>("Thing", "late", 0, new Opened("late"))));
+        assertThat(allocated.await(10, TimeUnit.SECONDS)).isTrue();
+        engine.appendEvents(new GenericDomainEventMessage<>("Thing", "after", 0, new Opened("after")));
+
+        EventLog.Page page = log.read(EventLog.Filter.none(), 0, 100, 10_000);
+        assertThat(page.events()).extracting(EventLog.StoredEvent::aggregateId).containsExactly("before");
+        assertThat(page.cursor()).isEqualTo(1);
+        assertThat(page.complete()).isFalse();
+
+        release.countDown();
+        late.get(10, TimeUnit.SECONDS);
+        background.shutdown();
+        EventLog.Page next = log.read(EventLog.Filter.none(), page.cursor(), 100, 10_000);
+        assertThat(next.events()).extracting(EventLog.StoredEvent::aggregateId).containsExactly("late", "after");
+    }
+}
