@@ -131,6 +131,14 @@ public class LedgerMongoAutoConfiguration {
                               .build();
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    public ProcessorLagMetrics processorLagMetrics(ObjectProvider<MeterRegistry> registry,
+                                                   org.axonframework.config.EventProcessingConfiguration processing,
+                                                   ObjectProvider<GapAwareMongoEventStorageEngine> engine) {
+        return new ProcessorLagMetrics(registry, processing, engine);
+    }
+
     static WriteConcern writeConcern(LedgerStoreProperties.EventStore settings) {
         String w = settings.getWriteConcern().trim();
         WriteConcern concern = "majority".equalsIgnoreCase(w) ? WriteConcern.MAJORITY : new WriteConcern(Integer.parseInt(w));

@@ -1,0 +1,74 @@
+package io.consentledger.eventstore.spring;
+
+import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Exposes, per streaming processor, how many global positions it is behind the head of the log:
+ * {@code ledger.processor.lag.events{processor=…}}. The time lag comes from axon-micrometer's latency monitor.
+ * The head is read at most once a second, whatever the scrape rate.
+ */
+public class ProcessorLagMetrics {
+
+    private final ObjectProvider<MeterRegistry> registry;
+    private final EventProcessingConfiguration processing;
+    private final ObjectProvider<GapAwareMongoEventStorageEngine> engine;
+    private volatile long cachedHead;
+    private volatile long headReadAt;
+
+    public ProcessorLagMetrics(ObjectProvider<MeterRegistry> registry, EventProcessingConfiguration processing,
+                               ObjectProvider<GapAwareMongoEventStorageEngine> engine) {
+        this.registry = registry;
+        this.processing = processing;
+        this.engine = engine;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void register() {
+        MeterRegistry meters = registry.getIfAvailable();
+        if (meters == null || engine.getIfAvailable() == null) {
+            return;
+        }
+        processing.eventProcessors().forEach((name, processor) -> {
+            if (processor instanceof StreamingEventProcessor streaming) {
+                Gauge.builder("ledger.processor.lag.events", streaming, this::lag)
+                     .tag("processor", name)
+                     .description("Global positions between the head of the log and the processor's slowest segment")
+                     .register(meters);
+            }
+        });
+    }
+
+    /** Head minus the lowest position over the processor's segments; -1 when it has no segment claimed here. */
+    double lag(StreamingEventProcessor processor) {
+        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
+        if (status.isEmpty()) {
+            return -1;
+        }
+        long slowest = Long.MAX_VALUE;
+        for (EventTrackerStatus segment : status.values()) {
+            OptionalLong position = segment.getCurrentPosition();
+            slowest = Math.min(slowest, position.orElse(0));
+        }
+        return Math.max(0, head() - slowest);
+    }
+
+    private long head() {
+        long now = System.nanoTime();
+        if (now - headReadAt > 1_000_000_000L) {
+            cachedHead = engine.getObject().headPosition();
+            headReadAt = now;
+        }
+        return cachedHead;
+    }
+}
