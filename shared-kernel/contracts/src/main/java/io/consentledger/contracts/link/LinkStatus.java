@@ -1,0 +1,6 @@
+package io.consentledger.contracts.link;
+
+public enum LinkStatus {
+    LINKED,
+    UNLINKED
+}

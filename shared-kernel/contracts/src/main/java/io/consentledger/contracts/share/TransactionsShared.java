@@ -1,0 +1,27 @@
+package io.consentledger.contracts.share;
+
+import io.consentledger.contracts.common.AppliedWindow;
+import io.consentledger.contracts.common.Purpose;
+import io.consentledger.contracts.common.Scope;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Transactions left the bank. The event keeps ids, not contents (descriptions and merchants are personal data and
+ * events are forever). {@code newTransactionIds} are the ids not shared before under this consent and link, so
+ * downstream counts never count one twice.
+ */
+public record TransactionsShared(String shareId,
+                                 String consentId,
+                                 String linkId,
+                                 String recipientId,
+                                 String providerId,
+                                 String customerId,
+                                 Scope scope,
+                                 Purpose purpose,
+                                 List<String> transactionIds,
+                                 List<String> newTransactionIds,
+                                 AppliedWindow window,
+                                 Instant sharedAt) {
+}

@@ -1,0 +1,108 @@
+package io.consentledger.contracts;
+
+import io.consentledger.contracts.common.AccessFrequency;
+import io.consentledger.contracts.common.AppliedWindow;
+import io.consentledger.contracts.common.Money;
+import io.consentledger.contracts.common.Purpose;
+import io.consentledger.contracts.common.Scope;
+import io.consentledger.contracts.common.TransactionWindow;
+import io.consentledger.contracts.share.ShareTransactions;
+import io.consentledger.contracts.share.SharedTransaction;
+import io.consentledger.contracts.consent.RequestConsent;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ValueTypesTest {
+
+    private static final Instant T = Instant.parse("2026-03-01T12:00:00Z");
+
+    @Test
+    void moneyIsExactAndNeedsAnIsoCurrency() {
+        assertThat(Money.of(new BigDecimal("10.0"), "EUR")).isEqualTo(Money.of(new BigDecimal("10.00"), "EUR"));
+        assertThat(Money.of(new BigDecimal("10.00"), "EUR")).isNotEqualTo(Money.of(new BigDecimal("10.00"), "USD"));
+        assertThatThrownBy(() -> Money.of(BigDecimal.ONE, "XYZ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Money.of(BigDecimal.ONE, "eur")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Money.of(null, "EUR")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void fixedWindowIncludesBothBounds() {
+        AppliedWindow window = TransactionWindow.fixed(T, T.plusSeconds(3600)).appliedAt(T.plusSeconds(99_999));
+        assertThat(window.contains(T)).isTrue();
+        assertThat(window.contains(T.minusNanos(1))).isFalse();
+        assertThat(window.contains(T.plusSeconds(3600))).isTrue();
+        assertThat(window.contains(T.plusSeconds(3600).plusNanos(1))).isFalse();
+    }
+
+    @Test
+    void lookbackCountsBackFromTheShareTime() {
+        AppliedWindow window = TransactionWindow.lookback(90).appliedAt(T);
+        assertThat(window.from()).isEqualTo(T.minusSeconds(90L * 86_400));
+        assertThat(window.to()).isEqualTo(T);
+        assertThat(window.contains(T.minusSeconds(90L * 86_400))).isTrue();
+        assertThat(window.contains(T.minusSeconds(90L * 86_400).minusNanos(1))).isFalse();
+        assertThat(window.contains(T.plusNanos(1))).isFalse();
+    }
+
+    @Test
+    void windowHasExactlyOneForm() {
+        assertThatThrownBy(() -> new TransactionWindow(T, T, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TransactionWindow(null, null, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TransactionWindow(T, null, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TransactionWindow.fixed(T, T.minusSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TransactionWindow.lookback(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void frequencyHasExactlyOneForm() {
+        assertThat(AccessFrequency.once().oneOff()).isTrue();
+        assertThat(AccessFrequency.perDay(4).maxPerDay()).isEqualTo(4);
+        assertThatThrownBy(() -> new AccessFrequency(true, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AccessFrequency(false, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AccessFrequency.perDay(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void detailedTransactionsImplyTheBasicCounterpart() {
+        assertThat(Scope.withImplied(Set.of(Scope.TRANSACTIONS)))
+                .containsExactlyInAnyOrder(Scope.TRANSACTIONS, Scope.TRANSACTIONS_VIA_RECIPIENT);
+        assertThat(Scope.withImplied(Set.of(Scope.TRANSACTIONS_VIA_RECIPIENT))).containsExactly(Scope.TRANSACTIONS_VIA_RECIPIENT);
+        assertThat(Scope.withImplied(Set.of(Scope.BALANCES))).containsExactly(Scope.BALANCES);
+    }
+
+    @Test
+    void onlyAdvertisingCrossSellingAndDataSaleAreProhibited() {
+        assertThat(Set.of(Purpose.values())).filteredOn(Purpose::isProhibited)
+                .containsExactlyInAnyOrder(Purpose.ADVERTISING, Purpose.CROSS_SELLING, Purpose.DATA_SALE);
+    }
+
+    @Test
+    void requestConsentRefusesEmptyScopesAndPurposesAndAMissingExpiry() {
+        assertThatThrownBy(() -> new RequestConsent("c", "r", List.of("l"), Set.of(), Set.of(Purpose.FRAUD_ALERTS), T,
+                TransactionWindow.lookback(1), AccessFrequency.once())).hasMessageContaining("scopes");
+        assertThatThrownBy(() -> new RequestConsent("c", "r", List.of("l"), Set.of(Scope.BALANCES), Set.of(), T,
+                TransactionWindow.lookback(1), AccessFrequency.once())).hasMessageContaining("purposes");
+        assertThatThrownBy(() -> new RequestConsent("c", "r", List.of("l"), Set.of(Scope.BALANCES), Set.of(Purpose.FRAUD_ALERTS), null,
+                TransactionWindow.lookback(1), AccessFrequency.once())).hasMessageContaining("expiresAt");
+        assertThatThrownBy(() -> new RequestConsent("c", "r", List.of(), Set.of(Scope.BALANCES), Set.of(Purpose.FRAUD_ALERTS), T,
+                TransactionWindow.lookback(1), AccessFrequency.once())).hasMessageContaining("linkIds");
+        assertThatThrownBy(() -> new RequestConsent("bad id!", "r", List.of("l"), Set.of(Scope.BALANCES), Set.of(Purpose.FRAUD_ALERTS), T,
+                TransactionWindow.lookback(1), AccessFrequency.once())).hasMessageContaining("consentId");
+    }
+
+    @Test
+    void aShareNeverRepeatsATransactionId() {
+        SharedTransaction tx = new SharedTransaction("t1", T, new BigDecimal("-1.50"), "EUR", "coffee", null, "card");
+        assertThatThrownBy(() -> new ShareTransactions("c", "s", "l", List.of(tx, tx), Purpose.FRAUD_ALERTS))
+                .hasMessageContaining("must not repeat");
+        assertThatThrownBy(() -> new ShareTransactions("c", "s", "l", List.of(), Purpose.FRAUD_ALERTS))
+                .hasMessageContaining("transactions");
+    }
+}
