@@ -8,9 +8,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Transactions left the bank. The event keeps ids, not contents (descriptions and merchants are personal data and
- * events are forever). {@code newTransactionIds} are the ids not shared before under this consent and link, so
- * downstream counts never count one twice.
+ * Transactions left the bank. The event keeps ids and {@link TransactionFacts} (booking time, signed amount,
+ * currency, channel), not contents: descriptions and merchants are personal data and events are forever.
+ * {@code newTransactionIds} are the ids not shared before under this consent and link, so downstream counts never
+ * count one twice. The facts let projections derive balances and let the compliance check verify the window and the
+ * channel from the events alone.
  */
 public record TransactionsShared(String shareId,
                                  String consentId,
@@ -23,5 +25,18 @@ public record TransactionsShared(String shareId,
                                  List<String> transactionIds,
                                  List<String> newTransactionIds,
                                  AppliedWindow window,
-                                 Instant sharedAt) {
+                                 Instant sharedAt,
+                                 List<TransactionFacts> transactions) {
+
+    public TransactionsShared {
+        transactions = transactions == null ? List.of() : List.copyOf(transactions);
+    }
+
+    /** Without facts: kept for callers written before the facts were recorded. */
+    public TransactionsShared(String shareId, String consentId, String linkId, String recipientId, String providerId,
+                              String customerId, Scope scope, Purpose purpose, List<String> transactionIds,
+                              List<String> newTransactionIds, AppliedWindow window, Instant sharedAt) {
+        this(shareId, consentId, linkId, recipientId, providerId, customerId, scope, purpose, transactionIds,
+             newTransactionIds, window, sharedAt, List.of());
+    }
 }
