@@ -1,0 +1,386 @@
+package io.consentledger.command.consent;
+
+import io.consentledger.command.common.LedgerRefusal;
+import io.consentledger.contracts.common.AccessFrequency;
+import io.consentledger.contracts.common.AppliedWindow;
+import io.consentledger.contracts.common.AuthorisationEvidence;
+import io.consentledger.contracts.common.Purpose;
+import io.consentledger.contracts.common.Scope;
+import io.consentledger.contracts.common.TransactionWindow;
+import io.consentledger.contracts.consent.AuthoriseConsent;
+import io.consentledger.contracts.consent.ConsentAuthorised;
+import io.consentledger.contracts.consent.ConsentExpired;
+import io.consentledger.contracts.consent.ConsentReauthorised;
+import io.consentledger.contracts.consent.ConsentRejected;
+import io.consentledger.contracts.consent.ConsentRequested;
+import io.consentledger.contracts.consent.ConsentRevoked;
+import io.consentledger.contracts.consent.ConsentStatus;
+import io.consentledger.contracts.consent.ConsentedLink;
+import io.consentledger.contracts.consent.ExpireConsent;
+import io.consentledger.contracts.consent.ReauthoriseConsent;
+import io.consentledger.contracts.consent.RejectConsent;
+import io.consentledger.contracts.consent.RequestConsent;
+import io.consentledger.contracts.consent.RevokeConsent;
+import io.consentledger.contracts.share.BalanceShared;
+import io.consentledger.contracts.share.ShareBalance;
+import io.consentledger.contracts.share.ShareTransactions;
+import io.consentledger.contracts.share.SharedTransaction;
+import io.consentledger.contracts.share.TransactionsShared;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.consentledger.contracts.common.RefusalReason.*;
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * A recipient's consent to a customer's data at one provider, and every share made under it.
+ * <p>
+ * Command handlers validate and apply; event sourcing handlers only change state. Time comes from the injected
+ * {@link Clock}; link status from the injected {@link LinkDirectory}.
+ */
+@Aggregate
+public class Consent {
+
+    /** CFPB 1033: access lasts at most a year from the latest (re)authorisation. */
+    public static final Duration MAX_AUTHORISATION = Duration.ofDays(365);
+
+    @AggregateIdentifier
+    private String consentId;
+    private String recipientId;
+    private String customerId;
+    private String providerId;
+    private Map<String, ConsentedLink> links;
+    private Set<Scope> scopes;
+    private Set<Purpose> purposes;
+    private Instant expiresAt;
+    private TransactionWindow window;
+    private AccessFrequency frequency;
+    private ConsentStatus status;
+    private long totalShares;
+    private LocalDate shareDay;
+    private int sharesOnShareDay;
+    private Map<String, Set<String>> sharedTransactionIds;
+
+    protected Consent() {
+    }
+
+    @CommandHandler
+    public Consent(RequestConsent command, Clock clock, LinkDirectory directory) {
+        Instant now = clock.instant();
+        List<Purpose> prohibited = command.purposes().stream().filter(Purpose::isProhibited).sorted().toList();
+        if (!prohibited.isEmpty()) {
+            throw LedgerRefusal.of(PROHIBITED_PURPOSE, "Purposes " + prohibited + " are prohibited for covered data");
+        }
+        checkExpiry(command.expiresAt(), now, now);
+        List<ConsentedLink> consented = new ArrayList<>();
+        for (String linkId : command.linkIds()) {
+            LinkView link = directory.find(linkId)
+                                     .orElseThrow(() -> LedgerRefusal.of(LINK_UNKNOWN, "No link " + linkId));
+            if (!link.isLinked()) {
+                throw LedgerRefusal.of(LINK_UNLINKED, "Link " + linkId + " is unlinked");
+            }
+            consented.add(new ConsentedLink(link.linkId(), link.customerId(), link.providerId(), link.accountId(), link.currency()));
+        }
+        ConsentedLink first = consented.get(0);
+        if (consented.stream().anyMatch(l -> !l.customerId().equals(first.customerId()) || !l.providerId().equals(first.providerId()))) {
+            throw LedgerRefusal.of(LINKS_OF_DIFFERENT_OWNERS, "All links of a consent must belong to one customer at one provider");
+        }
+        apply(new ConsentRequested(command.consentId(), command.recipientId(), first.customerId(), first.providerId(),
+                consented, command.scopes(), Scope.withImplied(command.scopes()), command.purposes(),
+                command.expiresAt(), command.window(), command.frequency(), now));
+    }
+
+    @CommandHandler
+    public ConsentStatus handle(AuthoriseConsent command, Clock clock, LinkDirectory directory) {
+        Instant now = clock.instant();
+        requireAwaitingAuthorisation();
+        requireNotPastExpiry(now);
+        checkExpiry(expiresAt, authorisationAnchor(command.evidence(), now), now);
+        for (String linkId : links.keySet()) {
+            requireLinked(directory, linkId);
+        }
+        apply(new ConsentAuthorised(consentId, recipientId, customerId, providerId, command.evidence(), expiresAt, now));
+        return ConsentStatus.AUTHORISED;
+    }
+
+    @CommandHandler
+    public ConsentStatus handle(RejectConsent command, Clock clock) {
+        requireAwaitingAuthorisation();
+        apply(new ConsentRejected(consentId, recipientId, customerId, providerId, command.initiator(), clock.instant()));
+        return ConsentStatus.REJECTED;
+    }
+
+    /**
+     * Allowed while AWAITING_AUTHORISATION (a request withdrawn, or its link unlinked) or AUTHORISED.
+     */
+    @CommandHandler
+    public ConsentStatus handle(RevokeConsent command, Clock clock) {
+        Instant now = clock.instant();
+        requireKnown();
+        requireNotTerminal();
+        requireNotPastExpiry(now);
+        apply(new ConsentRevoked(consentId, recipientId, customerId, providerId, List.copyOf(links.keySet()),
+                command.reason(), command.initiator(), now));
+        return ConsentStatus.REVOKED;
+    }
+
+    @CommandHandler
+    public ConsentStatus handle(ReauthoriseConsent command, Clock clock) {
+        Instant now = clock.instant();
+        requireAuthorised();
+        requireNotPastExpiry(now);
+        checkExpiry(command.expiresAt(), authorisationAnchor(command.evidence(), now), now);
+        apply(new ConsentReauthorised(consentId, recipientId, customerId, providerId, command.evidence(), expiresAt,
+                command.expiresAt(), now));
+        return ConsentStatus.AUTHORISED;
+    }
+
+    /**
+     * Idempotent: a consent that is already terminal, or not yet due, ignores the command. Only one ConsentExpired
+     * can ever be appended (the event store's optimistic concurrency arbitrates between instances).
+     *
+     * @return whether this command recorded the expiry
+     */
+    @CommandHandler
+    public boolean handle(ExpireConsent command, Clock clock) {
+        Instant now = clock.instant();
+        if (consentId == null || status.isTerminal() || now.isBefore(expiresAt)) {
+            return false;
+        }
+        apply(new ConsentExpired(consentId, recipientId, customerId, providerId, List.copyOf(links.keySet()), expiresAt, now));
+        return true;
+    }
+
+    @CommandHandler
+    public String handle(ShareBalance command, Clock clock, LinkDirectory directory) {
+        Instant now = clock.instant();
+        ConsentedLink link = requireShareable(command.linkId(), command.purpose(), now, directory);
+        if (!scopes.contains(Scope.BALANCES)) {
+            throw LedgerRefusal.of(SCOPE_NOT_GRANTED, "Consent " + consentId + " does not grant BALANCES");
+        }
+        requireCurrency(link, command.currency());
+        requireFrequency(now);
+        apply(new BalanceShared(command.shareId(), consentId, link.linkId(), recipientId, providerId, customerId,
+                Scope.BALANCES, command.purpose(), command.amount(), command.currency(), command.asOf(),
+                window.appliedAt(now), now));
+        return command.shareId();
+    }
+
+    @CommandHandler
+    public List<String> handle(ShareTransactions command, Clock clock, LinkDirectory directory) {
+        Instant now = clock.instant();
+        ConsentedLink link = requireShareable(command.linkId(), command.purpose(), now, directory);
+        Scope scope;
+        if (scopes.contains(Scope.TRANSACTIONS)) {
+            scope = Scope.TRANSACTIONS;
+        } else if (scopes.contains(Scope.TRANSACTIONS_VIA_RECIPIENT)) {
+            scope = Scope.TRANSACTIONS_VIA_RECIPIENT;
+            List<String> elsewhere = command.transactions().stream()
+                                            .filter(t -> !t.channel().equals(recipientId))
+                                            .map(SharedTransaction::transactionId).toList();
+            if (!elsewhere.isEmpty()) {
+                throw LedgerRefusal.of(TRANSACTION_NOT_VIA_RECIPIENT, "Consent " + consentId
+                        + " grants only transactions made through its recipient; not: " + elsewhere);
+            }
+        } else {
+            throw LedgerRefusal.of(SCOPE_NOT_GRANTED, "Consent " + consentId + " does not grant transactions");
+        }
+        for (SharedTransaction transaction : command.transactions()) {
+            requireCurrency(link, transaction.currency());
+        }
+        AppliedWindow applied = window.appliedAt(now);
+        List<String> outside = command.transactions().stream()
+                                      .filter(t -> !applied.contains(t.bookedAt()))
+                                      .map(SharedTransaction::transactionId).toList();
+        if (!outside.isEmpty()) {
+            throw LedgerRefusal.of(OUTSIDE_TRANSACTION_WINDOW, "Transactions " + outside + " were booked outside ["
+                    + applied.from() + ", " + applied.to() + "]");
+        }
+        requireFrequency(now);
+        List<String> ids = command.transactions().stream().map(SharedTransaction::transactionId).toList();
+        Set<String> before = sharedTransactionIds.getOrDefault(link.linkId(), Set.of());
+        List<String> fresh = ids.stream().filter(id -> !before.contains(id)).toList();
+        apply(new TransactionsShared(command.shareId(), consentId, link.linkId(), recipientId, providerId, customerId,
+                scope, command.purpose(), ids, fresh, applied, now));
+        return fresh;
+    }
+
+    // --- rules -------------------------------------------------------------------------------------------------
+
+    private ConsentedLink requireShareable(String linkId, Purpose purpose, Instant now, LinkDirectory directory) {
+        requireAuthorised();
+        requireNotPastExpiry(now);
+        ConsentedLink link = links.get(linkId);
+        if (link == null) {
+            throw LedgerRefusal.of(LINK_NOT_IN_CONSENT, "Link " + linkId + " is not covered by consent " + consentId);
+        }
+        requireLinked(directory, linkId);
+        if (!purposes.contains(purpose)) {
+            throw LedgerRefusal.of(PURPOSE_NOT_GRANTED, "Consent " + consentId + " does not grant purpose " + purpose);
+        }
+        return link;
+    }
+
+    private void requireKnown() {
+        if (consentId == null) {
+            throw LedgerRefusal.of(CONSENT_UNKNOWN, "No such consent");
+        }
+    }
+
+    private void requireNotTerminal() {
+        switch (status) {
+            case REJECTED -> throw LedgerRefusal.of(CONSENT_REJECTED, "Consent " + consentId + " was rejected");
+            case REVOKED -> throw LedgerRefusal.of(CONSENT_REVOKED, "Consent " + consentId + " was revoked");
+            case EXPIRED -> throw LedgerRefusal.of(CONSENT_EXPIRED, "Consent " + consentId + " has expired");
+            default -> {
+            }
+        }
+    }
+
+    private void requireAwaitingAuthorisation() {
+        requireKnown();
+        requireNotTerminal();
+        if (status != ConsentStatus.AWAITING_AUTHORISATION) {
+            throw LedgerRefusal.of(CONSENT_NOT_AWAITING_AUTHORISATION, "Consent " + consentId + " is " + status);
+        }
+    }
+
+    private void requireAuthorised() {
+        requireKnown();
+        requireNotTerminal();
+        if (status != ConsentStatus.AUTHORISED) {
+            throw LedgerRefusal.of(CONSENT_NOT_AUTHORISED, "Consent " + consentId + " is " + status);
+        }
+    }
+
+    /** Shares, revocation and reauthorisation are refused from the exact expiresAt instant on. */
+    private void requireNotPastExpiry(Instant now) {
+        if (!now.isBefore(expiresAt)) {
+            throw LedgerRefusal.of(CONSENT_EXPIRED, "Consent " + consentId + " expired at " + expiresAt);
+        }
+    }
+
+    private void requireLinked(LinkDirectory directory, String linkId) {
+        boolean linked = directory.find(linkId).map(LinkView::isLinked).orElse(false);
+        if (!linked) {
+            throw LedgerRefusal.of(LINK_UNLINKED, "Link " + linkId + " is unlinked");
+        }
+    }
+
+    private void requireCurrency(ConsentedLink link, String currency) {
+        if (!link.currency().equals(currency)) {
+            throw LedgerRefusal.of(CURRENCY_MISMATCH, "Link " + link.linkId() + " is held in " + link.currency()
+                    + ", not " + currency);
+        }
+    }
+
+    private void requireFrequency(Instant now) {
+        if (frequency.oneOff()) {
+            if (totalShares >= 1) {
+                throw LedgerRefusal.of(ONE_OFF_ALREADY_USED, "One-off consent " + consentId + " has been used");
+            }
+            return;
+        }
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        if (today.equals(shareDay) && sharesOnShareDay >= frequency.maxPerDay()) {
+            throw LedgerRefusal.of(FREQUENCY_EXCEEDED, "Consent " + consentId + " allows " + frequency.maxPerDay()
+                    + " shares per UTC day");
+        }
+    }
+
+    /** The bound counts from the customer's authorisation as evidenced, but never from later than now. */
+    private static Instant authorisationAnchor(AuthorisationEvidence evidence, Instant now) {
+        return evidence.authorisedAt().isBefore(now) ? evidence.authorisedAt() : now;
+    }
+
+    private static void checkExpiry(Instant expiresAt, Instant anchor, Instant now) {
+        if (!expiresAt.isAfter(now)) {
+            throw LedgerRefusal.of(EXPIRY_IN_PAST, "expiresAt " + expiresAt + " is not in the future");
+        }
+        if (expiresAt.isAfter(anchor.plus(MAX_AUTHORISATION))) {
+            throw LedgerRefusal.of(EXPIRY_TOO_FAR, "expiresAt may be at most 365 days after the authorisation ("
+                    + anchor.plus(MAX_AUTHORISATION) + ")");
+        }
+    }
+
+    // --- state -------------------------------------------------------------------------------------------------
+
+    @EventSourcingHandler
+    void on(ConsentRequested event) {
+        consentId = event.consentId();
+        recipientId = event.recipientId();
+        customerId = event.customerId();
+        providerId = event.providerId();
+        links = new LinkedHashMap<>();
+        event.links().forEach(link -> links.put(link.linkId(), link));
+        scopes = Set.copyOf(event.scopes());
+        purposes = Set.copyOf(event.purposes());
+        expiresAt = event.expiresAt();
+        window = event.window();
+        frequency = event.frequency();
+        status = ConsentStatus.AWAITING_AUTHORISATION;
+        sharedTransactionIds = new HashMap<>();
+    }
+
+    @EventSourcingHandler
+    void on(ConsentAuthorised event) {
+        status = ConsentStatus.AUTHORISED;
+    }
+
+    @EventSourcingHandler
+    void on(ConsentRejected event) {
+        status = ConsentStatus.REJECTED;
+    }
+
+    @EventSourcingHandler
+    void on(ConsentRevoked event) {
+        status = ConsentStatus.REVOKED;
+    }
+
+    @EventSourcingHandler
+    void on(ConsentReauthorised event) {
+        expiresAt = event.expiresAt();
+    }
+
+    @EventSourcingHandler
+    void on(ConsentExpired event) {
+        status = ConsentStatus.EXPIRED;
+    }
+
+    @EventSourcingHandler
+    void on(BalanceShared event) {
+        countShare(event.sharedAt());
+    }
+
+    @EventSourcingHandler
+    void on(TransactionsShared event) {
+        countShare(event.sharedAt());
+        sharedTransactionIds.computeIfAbsent(event.linkId(), id -> new HashSet<>()).addAll(event.newTransactionIds());
+    }
+
+    private void countShare(Instant sharedAt) {
+        totalShares++;
+        LocalDate day = LocalDate.ofInstant(sharedAt, ZoneOffset.UTC);
+        if (day.equals(shareDay)) {
+            sharesOnShareDay++;
+        } else {
+            shareDay = day;
+            sharesOnShareDay = 1;
+        }
+    }
+}
