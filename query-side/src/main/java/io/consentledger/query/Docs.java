@@ -1,0 +1,38 @@
+package io.consentledger.query;
+
+import org.bson.Document;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+/** Small conversions between read-model documents and Java values. Instants are stored as BSON dates (ms). */
+public final class Docs {
+
+    private Docs() {
+    }
+
+    public static Date date(Instant instant) {
+        return instant == null ? null : Date.from(instant);
+    }
+
+    public static Instant instant(Document document, String field) {
+        Date date = document.getDate(field);
+        return date == null ? null : date.toInstant();
+    }
+
+    /** Exact decimals are kept as strings: a BSON double would lose exactness. */
+    public static String decimal(BigDecimal value) {
+        return value == null ? null : value.toPlainString();
+    }
+
+    public static BigDecimal decimal(Document document, String field) {
+        String value = document.getString(field);
+        return value == null ? null : new BigDecimal(value);
+    }
+
+    public static List<String> strings(Document document, String field) {
+        return document.getList(field, String.class, List.of());
+    }
+}

@@ -1,0 +1,76 @@
+package io.consentledger.query;
+
+import com.mongodb.client.MongoClient;
+import io.consentledger.contracts.share.BalanceShared;
+import io.consentledger.contracts.share.TransactionsShared;
+import io.consentledger.eventstore.EventLog;
+import io.consentledger.eventstore.spring.LedgerStoreProperties;
+import io.consentledger.query.access.AccessLogProjection;
+import io.consentledger.query.balance.BalanceProjection;
+import io.consentledger.query.compliance.ComplianceMonitor;
+import io.consentledger.query.consent.ConsentProjection;
+import com.mongodb.client.MongoDatabase;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.async.SequencingPolicy;
+import org.axonframework.eventhandling.async.SequentialPerAggregatePolicy;
+import org.axonframework.extensions.mongo.DefaultMongoTemplate;
+import org.axonframework.extensions.mongo.eventhandling.deadletter.MongoSequencedDeadLetterQueue;
+import org.axonframework.serialization.Serializer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Clock;
+import java.util.List;
+
+@Configuration
+public class QuerySideConfiguration {
+
+    /** Every projection of the query side; each gets a dead-letter queue. */
+    public static final List<String> PROCESSING_GROUPS = List.of(
+            ConsentProjection.GROUP, BalanceProjection.GROUP, AccessLogProjection.GROUP, ComplianceMonitor.GROUP);
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    EventLog eventLog(MongoDatabase database) {
+        return new EventLog(database);
+    }
+
+    /** Balances are per link and shares of one link may come from several consents: sequence by link. */
+    @Bean
+    SequencingPolicy<EventMessage<?>> linkSequencingPolicy() {
+        SequentialPerAggregatePolicy perAggregate = SequentialPerAggregatePolicy.instance();
+        return event -> {
+            Object payload = event.getPayload();
+            if (payload instanceof BalanceShared balance) {
+                return balance.linkId();
+            }
+            if (payload instanceof TransactionsShared transactions) {
+                return transactions.linkId();
+            }
+            return perAggregate.getSequenceIdentifierFor(event);
+        };
+    }
+
+    /**
+     * A failing event handler parks its sequence in axon-mongo's dead-letter queue, and the other sequences go on.
+     * Operators list and retry parked events through {@code /api/v1/operator/dead-letters}.
+     */
+    @Bean
+    ConfigurerModule deadLetterQueues(MongoClient client, LedgerStoreProperties properties, Serializer serializer) {
+        DefaultMongoTemplate template = DefaultMongoTemplate.builder()
+                                                            .mongoDatabase(client, properties.getMongodb().getDatabase())
+                                                            .build();
+        return configurer -> configurer.eventProcessing(processing -> PROCESSING_GROUPS.forEach(
+                group -> processing.registerDeadLetterQueue(
+                        group, c -> MongoSequencedDeadLetterQueue.builder()
+                                                                 .processingGroup(group)
+                                                                 .mongoTemplate(template)
+                                                                 .serializer(serializer)
+                                                                 .build())));
+    }
+}

@@ -1,0 +1,147 @@
+package io.consentledger.query.access;
+
+import io.consentledger.contracts.audit.AccessFilter;
+import io.consentledger.contracts.audit.FindAccessRecords;
+import io.consentledger.contracts.common.Purpose;
+import io.consentledger.contracts.common.Scope;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/** The audit trail: one record per share, filtered, paged with stable cursors, or exported whole. */
+@RestController
+@RequestMapping("/api/v1/audit/access")
+public class AccessLogController {
+
+    static final int DEFAULT_PAGE_SIZE = 50;
+    private static final String CSV_HEADER = "eventId,globalPosition,sharedAt,dataType,shareId,recipientId,providerId,"
+            + "customerId,linkId,consentId,scope,purpose,transactionIds,newTransactionIds,windowFrom,windowTo,"
+            + "principal,party,correlationId";
+
+    private final QueryGateway queries;
+    private final AccessLogQueries accessLog;
+    private final JsonMapper json;
+
+    public AccessLogController(QueryGateway queries, AccessLogQueries accessLog, JsonMapper json) {
+        this.queries = queries;
+        this.accessLog = accessLog;
+        this.json = json;
+    }
+
+    @GetMapping
+    public AccessPage list(@RequestParam(required = false) String customerId,
+                           @RequestParam(required = false) String linkId,
+                           @RequestParam(required = false) String recipientId,
+                           @RequestParam(required = false) String providerId,
+                           @RequestParam(required = false) String consentId,
+                           @RequestParam(required = false) Purpose purpose,
+                           @RequestParam(required = false) Scope scope,
+                           @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+                           @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+                           @RequestParam(defaultValue = "oldest") String order,
+                           @RequestParam(required = false) String cursor,
+                           @RequestParam(defaultValue = "" + DEFAULT_PAGE_SIZE) int limit) {
+        if (limit < 1 || limit > AccessLogQueries.MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("limit must be between 1 and " + AccessLogQueries.MAX_PAGE_SIZE);
+        }
+        AccessFilter filter = filter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to);
+        return queries.query(new FindAccessRecords(filter, cursor, newestFirst(order), limit),
+                             ResponseTypes.instanceOf(AccessPage.class)).join();
+    }
+
+    /** The same filter, streamed as NDJSON (default) or CSV, oldest first, in constant memory. */
+    @GetMapping("/export")
+    public ResponseEntity<StreamingResponseBody> export(@RequestParam(required = false) String customerId,
+                                                        @RequestParam(required = false) String linkId,
+                                                        @RequestParam(required = false) String recipientId,
+                                                        @RequestParam(required = false) String providerId,
+                                                        @RequestParam(required = false) String consentId,
+                                                        @RequestParam(required = false) Purpose purpose,
+                                                        @RequestParam(required = false) Scope scope,
+                                                        @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+                                                        @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+                                                        @RequestParam(defaultValue = "ndjson") String format) {
+        AccessFilter filter = filter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to);
+        boolean csv = switch (format) {
+            case "csv" -> true;
+            case "ndjson" -> false;
+            default -> throw new IllegalArgumentException("format must be ndjson or csv");
+        };
+        StreamingResponseBody body = out -> {
+            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            if (csv) {
+                writer.write(CSV_HEADER);
+                writer.write('\n');
+            }
+            accessLog.stream(filter, record -> {
+                try {
+                    writer.write(csv ? csvLine(record) : json.writeValueAsString(record));
+                    writer.write('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            writer.flush();
+        };
+        return ResponseEntity.ok()
+                             .contentType(csv ? new MediaType("text", "csv", StandardCharsets.UTF_8)
+                                              : MediaType.parseMediaType("application/x-ndjson"))
+                             .header(HttpHeaders.CONTENT_DISPOSITION,
+                                     "attachment; filename=access-history." + (csv ? "csv" : "ndjson"))
+                             .body(body);
+    }
+
+    static AccessFilter filter(String customerId, String linkId, String recipientId, String providerId,
+                               String consentId, Purpose purpose, Scope scope, Instant from, Instant to) {
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new IllegalArgumentException("from must be before to");
+        }
+        return new AccessFilter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to);
+    }
+
+    private static boolean newestFirst(String order) {
+        return switch (order) {
+            case "oldest" -> false;
+            case "newest" -> true;
+            default -> throw new IllegalArgumentException("order must be oldest or newest");
+        };
+    }
+
+    static String csvLine(AccessRecord r) {
+        return String.join(",", csv(r.eventId()), String.valueOf(r.globalPosition()), csv(r.sharedAt()),
+                           csv(r.dataType()), csv(r.shareId()), csv(r.recipientId()), csv(r.providerId()),
+                           csv(r.customerId()), csv(r.linkId()), csv(r.consentId()), csv(r.scope()), csv(r.purpose()),
+                           csv(String.join(" ", r.transactionIds())), csv(String.join(" ", r.newTransactionIds())),
+                           csv(r.windowFrom()), csv(r.windowTo()), csv(r.principal()), csv(r.party()),
+                           csv(r.correlationId()));
+    }
+
+    private static String csv(Object value) {
+        if (value == null) {
+            return "";
+        }
+        String text = value.toString();
+        // quote always, double inner quotes, and defuse spreadsheet formulas
+        if (!text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0) {
+            text = "'" + text;
+        }
+        return '"' + text.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,120 @@
+package io.consentledger.query.access;
+
+import com.mongodb.client.FindIterable;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Sorts;
+import io.consentledger.contracts.audit.AccessFilter;
+import io.consentledger.query.Docs;
+import org.bson.Document;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Reads the access history: pages with stable cursors, and streams for exports. */
+@Component
+public class AccessLogQueries {
+
+    static final List<String> FILTER_FIELDS =
+            List.of("customerId", "linkId", "recipientId", "providerId", "consentId", "purpose", "scope");
+    public static final int MAX_PAGE_SIZE = 500;
+
+    private final MongoCollection<Document> records;
+
+    public AccessLogQueries(MongoDatabase database) {
+        this.records = database.getCollection(AccessLogProjection.RECORDS);
+    }
+
+    public AccessPage page(AccessFilter filter, String cursor, boolean newestFirst, int limit) {
+        int size = Math.max(1, Math.min(limit, MAX_PAGE_SIZE));
+        Document query = toQuery(filter);
+        Long after = decodeCursor(cursor, newestFirst);
+        if (after != null) {
+            query.append("seq", new Document(newestFirst ? "$lt" : "$gt", after));
+        }
+        List<Document> found = records.find(query)
+                                      .sort(newestFirst ? Sorts.descending("seq") : Sorts.ascending("seq"))
+                                      .limit(size + 1)
+                                      .into(new ArrayList<>(size + 1));
+        String next = null;
+        if (found.size() > size) {
+            found.remove(size);
+            next = encodeCursor(found.get(size - 1).get("seq", Number.class).longValue(), newestFirst);
+        }
+        return new AccessPage(found.stream().map(AccessLogQueries::toRecord).toList(), next);
+    }
+
+    /** Streams every matching record, oldest first, in batches: constant memory at any size. */
+    public void stream(AccessFilter filter, Consumer<AccessRecord> sink) {
+        FindIterable<Document> all = records.find(toQuery(filter)).sort(Sorts.ascending("seq")).batchSize(500);
+        for (Document document : all) {
+            sink.accept(toRecord(document));
+        }
+    }
+
+    public static Document toQuery(AccessFilter filter) {
+        Document query = new Document();
+        putIfPresent(query, "customerId", filter.customerId());
+        putIfPresent(query, "linkId", filter.linkId());
+        putIfPresent(query, "recipientId", filter.recipientId());
+        putIfPresent(query, "providerId", filter.providerId());
+        putIfPresent(query, "consentId", filter.consentId());
+        putIfPresent(query, "purpose", filter.purpose() == null ? null : filter.purpose().name());
+        putIfPresent(query, "scope", filter.scope() == null ? null : filter.scope().name());
+        if (filter.from() != null || filter.to() != null) {
+            Document range = new Document();
+            if (filter.from() != null) {
+                range.append("$gte", Docs.date(filter.from()));
+            }
+            if (filter.to() != null) {
+                range.append("$lt", Docs.date(filter.to()));
+            }
+            query.append("sharedAt", range);
+        }
+        return query;
+    }
+
+    private static void putIfPresent(Document query, String field, String value) {
+        if (value != null && !value.isBlank()) {
+            query.append(field, value);
+        }
+    }
+
+    private static AccessRecord toRecord(Document d) {
+        Number position = d.get("globalPosition", Number.class);
+        return new AccessRecord(d.getString("_id"), position == null ? -1 : position.longValue(),
+                                Docs.instant(d, "sharedAt"), d.getString("dataType"), d.getString("shareId"),
+                                d.getString("recipientId"), d.getString("providerId"), d.getString("customerId"),
+                                d.getString("linkId"), d.getString("consentId"), d.getString("scope"),
+                                d.getString("purpose"), Docs.strings(d, "transactionIds"),
+                                Docs.strings(d, "newTransactionIds"), Docs.instant(d, "windowFrom"),
+                                Docs.instant(d, "windowTo"), d.getString("principal"), d.getString("party"),
+                                d.getString("correlationId"));
+    }
+
+    static String encodeCursor(long seq, boolean newestFirst) {
+        String raw = (newestFirst ? "d:" : "a:") + seq;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @throws IllegalArgumentException for a cursor that is malformed or belongs to the other order */
+    static Long decodeCursor(String cursor, boolean newestFirst) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            String prefix = newestFirst ? "d:" : "a:";
+            if (!raw.startsWith(prefix)) {
+                throw new IllegalArgumentException("The cursor belongs to the other order");
+            }
+            return Long.parseLong(raw.substring(2));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Malformed cursor", e);
+        }
+    }
+}

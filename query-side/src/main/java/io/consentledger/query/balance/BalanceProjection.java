@@ -1,0 +1,153 @@
+package io.consentledger.query.balance;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.ReplaceOptions;
+import io.consentledger.contracts.share.BalanceShared;
+import io.consentledger.contracts.share.FindLinkBalance;
+import io.consentledger.contracts.share.TransactionFacts;
+import io.consentledger.contracts.share.TransactionsShared;
+import io.consentledger.query.Docs;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.messaging.annotation.MessageIdentifier;
+import org.axonframework.queryhandling.QueryHandler;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static com.mongodb.client.model.Filters.eq;
+
+/**
+ * Balances per link. Shares of one link can come from several consents, so this processor sequences events by link
+ * ({@code linkSequencingPolicy}), not by aggregate. Each handler reads and replaces one document by {@code _id}.
+ * Transactions are keyed by id, and a balance share is recognised by its event id, so a second delivery changes
+ * nothing.
+ */
+@Component
+@ProcessingGroup(BalanceProjection.GROUP)
+public class BalanceProjection {
+
+    public static final String GROUP = "balances";
+    static final String COLLECTION = "link_balances";
+    private static final Logger logger = LoggerFactory.getLogger(BalanceProjection.class);
+
+    private final MongoCollection<Document> balances;
+
+    public BalanceProjection(MongoDatabase database) {
+        this.balances = database.getCollection(COLLECTION);
+    }
+
+    @EventHandler
+    void on(BalanceShared event, @MessageIdentifier String eventId) {
+        Document current = balances.find(eq("_id", event.linkId())).first();
+        Document base = current == null ? null : current.get("base", Document.class);
+        if (base != null && (eventId.equals(base.getString("eventId"))
+                || Docs.instant(base, "asOf").isAfter(event.asOf()))) {
+            return; // the same share again, or an older balance than the one we hold
+        }
+        Map<String, Document> pending = pending(current);
+        pending.values().removeIf(t -> !Docs.instant(t, "bookedAt").isAfter(event.asOf()));
+        Document newBase = new Document("eventId", eventId).append("shareId", event.shareId())
+                                                           .append("amount", Docs.decimal(event.amount()))
+                                                           .append("currency", event.currency())
+                                                           .append("asOf", Docs.date(event.asOf()));
+        save(event.linkId(), newBase, pending);
+    }
+
+    @EventHandler
+    void on(TransactionsShared event, @MessageIdentifier String eventId) {
+        Document current = balances.find(eq("_id", event.linkId())).first();
+        Document base = current == null ? null : current.get("base", Document.class);
+        Instant asOf = base == null ? null : Docs.instant(base, "asOf");
+        Map<String, Document> pending = pending(current);
+        boolean changed = false;
+        for (TransactionFacts transaction : event.transactions()) {
+            if (asOf != null && !transaction.bookedAt().isAfter(asOf)) {
+                continue; // already part of the shared balance
+            }
+            if (base != null && !transaction.currency().equals(base.getString("currency"))) {
+                logger.warn("Transaction {} of link {} is in {}, not the balance's {}; not counted",
+                            transaction.transactionId(), event.linkId(), transaction.currency(), base.getString("currency"));
+                continue;
+            }
+            if (!pending.containsKey(transaction.transactionId())) {
+                pending.put(transaction.transactionId(),
+                            new Document("transactionId", transaction.transactionId())
+                                    .append("amount", Docs.decimal(transaction.amount()))
+                                    .append("currency", transaction.currency())
+                                    .append("bookedAt", Docs.date(transaction.bookedAt()))
+                                    .append("eventId", eventId)
+                                    .append("shareId", event.shareId()));
+                changed = true;
+            }
+        }
+        if (changed) {
+            save(event.linkId(), base, pending);
+        }
+    }
+
+    @ResetHandler
+    void reset() {
+        balances.deleteMany(new Document());
+    }
+
+    @QueryHandler
+    public Optional<BalanceView> handle(FindLinkBalance query) {
+        Document document = balances.find(eq("_id", query.linkId())).first();
+        if (document == null) {
+            return Optional.empty();
+        }
+        Document base = document.get("base", Document.class);
+        Map<String, Document> pending = pending(document);
+        BigDecimal amount = base == null ? null : Docs.decimal(base, "amount");
+        List<BalanceView.Source> sources = new ArrayList<>();
+        if (base != null) {
+            sources.add(new BalanceView.Source(base.getString("eventId"), "BalanceShared", base.getString("shareId")));
+        }
+        Instant latestBooked = null;
+        Map<String, String> transactionEvents = new LinkedHashMap<>();
+        for (Document transaction : pending.values()) {
+            if (amount != null) {
+                amount = amount.add(Docs.decimal(transaction, "amount"));
+            }
+            Instant booked = Docs.instant(transaction, "bookedAt");
+            latestBooked = latestBooked == null || booked.isAfter(latestBooked) ? booked : latestBooked;
+            transactionEvents.putIfAbsent(transaction.getString("eventId"), transaction.getString("shareId"));
+        }
+        transactionEvents.forEach((eventId, shareId) -> sources.add(
+                new BalanceView.Source(eventId, "TransactionsShared", shareId)));
+        String currency = base != null ? base.getString("currency")
+                : pending.values().stream().map(t -> t.getString("currency")).findFirst().orElse(null);
+        return Optional.of(new BalanceView(query.linkId(), amount, currency,
+                                           base == null ? null : Docs.instant(base, "asOf"), latestBooked,
+                                           pending.size(), sources));
+    }
+
+    private void save(String linkId, Document base, Map<String, Document> pending) {
+        // an array, not a map: transaction ids are client data and may hold '.' or '$'
+        balances.replaceOne(eq("_id", linkId),
+                            new Document("_id", linkId).append("base", base)
+                                                       .append("transactions", new ArrayList<>(pending.values())),
+                            new ReplaceOptions().upsert(true));
+    }
+
+    private static Map<String, Document> pending(Document current) {
+        Map<String, Document> pending = new LinkedHashMap<>();
+        if (current != null) {
+            current.getList("transactions", Document.class, List.of())
+                   .forEach(t -> pending.put(t.getString("transactionId"), t));
+        }
+        return pending;
+    }
+}

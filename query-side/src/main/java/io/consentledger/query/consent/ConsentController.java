@@ -1,0 +1,38 @@
+package io.consentledger.query.consent;
+
+import io.consentledger.contracts.consent.FindConsent;
+import io.consentledger.contracts.consent.FindCustomerConsents;
+import io.consentledger.query.web.QueryProblems;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+
+@RestController
+@RequestMapping("/api/v1")
+public class ConsentController {
+
+    private final QueryGateway queries;
+
+    public ConsentController(QueryGateway queries) {
+        this.queries = queries;
+    }
+
+    @GetMapping("/consents/{consentId}")
+    public ConsentView consent(@PathVariable String consentId) {
+        return queries.query(new FindConsent(consentId), ResponseTypes.optionalInstanceOf(ConsentView.class))
+                      .join()
+                      .orElseThrow(() -> new QueryProblems.NotFound("No consent " + consentId));
+    }
+
+    /** The customer's dashboard: who has access to their data, since when, for what, and until when. */
+    @GetMapping("/customers/{customerId}/consents")
+    public List<ConsentView> customerConsents(@PathVariable String customerId) {
+        return queries.query(new FindCustomerConsents(customerId), ResponseTypes.multipleInstancesOf(ConsentView.class))
+                      .join();
+    }
+}

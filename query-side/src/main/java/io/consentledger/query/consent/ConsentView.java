@@ -1,0 +1,29 @@
+package io.consentledger.query.consent;
+
+import io.consentledger.contracts.common.AccessFrequency;
+import io.consentledger.contracts.common.Purpose;
+import io.consentledger.contracts.common.Scope;
+import io.consentledger.contracts.common.TransactionWindow;
+import io.consentledger.contracts.consent.ConsentStatus;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A consent as the query side knows it.
+ *
+ * @param status         the effective status: AUTHORISED past {@code expiresAt} reads EXPIRED even before
+ *                       {@code ConsentExpired} is recorded
+ * @param recordedStatus the status the event log has recorded so far
+ */
+public record ConsentView(String consentId, String recipientId, String customerId, String providerId,
+                          List<String> linkIds, Set<Scope> scopes, Set<Purpose> purposes, TransactionWindow window,
+                          AccessFrequency frequency, Instant requestedAt, Instant authorisedAt, Instant expiresAt,
+                          ConsentStatus status, ConsentStatus recordedStatus, List<StatusChange> history) {
+
+    /** One entry of the status history: what happened, when, why and on whose initiative. */
+    public record StatusChange(String change, ConsentStatus status, Instant at, String reason, String initiator,
+                               String eventId) {
+    }
+}
