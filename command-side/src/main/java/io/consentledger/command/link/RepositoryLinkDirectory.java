@@ -2,6 +2,7 @@ package io.consentledger.command.link;
 
 import io.consentledger.command.consent.LinkDirectory;
 import io.consentledger.command.consent.LinkView;
+import org.axonframework.eventsourcing.IncompatibleAggregateException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
 import org.springframework.stereotype.Component;
@@ -24,7 +25,8 @@ public class RepositoryLinkDirectory implements LinkDirectory {
     public Optional<LinkView> find(String linkId) {
         try {
             return Optional.ofNullable(links.load(linkId).invoke(BankAccountLink::view));
-        } catch (AggregateNotFoundException unknown) {
+        } catch (AggregateNotFoundException | IncompatibleAggregateException unknown) {
+            // Incompatible: the id names a consent, not a link.
             return Optional.empty();
         }
     }
