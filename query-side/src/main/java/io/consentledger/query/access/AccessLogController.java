@@ -62,7 +62,9 @@ public class AccessLogController {
             throw new IllegalArgumentException("limit must be between 1 and " + AccessLogQueries.MAX_PAGE_SIZE);
         }
         AccessFilter filter = filter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to);
-        return queries.query(new FindAccessRecords(filter, cursor, newestFirst(order), limit),
+        boolean newestFirst = newestFirst(order);
+        AccessLogQueries.decodeCursor(cursor, newestFirst); // refuse a malformed cursor before asking
+        return queries.query(new FindAccessRecords(filter, cursor, newestFirst, limit),
                              ResponseTypes.instanceOf(AccessPage.class)).join();
     }
 

@@ -102,7 +102,7 @@ public class AccessLogQueries {
     }
 
     /** @throws IllegalArgumentException for a cursor that is malformed or belongs to the other order */
-    static Long decodeCursor(String cursor, boolean newestFirst) {
+    public static Long decodeCursor(String cursor, boolean newestFirst) {
         if (cursor == null || cursor.isBlank()) {
             return null;
         }

@@ -195,11 +195,11 @@ public class ConsentProjection {
         ConsentStatus effective = recorded == ConsentStatus.AUTHORISED && expiresAt != null
                 && !clock.instant().isBefore(expiresAt) ? ConsentStatus.EXPIRED : recorded;
         Document w = d.get("window", Document.class);
-        TransactionWindow window = w.getInteger("lookbackDays") != null
+        TransactionWindow window = w == null ? null : w.getInteger("lookbackDays") != null
                 ? TransactionWindow.lookback(w.getInteger("lookbackDays"))
                 : TransactionWindow.fixed(Docs.instant(w, "from"), Docs.instant(w, "to"));
         Document f = d.get("frequency", Document.class);
-        AccessFrequency frequency = f.getBoolean("oneOff") ? AccessFrequency.once()
+        AccessFrequency frequency = f == null ? null : f.getBoolean("oneOff") ? AccessFrequency.once()
                 : AccessFrequency.perDay(f.getInteger("maxPerDay"));
         List<ConsentView.StatusChange> history = d.getList("history", Document.class, List.of()).stream()
                 .map(h -> new ConsentView.StatusChange(h.getString("change"), ConsentStatus.valueOf(h.getString("status")),

@@ -38,6 +38,20 @@ public class QueryProblems extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage());
     }
 
+    @ExceptionHandler({java.util.concurrent.CompletionException.class,
+            org.axonframework.queryhandling.QueryExecutionException.class})
+    ResponseEntity<ProblemDetail> fromQueryBus(RuntimeException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IllegalArgumentException illegal) {
+                return badRequest(illegal);
+            }
+            if (cause instanceof NotFound notFound) {
+                return notFound(notFound);
+            }
+        }
+        return unexpected(e);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         logger.error("Unexpected error answering a query", e);

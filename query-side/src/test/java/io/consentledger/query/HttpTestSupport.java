@@ -1,0 +1,95 @@
+package io.consentledger.query;
+
+import com.mongodb.client.MongoDatabase;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+
+/** Real HTTP against the running query side, and a script that writes events into its store. */
+abstract class HttpTestSupport {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    EventStore eventStore;
+    @Autowired
+    MongoDatabase database;
+
+    protected final HttpClient http = HttpClient.newHttpClient();
+    protected final JsonMapper json = JsonMapper.builder().build();
+    protected LedgerScript script;
+    protected String id;
+
+    @BeforeEach
+    void newScript() {
+        script = new LedgerScript(eventStore);
+        id = UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    record Response(int status, String contentType, String body) {
+        JsonNode json() {
+            return JsonMapper.builder().build().readTree(body);
+        }
+    }
+
+    Response get(String path) {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                                response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Response post(String path) {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                               .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                                response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    JsonNode awaitJson(String path, java.util.function.Predicate<JsonNode> until) {
+        List<JsonNode> last = new ArrayList<>(1);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Response response = get(path);
+            if (response.status() != 200) {
+                return false;
+            }
+            JsonNode node = response.json();
+            last.clear();
+            last.add(node);
+            return until.test(node);
+        });
+        return last.get(0);
+    }
+
+    static String q(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+}
