@@ -11,7 +11,6 @@ import org.bson.types.Binary;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Date;
 
 /**
@@ -103,7 +102,4 @@ public class IdempotencyStore {
         keys.deleteOne(Filters.eq("_id", id));
     }
 
-    Instant now() {
-        return clock.instant();
-    }
 }

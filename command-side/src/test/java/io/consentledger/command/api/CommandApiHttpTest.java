@@ -179,6 +179,44 @@ class CommandApiHttpTest extends HttpTestSupport {
         }
 
         @Test
+        void duplicateKeysAreRefused() {
+            String body = linkJson(id("link"), "cust-x", "EUR").replaceFirst("\\{", "{\"customerId\": \"cust-y\", ");
+            assertProblem(post("/api/v1/links", body), 400, "malformed-request");
+        }
+
+        /** Randomly damaged bodies (seeded, so a failure replays) get a 4xx problem, never a 5xx. */
+        @Test
+        void damagedBodiesNeverCauseA500() {
+            String[] ids = authorisedConsent(PER_DAY_4);
+            String valid = """
+                    {"linkId": "%s", "purpose": "FRAUD_ALERTS", "transactions": [
+                      {"transactionId": "tx-1", "bookedAt": "%s", "amount": -42.10, "currency": "EUR",
+                       "description": "Groceries", "merchant": "Corner Shop", "channel": "card"}]}
+                    """.formatted(ids[0], clock.instant().minusSeconds(3600));
+            String[] fragments = {"null", "[]", "{}", "\"\"", "-1", "1e999", "true", "\"EUR\"", "\"2026-13-45T99:00:00Z\"", ",", "\\u0000"};
+            java.util.Random random = new java.util.Random(20261121L);
+            String path = "/api/v1/consents/" + ids[1] + "/shares/transactions";
+            for (int i = 0; i < 150; i++) {
+                StringBuilder damaged = new StringBuilder(valid);
+                int edits = 1 + random.nextInt(3);
+                for (int e = 0; e < edits; e++) {
+                    int at = random.nextInt(damaged.length());
+                    switch (random.nextInt(3)) {
+                        case 0 -> damaged.deleteCharAt(at);
+                        case 1 -> damaged.insert(at, fragments[random.nextInt(fragments.length)]);
+                        default -> damaged.replace(at, Math.min(damaged.length(), at + 1 + random.nextInt(8)),
+                                fragments[random.nextInt(fragments.length)]);
+                    }
+                }
+                Response response = post(path, damaged.toString());
+                assertThat(response.status()).as("body %d: %s -> %s", i, damaged, response.raw()).isLessThan(500);
+                if (response.status() >= 400) {
+                    assertThat(response.contentType()).startsWith(PROBLEM);
+                }
+            }
+        }
+
+        @Test
         void hugePayloadsAre413() {
             String huge = "{\"customerId\": \"" + "x".repeat(300 * 1024) + "\"}";
             assertProblem(post("/api/v1/links", huge), 413, "payload-too-large");
