@@ -96,7 +96,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
 
     private static final Logger logger = LoggerFactory.getLogger(GapAwareMongoEventStorageEngine.class);
 
-    static final String COUNTER_ID = "global";
+    static final String COUNTER_ID = PositionAllocator.COUNTER_ID;
     static final String POSITIONS = "positions";
     static final String SEQ_KEYS = "seqKeys";
     static final String EVENTS = "events";
@@ -110,6 +110,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
     private final MongoCollection<Document> commits;
     private final MongoCollection<Document> counters;
     private final MongoCollection<Document> snapshots;
+    private final PositionAllocator positions;
     private final PendingPositions pendingPositions;
     private final Clock clock;
     private final int maxCommitAttempts;
@@ -126,6 +127,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         this.commits = database.getCollection(builder.eventsCollection);
         this.counters = database.getCollection(builder.eventsCollection + "_positions");
         this.snapshots = database.getCollection(builder.snapshotsCollection);
+        this.positions = new PositionAllocator(counters);
         this.pendingPositions = new PendingPositions(builder.gapTimeout, builder.nanoClock);
         this.gapTimeout = builder.gapTimeout;
         this.clock = builder.clock;
@@ -200,12 +202,23 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
                     throw new EventStoreException(
                             "Could not find a free global position after " + attempt + " attempts", e);
                 }
-                // Our positions were sealed by a reader because we were slower than the gap timeout.
-                // Nothing of this commit is stored; take new positions so that no reader can miss it.
-                logger.warn("Global positions {}..{} were sealed before this commit landed (slower than the gap "
-                                    + "timeout of {}); committing again at new positions", first, last, gapTimeout);
+                // Someone owns one of our positions. Nothing of this commit is stored: take new positions, so that
+                // no reader can miss it.
+                if (isSealed(first, last)) {
+                    logger.warn("Global positions {}..{} were sealed before this commit landed (slower than the gap "
+                                        + "timeout of {}); committing again at new positions", first, last, gapTimeout);
+                } else {
+                    logger.info("Global positions {}..{} were taken by another writer (the store handed them out "
+                                        + "twice); committing again at new positions", first, last);
+                }
             }
         }
+    }
+
+    private boolean isSealed(long first, long last) {
+        List<Long> ours = LongStream.rangeClosed(first, last).boxed().toList();
+        return findDistinct(in(POSITIONS, ours)).stream()
+                                               .anyMatch(d -> Boolean.TRUE.equals(d.getBoolean(TOMBSTONE)));
     }
 
     private Optional<EventMessage<?>> firstConflictingEvent(List<? extends EventMessage<?>> events,
@@ -225,10 +238,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
     }
 
     private long allocate(int count) {
-        Document counter = counters.findOneAndUpdate(
-                eq("_id", COUNTER_ID), Updates.inc("value", (long) count),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-        return Objects.requireNonNull(counter, "position counter").get("value", Number.class).longValue();
+        return positions.allocate(count);
     }
 
     /** The highest global position allocated so far: the head of the log, including commits still in flight. */
@@ -237,8 +247,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
     }
 
     private long allocatedHead() {
-        Document counter = counters.find(eq("_id", COUNTER_ID)).first();
-        return counter == null ? 0L : counter.get("value", Number.class).longValue();
+        return positions.head();
     }
 
     private Document toDocument(EventMessage<?> event, Serializer serializer) {
