@@ -25,6 +25,7 @@ import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.ShareBalance;
 import io.consentledger.contracts.share.ShareTransactions;
 import io.consentledger.contracts.share.SharedTransaction;
+import io.consentledger.contracts.share.TransactionFacts;
 import io.consentledger.contracts.share.TransactionsShared;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -216,7 +217,8 @@ public class Consent {
         Set<String> before = sharedTransactionIds.getOrDefault(link.linkId(), Set.of());
         List<String> fresh = ids.stream().filter(id -> !before.contains(id)).toList();
         apply(new TransactionsShared(command.shareId(), consentId, link.linkId(), recipientId, providerId, customerId,
-                scope, command.purpose(), ids, fresh, applied, now));
+                scope, command.purpose(), ids, fresh, applied, now,
+                command.transactions().stream().map(TransactionFacts::of).toList()));
         return fresh;
     }
 

@@ -11,6 +11,7 @@ import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.ShareBalance;
 import io.consentledger.contracts.share.ShareTransactions;
 import io.consentledger.contracts.share.SharedTransaction;
+import io.consentledger.contracts.share.TransactionFacts;
 import io.consentledger.contracts.share.TransactionsShared;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -157,7 +158,7 @@ class ConsentSharesTest extends ConsentFixture {
             fixture.given(viaRecipientOnly, authorised())
                    .when(transactions("s", tx("t1", NOW, "EUR", RECIPIENT)))
                    .expectEvents(new TransactionsShared("s", CONSENT, "link-1", RECIPIENT, PROVIDER, CUSTOMER,
-                           Scope.TRANSACTIONS_VIA_RECIPIENT, Purpose.FRAUD_ALERTS, List.of("t1"), List.of("t1"), LOOKBACK_90, NOW));
+                           Scope.TRANSACTIONS_VIA_RECIPIENT, Purpose.FRAUD_ALERTS, List.of("t1"), List.of("t1"), LOOKBACK_90, NOW, facts(tx("t1", NOW, "EUR", RECIPIENT))));
         }
 
         @Test
@@ -171,7 +172,7 @@ class ConsentSharesTest extends ConsentFixture {
             fixture.given(requested(), authorised())
                    .when(transactions("s", tx("t1", NOW, "EUR", RECIPIENT), tx("t2", NOW, "EUR", "card")))
                    .expectEvents(new TransactionsShared("s", CONSENT, "link-1", RECIPIENT, PROVIDER, CUSTOMER,
-                           Scope.TRANSACTIONS, Purpose.FRAUD_ALERTS, List.of("t1", "t2"), List.of("t1", "t2"), LOOKBACK_90, NOW));
+                           Scope.TRANSACTIONS, Purpose.FRAUD_ALERTS, List.of("t1", "t2"), List.of("t1", "t2"), LOOKBACK_90, NOW, facts(tx("t1", NOW, "EUR", RECIPIENT), tx("t2", NOW, "EUR", "card"))));
         }
     }
 
@@ -206,7 +207,7 @@ class ConsentSharesTest extends ConsentFixture {
             fixture.given(fixedWindowConsent, authorised())
                    .when(transactions("s", transaction))
                    .expectEvents(new TransactionsShared("s", CONSENT, "link-1", RECIPIENT, PROVIDER, CUSTOMER, Scope.TRANSACTIONS,
-                           Purpose.FRAUD_ALERTS, List.of("t1"), List.of("t1"), new AppliedWindow(from, to), NOW));
+                           Purpose.FRAUD_ALERTS, List.of("t1"), List.of("t1"), new AppliedWindow(from, to), NOW, facts(transaction)));
         }
     }
 
@@ -220,7 +221,7 @@ class ConsentSharesTest extends ConsentFixture {
                    .when(transactions("s", tx("t1", NOW.minus(Duration.ofDays(90)))))
                    .expectSuccessfulHandlerExecution()
                    .expectEvents(new TransactionsShared("s", CONSENT, "link-1", RECIPIENT, PROVIDER, CUSTOMER, Scope.TRANSACTIONS,
-                           Purpose.FRAUD_ALERTS, List.of("t1"), List.of("t1"), LOOKBACK_90, NOW));
+                           Purpose.FRAUD_ALERTS, List.of("t1"), List.of("t1"), LOOKBACK_90, NOW, facts(tx("t1", NOW.minus(Duration.ofDays(90))))));
             expectRefused(transactions("s", tx("t1", NOW.minus(Duration.ofDays(90)).minusNanos(1))), OUTSIDE_TRANSACTION_WINDOW,
                     requested(), authorised());
         }
@@ -285,22 +286,27 @@ class ConsentSharesTest extends ConsentFixture {
         @Test
         void theEventSaysWhichIdsAreNewUnderTheLink() {
             Object first = new TransactionsShared("s1", CONSENT, "link-1", RECIPIENT, PROVIDER, CUSTOMER, Scope.TRANSACTIONS,
-                    Purpose.FRAUD_ALERTS, List.of("t1", "t2"), List.of("t1", "t2"), LOOKBACK_90, NOW);
+                    Purpose.FRAUD_ALERTS, List.of("t1", "t2"), List.of("t1", "t2"), LOOKBACK_90, NOW, facts(tx("t1", NOW), tx("t2", NOW)));
             fixture.given(requested(), authorised(), first)
                    .when(transactions("s2", tx("t2", NOW), tx("t3", NOW)))
                    .expectResultMessagePayload(List.of("t3"))
                    .expectEvents(new TransactionsShared("s2", CONSENT, "link-1", RECIPIENT, PROVIDER, CUSTOMER, Scope.TRANSACTIONS,
-                           Purpose.FRAUD_ALERTS, List.of("t2", "t3"), List.of("t3"), LOOKBACK_90, NOW));
+                           Purpose.FRAUD_ALERTS, List.of("t2", "t3"), List.of("t3"), LOOKBACK_90, NOW, facts(tx("t2", NOW), tx("t3", NOW))));
         }
 
         @Test
         void anotherLinkHasItsOwnIds() {
             Object first = new TransactionsShared("s1", CONSENT, "link-1", RECIPIENT, PROVIDER, CUSTOMER, Scope.TRANSACTIONS,
-                    Purpose.FRAUD_ALERTS, List.of("t1"), List.of("t1"), LOOKBACK_90, NOW);
+                    Purpose.FRAUD_ALERTS, List.of("t1"), List.of("t1"), LOOKBACK_90, NOW, facts(tx("t1", NOW)));
             fixture.given(requested(), authorised(), first)
                    .when(new ShareTransactions(CONSENT, "s2", "link-2", List.of(tx("t1", NOW)), Purpose.FRAUD_ALERTS))
                    .expectEvents(new TransactionsShared("s2", CONSENT, "link-2", RECIPIENT, PROVIDER, CUSTOMER, Scope.TRANSACTIONS,
-                           Purpose.FRAUD_ALERTS, List.of("t1"), List.of("t1"), LOOKBACK_90, NOW));
+                           Purpose.FRAUD_ALERTS, List.of("t1"), List.of("t1"), LOOKBACK_90, NOW, facts(tx("t1", NOW))));
         }
+    }
+
+    /** What the event keeps of each shared transaction: facts, nothing personal. */
+    private static List<TransactionFacts> facts(SharedTransaction... transactions) {
+        return java.util.Arrays.stream(transactions).map(TransactionFacts::of).toList();
     }
 }

@@ -31,12 +31,4 @@ public record TransactionsShared(String shareId,
     public TransactionsShared {
         transactions = transactions == null ? List.of() : List.copyOf(transactions);
     }
-
-    /** Without facts: kept for callers written before the facts were recorded. */
-    public TransactionsShared(String shareId, String consentId, String linkId, String recipientId, String providerId,
-                              String customerId, Scope scope, Purpose purpose, List<String> transactionIds,
-                              List<String> newTransactionIds, AppliedWindow window, Instant sharedAt) {
-        this(shareId, consentId, linkId, recipientId, providerId, customerId, scope, purpose, transactionIds,
-             newTransactionIds, window, sharedAt, List.of());
-    }
 }
