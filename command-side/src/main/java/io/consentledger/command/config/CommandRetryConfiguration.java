@@ -1,0 +1,55 @@
+package io.consentledger.command.config;
+
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
+import org.axonframework.commandhandling.gateway.RetryScheduler;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Retries a command that lost an optimistic-concurrency race: with several command-side instances, two may handle
+ * commands for the same aggregate at once, and the event store lets exactly one of them append. The other is
+ * dispatched again and handled against the newly loaded aggregate, so its rules are checked afresh. Nothing else is
+ * retried: a refusal, an unknown id or an id that already exists would fail the same way again.
+ */
+@Configuration
+public class CommandRetryConfiguration {
+
+    @Bean(destroyMethod = "shutdown")
+    ScheduledExecutorService commandRetryExecutor() {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "command-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean
+    RetryScheduler commandRetryScheduler(ScheduledExecutorService commandRetryExecutor,
+                                         @Value("${consent-ledger.commands.max-retries:3}") int maxRetries,
+                                         @Value("${consent-ledger.commands.retry-interval-ms:20}") int intervalMillis) {
+        return retryOnConcurrentModificationOnly(commandRetryExecutor, maxRetries, intervalMillis);
+    }
+
+    @Bean
+    CommandGateway commandGateway(CommandBus commandBus, RetryScheduler commandRetryScheduler) {
+        return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(commandRetryScheduler).build();
+    }
+
+    public static RetryScheduler retryOnConcurrentModificationOnly(ScheduledExecutorService executor, int maxRetries,
+                                                                   int intervalMillis) {
+        return IntervalRetryScheduler.builder()
+                                     .retryExecutor(executor)
+                                     .maxRetryCount(maxRetries)
+                                     .retryInterval(intervalMillis)
+                                     .nonTransientFailurePredicate(failure -> !(failure instanceof ConcurrencyException))
+                                     .build();
+    }
+}
