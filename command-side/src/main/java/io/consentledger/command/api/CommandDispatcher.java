@@ -1,6 +1,15 @@
 package io.consentledger.command.api;
 
+import io.consentledger.command.common.Acting;
 import io.consentledger.command.common.LedgerRefusal;
+import io.consentledger.security.Caller;
+import io.consentledger.security.Callers;
+import io.consentledger.security.CorrelationIdFilter;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.messaging.MetaData;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import io.consentledger.contracts.common.RefusalReason;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -9,6 +18,8 @@ import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.stereotype.Component;
+
+import java.util.UUID;
 
 /**
  * Sends commands and turns Axon's failures into refusals. On the local bus a handler's exception arrives as-is; on
@@ -34,8 +45,9 @@ public class CommandDispatcher {
     }
 
     private <R> R send(Object command, RefusalReason whenUnknown, RefusalReason whenConcurrent) {
+        CommandMessage<?> message = GenericCommandMessage.asCommandMessage(command).andMetaData(attribution());
         try {
-            return gateway.sendAndWait(command);
+            return gateway.sendAndWait(message);
         } catch (AggregateNotFoundException | IncompatibleAggregateException unknown) {
             // Incompatible: the id names an aggregate of another type (a link id sent as a consent id).
             throw refusalFor(unknown, whenUnknown, whenConcurrent);
@@ -48,6 +60,22 @@ public class CommandDispatcher {
         }
     }
 
+    /**
+     * Who sends it, recorded in the command's metadata and, through the correlation data provider, in every event it
+     * causes: the principal, the party ({@code PROVIDER:bank-1}) the aggregates check ownership against, and the
+     * request's correlation id. Fails closed without an authenticated caller.
+     */
+    static MetaData attribution() {
+        Caller caller = Callers.required();
+        String correlationId = null;
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes request) {
+            correlationId = CorrelationIdFilter.of(request.getRequest());
+        }
+        return MetaData.with(Acting.PRINCIPAL, caller.principal())
+                       .and(Acting.PARTY, caller.label())
+                       .and(Acting.CORRELATION_ID, correlationId != null ? correlationId : UUID.randomUUID().toString());
+    }
+
     private static RuntimeException refusalFor(RuntimeException failure, RefusalReason whenUnknown, RefusalReason whenConcurrent) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof LedgerRefusal refusal) {
@@ -57,7 +85,7 @@ public class CommandDispatcher {
                 return LedgerRefusal.of(RefusalReason.ALREADY_EXISTS, "The id is already taken");
             }
             if ((t instanceof AggregateNotFoundException || t instanceof IncompatibleAggregateException) && whenUnknown != null) {
-                return LedgerRefusal.of(whenUnknown, "No such id");
+                return LedgerRefusal.of(whenUnknown, Acting.NO_SUCH_ID);
             }
             if (t instanceof ConcurrencyException) {
                 return LedgerRefusal.of(whenConcurrent, "The aggregate was changed concurrently or already exists");

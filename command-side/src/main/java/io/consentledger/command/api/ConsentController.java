@@ -37,8 +37,8 @@ import java.util.UUID;
 import static io.consentledger.command.api.Requests.required;
 
 /**
- * Consents and the shares made under them. The acting party is taken from the body for now (recipientId on a
- * request, initiator on a revocation); issue 5 replaces it with the authenticated caller.
+ * Consents and the shares made under them. Who may call which endpoint is in {@code CommandApiSecurity}; whether
+ * the caller owns the consent is checked by the aggregate, from the party in the command's metadata.
  */
 @RestController
 @RequestMapping(path = "/api/v1/consents", produces = MediaType.APPLICATION_JSON_VALUE, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -56,7 +56,8 @@ public class ConsentController {
     @PostMapping
     public ResponseEntity<ConsentState> request(@RequestBody RequestConsentBody body) {
         String consentId = body.consentId() != null ? body.consentId() : UUID.randomUUID().toString();
-        RequestConsent command = Requests.build(() -> new RequestConsent(consentId, body.recipientId(), body.linkIds(),
+        String recipientId = Parties.ownRecipientId(body.recipientId());
+        RequestConsent command = Requests.build(() -> new RequestConsent(consentId, recipientId, body.linkIds(),
                 body.scopes(), body.purposes(), body.expiresAt(),
                 required(body.window(), "window").toWindow(), required(body.frequency(), "frequency").toFrequency()));
         commands.create(command);
@@ -75,6 +76,7 @@ public class ConsentController {
     @PostMapping("/{consentId}/reject")
     public ConsentState reject(@PathVariable String consentId, @RequestBody Reject body) {
         RejectConsent command = Requests.build(() -> new RejectConsent(id(consentId), body.initiator()));
+        Parties.requireInitiatorOfCaller(command.initiator());
         return new ConsentState(consentId, commands.update(command, UNKNOWN));
     }
 
@@ -82,6 +84,7 @@ public class ConsentController {
     @PostMapping("/{consentId}/revoke")
     public ConsentState revoke(@PathVariable String consentId, @RequestBody Revoke body) {
         RevokeConsent command = Requests.build(() -> new RevokeConsent(id(consentId), body.reason(), body.initiator()));
+        Parties.requireInitiatorOfCaller(command.initiator());
         return new ConsentState(consentId, commands.update(command, UNKNOWN));
     }
 

@@ -36,18 +36,20 @@ public class LinkController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<LinkCreated> link(@RequestBody LinkAccount body) {
         String linkId = body.linkId() != null ? body.linkId() : UUID.randomUUID().toString();
-        LinkBankAccount command = Requests.build(() -> new LinkBankAccount(linkId, body.customerId(), body.providerId(),
+        String providerId = Parties.ownProviderId(body.providerId());
+        LinkBankAccount command = Requests.build(() -> new LinkBankAccount(linkId, body.customerId(), providerId,
                 body.accountId(), body.currency(), ApiBodies.Evidence.of(body.evidence())));
         commands.create(command);
         return ResponseEntity.created(URI.create("/api/v1/links/" + linkId)).body(new LinkCreated(linkId, LinkStatus.LINKED));
     }
 
-    /** The body is optional; the initiator defaults to PROVIDER until callers are authenticated (issue 5). */
+    /** The body is optional; the initiator defaults to PROVIDER (or CUSTOMER, when the provider acts on their request). */
     @Operation(summary = "Unlink an account; every consent on it is then revoked (SYSTEM, ACCOUNT_UNLINKED)")
     @PostMapping("/{linkId}/unlink")
     public LinkCreated unlink(@PathVariable String linkId, @RequestBody(required = false) Unlink body) {
         Initiator initiator = body == null || body.initiator() == null ? Initiator.PROVIDER : body.initiator();
         UnlinkBankAccount command = Requests.build(() -> new UnlinkBankAccount(Checks.id(linkId, "linkId"), initiator));
+        Parties.requireInitiatorOfCaller(initiator);
         LinkStatus status = commands.update(command, RefusalReason.LINK_UNKNOWN);
         return new LinkCreated(linkId, status);
     }

@@ -1,6 +1,8 @@
 package io.consentledger.command.api;
 
+import io.consentledger.command.common.Forbidden;
 import io.consentledger.command.common.LedgerRefusal;
+import io.consentledger.security.Callers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -37,6 +39,18 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> refused(LedgerRefusal refusal) {
         ProblemDetail problem = ProblemTypes.refusal(refusal.reason(), refusal.getMessage());
         return ResponseEntity.status(problem.getStatus()).body(problem);
+    }
+
+    @ExceptionHandler(Forbidden.class)
+    ResponseEntity<ProblemDetail> forbidden(Forbidden forbidden) {
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).body(ProblemTypes.problem(HttpStatus.FORBIDDEN,
+                ProblemTypes.FORBIDDEN, "Forbidden", forbidden.getMessage()));
+    }
+
+    @ExceptionHandler(Callers.NotAuthenticated.class)
+    ResponseEntity<ProblemDetail> unauthenticated(Callers.NotAuthenticated unauthenticated) {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(ProblemTypes.problem(HttpStatus.UNAUTHORIZED,
+                ProblemTypes.UNAUTHENTICATED, "Unauthenticated", "This endpoint needs an authenticated caller"));
     }
 
     @ExceptionHandler(InvalidRequest.class)

@@ -24,6 +24,8 @@ public final class ProblemTypes {
     public static final String INVALID_IDEMPOTENCY_KEY = "invalid-idempotency-key";
     public static final String NOT_FOUND = "not-found";
     public static final String INTERNAL_ERROR = "internal-error";
+    public static final String FORBIDDEN = "forbidden";
+    public static final String UNAUTHENTICATED = "unauthenticated";
 
     private ProblemTypes() {
     }

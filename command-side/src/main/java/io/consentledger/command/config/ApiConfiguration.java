@@ -7,6 +7,7 @@ import io.consentledger.command.idempotency.IdempotencyFilter;
 import io.consentledger.command.idempotency.IdempotencyStore;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,7 +22,7 @@ public class ApiConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public CallerIdentity callerIdentity() {
-        return CallerIdentity.fromHeader();
+        return CallerIdentity.authenticated();
     }
 
     @Bean
@@ -43,7 +44,9 @@ public class ApiConfiguration {
     public FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(IdempotencyStore store, CallerIdentity callers) {
         FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(new IdempotencyFilter(store, callers));
         registration.addUrlPatterns("/api/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        // After the security filter chain: keys are scoped to the authenticated caller, and anonymous requests never
+        // reach the store.
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 20);
         return registration;
     }
 }

@@ -1,6 +1,9 @@
 package io.consentledger.command.consent;
 
+import io.consentledger.command.common.Acting;
+import io.consentledger.command.common.Forbidden;
 import io.consentledger.command.common.LedgerRefusal;
+import io.consentledger.contracts.common.Initiator;
 import io.consentledger.contracts.common.AccessFrequency;
 import io.consentledger.contracts.common.AppliedWindow;
 import io.consentledger.contracts.common.AuthorisationEvidence;
@@ -29,6 +32,7 @@ import io.consentledger.contracts.share.TransactionFacts;
 import io.consentledger.contracts.share.TransactionsShared;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
@@ -81,7 +85,11 @@ public class Consent {
     }
 
     @CommandHandler
-    public Consent(RequestConsent command, Clock clock, LinkDirectory directory) {
+    public Consent(RequestConsent command, Clock clock, LinkDirectory directory, @MetaDataValue(Acting.PARTY) String party) {
+        Acting acting = Acting.of(party);
+        if (!acting.system() && !acting.recipient(command.recipientId())) {
+            throw new Forbidden("A recipient may request consents for itself only");
+        }
         Instant now = clock.instant();
         List<Purpose> prohibited = command.purposes().stream().filter(Purpose::isProhibited).sorted().toList();
         if (!prohibited.isEmpty()) {
@@ -107,7 +115,8 @@ public class Consent {
     }
 
     @CommandHandler
-    public ConsentStatus handle(AuthoriseConsent command, Clock clock, LinkDirectory directory) {
+    public ConsentStatus handle(AuthoriseConsent command, Clock clock, LinkDirectory directory, @MetaDataValue(Acting.PARTY) String party) {
+        requireOwningProvider(party);
         Instant now = clock.instant();
         requireAwaitingAuthorisation();
         requireNotPastExpiry(now);
@@ -120,7 +129,9 @@ public class Consent {
     }
 
     @CommandHandler
-    public ConsentStatus handle(RejectConsent command, Clock clock) {
+    public ConsentStatus handle(RejectConsent command, Clock clock, @MetaDataValue(Acting.PARTY) String party) {
+        requireOwningProvider(party);
+        Acting.of(party).requireProviderInitiator(command.initiator());
         requireAwaitingAuthorisation();
         apply(new ConsentRejected(consentId, recipientId, customerId, providerId, command.initiator(), clock.instant()));
         return ConsentStatus.REJECTED;
@@ -130,7 +141,17 @@ public class Consent {
      * Allowed while AWAITING_AUTHORISATION (a request withdrawn, or its link unlinked) or AUTHORISED.
      */
     @CommandHandler
-    public ConsentStatus handle(RevokeConsent command, Clock clock) {
+    public ConsentStatus handle(RevokeConsent command, Clock clock, @MetaDataValue(Acting.PARTY) String party) {
+        Acting acting = Acting.of(party);
+        if (consentId == null || !(acting.system() || acting.provider(providerId) || acting.recipient(recipientId))) {
+            throw LedgerRefusal.of(CONSENT_UNKNOWN, Acting.NO_SUCH_ID);
+        }
+        if (acting.recipient(recipientId) && command.initiator() != Initiator.RECIPIENT) {
+            throw new Forbidden("A recipient revokes as RECIPIENT only");
+        }
+        if (acting.provider(providerId)) {
+            acting.requireProviderInitiator(command.initiator());
+        }
         Instant now = clock.instant();
         requireKnown();
         requireNotTerminal();
@@ -141,7 +162,8 @@ public class Consent {
     }
 
     @CommandHandler
-    public ConsentStatus handle(ReauthoriseConsent command, Clock clock) {
+    public ConsentStatus handle(ReauthoriseConsent command, Clock clock, @MetaDataValue(Acting.PARTY) String party) {
+        requireOwningProvider(party);
         Instant now = clock.instant();
         requireAuthorised();
         requireNotPastExpiry(now);
@@ -168,7 +190,8 @@ public class Consent {
     }
 
     @CommandHandler
-    public String handle(ShareBalance command, Clock clock, LinkDirectory directory) {
+    public String handle(ShareBalance command, Clock clock, LinkDirectory directory, @MetaDataValue(Acting.PARTY) String party) {
+        requireOwningProvider(party);
         Instant now = clock.instant();
         ConsentedLink link = requireShareable(command.linkId(), command.purpose(), now, directory);
         if (!scopes.contains(Scope.BALANCES)) {
@@ -183,7 +206,8 @@ public class Consent {
     }
 
     @CommandHandler
-    public List<String> handle(ShareTransactions command, Clock clock, LinkDirectory directory) {
+    public List<String> handle(ShareTransactions command, Clock clock, LinkDirectory directory, @MetaDataValue(Acting.PARTY) String party) {
+        requireOwningProvider(party);
         Instant now = clock.instant();
         ConsentedLink link = requireShareable(command.linkId(), command.purpose(), now, directory);
         Scope scope;
@@ -240,8 +264,14 @@ public class Consent {
 
     private void requireKnown() {
         if (consentId == null) {
-            throw LedgerRefusal.of(CONSENT_UNKNOWN, "No such consent");
+            throw LedgerRefusal.of(CONSENT_UNKNOWN, Acting.NO_SUCH_ID);
         }
+    }
+
+    /** First in every provider's command: someone else's consent is answered exactly like an unknown one. */
+    private void requireOwningProvider(String party) {
+        requireKnown();
+        Acting.of(party).requireProvider(providerId, CONSENT_UNKNOWN);
     }
 
     private void requireNotTerminal() {

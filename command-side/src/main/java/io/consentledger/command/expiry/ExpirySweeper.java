@@ -1,5 +1,7 @@
 package io.consentledger.command.expiry;
 
+import io.consentledger.command.common.Acting;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import io.consentledger.contracts.consent.ExpireConsent;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -9,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Sends {@link ExpireConsent} for every consent whose expiry minute has come. Safe to run on any number of
@@ -48,7 +51,8 @@ public class ExpirySweeper {
             List<String> handled = new ArrayList<>();
             for (String consentId : bucket.consentIds()) {
                 try {
-                    if (Boolean.TRUE.equals(commands.sendAndWait(new ExpireConsent(consentId)))) {
+                    if (Boolean.TRUE.equals(commands.sendAndWait(GenericCommandMessage.asCommandMessage(new ExpireConsent(consentId))
+                            .andMetaData(Map.of(Acting.PARTY, Acting.SYSTEM, Acting.PRINCIPAL, "expiry-sweeper"))))) {
                         expired++;
                     }
                     handled.add(consentId);

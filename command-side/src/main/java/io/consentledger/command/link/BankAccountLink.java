@@ -1,5 +1,7 @@
 package io.consentledger.command.link;
 
+import io.consentledger.command.common.Acting;
+import io.consentledger.command.common.Forbidden;
 import io.consentledger.command.common.LedgerRefusal;
 import io.consentledger.command.consent.LinkView;
 import io.consentledger.contracts.common.RefusalReason;
@@ -10,6 +12,7 @@ import io.consentledger.contracts.link.LinkStatus;
 import io.consentledger.contracts.link.UnlinkBankAccount;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
@@ -33,16 +36,23 @@ public class BankAccountLink {
     }
 
     @CommandHandler
-    public BankAccountLink(LinkBankAccount command, Clock clock) {
+    public BankAccountLink(LinkBankAccount command, Clock clock, @MetaDataValue(Acting.PARTY) String party) {
+        Acting acting = Acting.of(party);
+        if (!acting.system() && !acting.provider(command.providerId())) {
+            throw new Forbidden("A provider may link accounts it holds only");
+        }
         apply(new BankAccountLinked(command.linkId(), command.customerId(), command.providerId(), command.accountId(),
                 command.currency(), command.evidence(), clock.instant()));
     }
 
     @CommandHandler
-    public LinkStatus handle(UnlinkBankAccount command, Clock clock) {
+    public LinkStatus handle(UnlinkBankAccount command, Clock clock, @MetaDataValue(Acting.PARTY) String party) {
         if (linkId == null) {
-            throw LedgerRefusal.of(RefusalReason.LINK_UNKNOWN, "No link " + command.linkId());
+            throw LedgerRefusal.of(RefusalReason.LINK_UNKNOWN, Acting.NO_SUCH_ID);
         }
+        Acting acting = Acting.of(party);
+        acting.requireProvider(providerId, RefusalReason.LINK_UNKNOWN);
+        acting.requireProviderInitiator(command.initiator());
         if (status == LinkStatus.UNLINKED) {
             throw LedgerRefusal.of(RefusalReason.LINK_UNLINKED, "Link " + linkId + " is already unlinked");
         }

@@ -1,6 +1,8 @@
 package io.consentledger.command.unlink;
 
+import io.consentledger.command.common.Acting;
 import io.consentledger.command.common.LedgerRefusal;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import io.consentledger.command.config.ProcessingGroups;
 import io.consentledger.contracts.common.Initiator;
 import io.consentledger.contracts.common.RefusalReason;
@@ -14,6 +16,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,7 +49,10 @@ public class UnlinkPropagation {
     void on(BankAccountUnlinked event) {
         for (String consentId : linkConsents.consentsOf(event.linkId())) {
             try {
-                commands.sendAndWait(new RevokeConsent(consentId, RevocationReason.ACCOUNT_UNLINKED, Initiator.SYSTEM));
+                // SYSTEM acts; principal and correlation id stay those of the unlink that caused it.
+                commands.sendAndWait(GenericCommandMessage.asCommandMessage(
+                        new RevokeConsent(consentId, RevocationReason.ACCOUNT_UNLINKED, Initiator.SYSTEM))
+                        .andMetaData(Map.of(Acting.PARTY, Acting.SYSTEM)));
             } catch (RuntimeException failure) {
                 LedgerRefusal refusal = refusalIn(failure);
                 if (refusal == null || !ALREADY_OVER.contains(refusal.reason())) {

@@ -115,7 +115,7 @@ class CommandApiHttpTest extends HttpTestSupport {
                      "evidence": {"channel": "APP", "authorisedAt": "2026-01-01T00:00:00Z", "disclosureVersion": "v1"}}""");
             assertProblem(response, 400, "invalid-request");
             assertThat(response.text("detail")).contains("customerId");
-            assertProblem(post("/api/v1/links", "{\"customerId\": \"c\", \"providerId\": \"b\", \"accountId\": \"a\", \"currency\": \"EUR\"}"),
+            assertProblem(post("/api/v1/links", "{\"customerId\": \"c\", \"providerId\": \"bank-1\", \"accountId\": \"a\", \"currency\": \"EUR\"}"),
                     400, "invalid-request");
             String[] ids = authorisedConsent(PER_DAY_4);
             Response noAmount = post("/api/v1/consents/" + ids[1] + "/shares/balance",
@@ -226,10 +226,11 @@ class CommandApiHttpTest extends HttpTestSupport {
         void wrongMediaTypeAndMethodAreNot500() {
             Response text = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/links"))
                                             .header("Content-Type", "text/plain")
+                                            .header("Authorization", "ApiKey " + BANK_1)
                                             .POST(HttpRequest.BodyPublishers.ofString("hello")).build());
             assertThat(text.status()).isEqualTo(415);
             assertThat(text.contentType()).startsWith(PROBLEM);
-            assertThat(get("/api/v1/links").status()).isEqualTo(405);
+            assertThat(get("/api/v1/links", as(BANK_1)).status()).isEqualTo(405);
         }
     }
 
@@ -378,9 +379,10 @@ class CommandApiHttpTest extends HttpTestSupport {
         @Test
         void keysAreScopedByCaller() {
             String key = id("key");
-            String body = linkJson(null, "cust-1", "EUR").replace("\"linkId\": \"null\", ", "");
-            Response a = post("/api/v1/links", body, "Idempotency-Key", key, "X-Caller-Id", "bank-a");
-            Response b = post("/api/v1/links", body, "Idempotency-Key", key, "X-Caller-Id", "bank-b");
+            String body = linkJson(null, "cust-1", "EUR").replace("\"linkId\": \"null\", ", "")
+                                                         .replace("\"providerId\": \"bank-1\", ", "");
+            Response a = post("/api/v1/links", body, "Idempotency-Key", key, "Authorization", "ApiKey " + BANK_1);
+            Response b = post("/api/v1/links", body, "Idempotency-Key", key, "Authorization", "ApiKey " + BANK_2);
             assertThat(a.status()).isEqualTo(201);
             assertThat(b.status()).isEqualTo(201);
             assertThat(a.text("linkId")).isNotEqualTo(b.text("linkId"));
@@ -395,7 +397,8 @@ class CommandApiHttpTest extends HttpTestSupport {
 
     @Test
     void servesItsOpenApiDocument() {
-        Response docs = get("/v3/api-docs");
+        assertThat(get("/v3/api-docs").status()).isEqualTo(401);
+        Response docs = get("/v3/api-docs", as(AUDITOR));
         assertThat(docs.status()).as(docs.raw()).isEqualTo(200);
         assertThat(docs.json().path("paths").has("/api/v1/consents/{consentId}/shares/transactions")).isTrue();
         assertThat(docs.json().path("paths").has("/api/v1/links/{linkId}/unlink")).isTrue();

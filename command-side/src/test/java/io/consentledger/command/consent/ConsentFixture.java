@@ -1,5 +1,6 @@
 package io.consentledger.command.consent;
 
+import io.consentledger.command.testing.ActingAs;
 import io.consentledger.command.testing.InMemoryLinkDirectory;
 import io.consentledger.command.testing.MutableClock;
 import io.consentledger.contracts.common.AccessFrequency;
@@ -46,6 +47,7 @@ abstract class ConsentFixture {
         AggregateTestFixture<Consent> f = new AggregateTestFixture<>(Consent.class);
         f.registerInjectableResource(clock);
         f.registerInjectableResource(links);
+        f.registerCommandDispatchInterceptor(ActingAs.naturalOwner(PROVIDER));
         return f;
     }
 

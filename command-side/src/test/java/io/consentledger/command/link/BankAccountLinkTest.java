@@ -1,6 +1,7 @@
 package io.consentledger.command.link;
 
 import io.consentledger.command.common.LedgerRefusal;
+import io.consentledger.command.testing.ActingAs;
 import io.consentledger.command.testing.MutableClock;
 import io.consentledger.contracts.common.AuthorisationEvidence;
 import io.consentledger.contracts.common.Initiator;
@@ -29,6 +30,7 @@ class BankAccountLinkTest {
     void setUp() {
         fixture = new AggregateTestFixture<>(BankAccountLink.class);
         fixture.registerInjectableResource(new MutableClock(NOW));
+        fixture.registerCommandDispatchInterceptor(ActingAs.naturalOwner("bank-1"));
     }
 
     private static BankAccountLinked linked() {
@@ -58,5 +60,30 @@ class BankAccountLinkTest {
                .expectNoEvents()
                .expectException(LedgerRefusal.class)
                .expectException(refusal(RefusalReason.LINK_UNLINKED));
+    }
+
+    @Test
+    void aProviderLinksOnlyItsOwnAccounts() {
+        fixture.givenNoPriorActivity()
+               .when(new LinkBankAccount("link-1", "cust-1", "bank-1", "acc-1", "EUR", EVIDENCE),
+                     java.util.Map.of("party", "PROVIDER:bank-2"))
+               .expectNoEvents()
+               .expectException(io.consentledger.command.common.Forbidden.class);
+        fixture.givenNoPriorActivity()
+               .when(new LinkBankAccount("link-1", "cust-1", "bank-1", "acc-1", "EUR", EVIDENCE),
+                     java.util.Map.of("principal", "no-party"))
+               .expectNoEvents()
+               .expectException(io.consentledger.command.common.Forbidden.class);
+    }
+
+    @Test
+    void anotherProvidersLinkIsAnsweredAsUnknown() {
+        for (String party : new String[]{"PROVIDER:bank-2", "RECIPIENT:messenger", "AUDITOR", ""}) {
+            fixture.given(linked())
+                   .when(new UnlinkBankAccount("link-1", Initiator.PROVIDER), java.util.Map.of("party", party))
+                   .expectNoEvents()
+                   .expectException(refusal(RefusalReason.LINK_UNKNOWN))
+                   .expectExceptionMessage("No such id");
+        }
     }
 }

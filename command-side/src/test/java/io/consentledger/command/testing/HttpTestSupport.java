@@ -31,6 +31,9 @@ import java.util.UUID;
         properties = {
                 "consent-ledger.mongodb.embedded.in-memory=true",
                 "consent-ledger.expiry.scheduler.enabled=false",
+                // tests send bursts; the limiter itself is tested on its own (RateLimitFilterTest)
+                "consent-ledger.security.rate-limit.requests-per-second=100000",
+                "consent-ledger.security.rate-limit.burst=100000",
                 "axon.update-check.disabled=true"
         })
 @Import(HttpTestSupport.TestClock.class)
@@ -66,18 +69,53 @@ public abstract class HttpTestSupport {
         }
     }
 
+    /** Developer API keys (dev mode): {@code dev-key-<name>}; their hashes are the module's defaults. */
+    public static final String BANK_1 = "dev-key-bank-1";
+    public static final String BANK_2 = "dev-key-bank-2";
+    public static final String MESSENGER = "dev-key-messenger";
+    public static final String VOICE_ASSISTANT = "dev-key-voice-assistant";
+    public static final String AUDITOR = "dev-key-auditor";
+    public static final String OPERATOR = "dev-key-operator";
+
+    /** The header pair that authenticates as the caller with this developer key. */
+    public static String[] as(String key) {
+        return new String[]{"Authorization", "ApiKey " + key};
+    }
+
+    /**
+     * Posts as the caller the headers name, or, when they name none, as the party that naturally sends this
+     * command in the tests' scenarios: bank-1 for links and provider commands, messenger for requests and for
+     * revocations initiated by the recipient.
+     */
     protected Response post(String path, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                                                  .header("Content-Type", "application/json")
                                                  .POST(HttpRequest.BodyPublishers.ofString(body));
+        boolean authenticated = false;
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
+            authenticated |= headers[i].equalsIgnoreCase("Authorization") || headers[i].equalsIgnoreCase("X-Api-Key")
+                    || headers[i].equalsIgnoreCase("X-Anonymous");
+        }
+        if (!authenticated) {
+            request.header("Authorization", "ApiKey " + naturalSender(path, body));
         }
         return send(request.build());
     }
 
-    protected Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build());
+    static String naturalSender(String path, String body) {
+        if (path.equals("/api/v1/consents") || path.endsWith("/revoke") && body.replace(" ", "").contains("\"initiator\":\"RECIPIENT\"")) {
+            return MESSENGER;
+        }
+        return BANK_1;
+    }
+
+    protected Response get(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
     }
 
     protected Response send(HttpRequest request) {

@@ -1,0 +1,161 @@
+package io.consentledger.security;
+
+import jakarta.servlet.DispatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.PropertySource;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Both applications' security: authentication (JWT resource server, or hashed developer API keys), the shared
+ * rules (health anonymous, metrics for operators, API docs for any caller, deny by default), the application's
+ * {@link ApiAuthorizationRules}, RFC 9457 401/403, correlation ids, request size limits and the per-principal rate
+ * limit.
+ */
+@AutoConfiguration(before = {SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
+        UserDetailsServiceAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableWebSecurity
+@EnableConfigurationProperties(LedgerSecurityProperties.class)
+@PropertySource("classpath:consent-ledger-security-defaults.properties")
+public class LedgerSecurityAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(LedgerSecurityAutoConfiguration.class);
+
+    @Bean
+    public SecurityProblems securityProblems(LedgerSecurityProperties properties) {
+        return new SecurityProblems(properties.effectiveMode());
+    }
+
+    /** No user store: there is no form or basic login. (Also keeps Boot from generating a default password.) */
+    @Bean
+    public UserDetailsService noUsers() {
+        return username -> {
+            throw new UsernameNotFoundException("No users");
+        };
+    }
+
+    @Bean
+    public SecurityFilterChain ledgerSecurityFilterChain(HttpSecurity http, LedgerSecurityProperties properties,
+                                                         SecurityProblems problems, Environment environment,
+                                                         ObjectProvider<ApiAuthorizationRules> rules) throws Exception {
+        LedgerSecurityProperties.Mode mode = properties.effectiveMode();
+        http.csrf(csrf -> csrf.disable())
+            .cors(cors -> cors.disable())
+            .formLogin(form -> form.disable())
+            .httpBasic(basic -> basic.disable())
+            .logout(logout -> logout.disable())
+            .requestCache(cache -> cache.disable())
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+            .authorizeHttpRequests(requests -> {
+                requests.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll();
+                requests.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/liveness",
+                                         "/actuator/health/readiness").permitAll();
+                requests.requestMatchers("/actuator/**").hasRole(Party.OPERATOR.name());
+                requests.requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
+                                         "/swagger-ui.html", "/swagger-ui/**").authenticated();
+                rules.orderedStream().forEach(rule -> rule.authorize(requests));
+                requests.anyRequest().denyAll();
+            });
+        if (mode == LedgerSecurityProperties.Mode.JWT) {
+            NimbusJwtDecoder decoder = jwtDecoder(properties.getJwt());
+            http.oauth2ResourceServer(server -> server
+                    .authenticationEntryPoint(problems)
+                    .accessDeniedHandler(problems)
+                    .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(
+                            new PartyJwtConverter(properties.getJwt().getPartyClaim(), properties.getJwt().getPartyIdClaim()))));
+            log.info("Security mode jwt: issuer {}, audience {}", properties.getJwt().getIssuer(), properties.getJwt().getAudience());
+        } else {
+            List<String> profiles = Arrays.asList(environment.getActiveProfiles());
+            if (profiles.contains("prod") || profiles.contains("production")) {
+                throw new IllegalStateException("consent-ledger.security.mode dev-api-keys is refused under a production "
+                        + "profile: set consent-ledger.security.jwt.issuer, .audience and .jwk-set-uri");
+            }
+            ApiKeyAuthenticationFilter apiKeys = new ApiKeyAuthenticationFilter(properties.getApiKeys(), problems);
+            http.addFilterBefore(apiKeys, AnonymousAuthenticationFilter.class);
+            log.warn("SECURITY MODE dev-api-keys: {} static developer API keys are accepted and no identity provider is "
+                    + "used. This mode is for local development only; production must set "
+                    + "consent-ledger.security.jwt.issuer, .audience and .jwk-set-uri (mode jwt).", apiKeys.size());
+        }
+        return http.build();
+    }
+
+    static NimbusJwtDecoder jwtDecoder(LedgerSecurityProperties.Jwt jwt) {
+        if (blank(jwt.getIssuer()) || blank(jwt.getAudience()) || blank(jwt.getJwkSetUri())) {
+            throw new IllegalStateException("Security mode jwt needs consent-ledger.security.jwt.issuer, .audience and .jwk-set-uri");
+        }
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwt.getJwkSetUri())
+                                                   .jwsAlgorithms(algorithms -> algorithms.addAll(List.of(
+                                                           SignatureAlgorithm.RS256, SignatureAlgorithm.PS256,
+                                                           SignatureAlgorithm.ES256)))
+                                                   .build();
+        String audience = jwt.getAudience();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<Jwt>(
+                JwtValidators.createDefaultWithIssuer(jwt.getIssuer()),
+                new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
+                new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience))));
+        return decoder;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    @Bean
+    public FilterRegistrationBean<CorrelationIdFilter> correlationIdFilter() {
+        FilterRegistrationBean<CorrelationIdFilter> registration = new FilterRegistrationBean<>(new CorrelationIdFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    public FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(LedgerSecurityProperties properties) {
+        FilterRegistrationBean<RequestSizeLimitFilter> registration =
+                new FilterRegistrationBean<>(new RequestSizeLimitFilter(properties.getMaxRequestBytes()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
+    }
+
+    /** After the security chain (authentication known), before the application's own filters. */
+    @Bean
+    public FilterRegistrationBean<RateLimitFilter> rateLimitFilter(LedgerSecurityProperties properties) {
+        LedgerSecurityProperties.RateLimit limit = properties.getRateLimit();
+        FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(new RateLimitFilter(
+                new TokenBuckets(limit.getRequestsPerSecond(), limit.getBurst(), System::nanoTime, 100_000)));
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 5);
+        registration.setEnabled(limit.isEnabled());
+        return registration;
+    }
+}

@@ -1,0 +1,101 @@
+package io.consentledger.security;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code consent-ledger.security.*}. Production sets {@code jwt.issuer}, {@code jwt.audience} and
+ * {@code jwt.jwk-set-uri}; without an issuer the mode defaults to {@code dev-api-keys}, which logs a warning at start.
+ */
+@ConfigurationProperties("consent-ledger.security")
+public class LedgerSecurityProperties {
+
+    /** {@code jwt} or {@code dev-api-keys}; empty: {@code jwt} when an issuer is set, else {@code dev-api-keys}. */
+    private String mode = "";
+    private final Jwt jwt = new Jwt();
+    /** Developer API keys, only read in {@code dev-api-keys} mode: each a SHA-256 (hex) of the key and its caller. */
+    private List<ApiKey> apiKeys = new ArrayList<>();
+    private final RateLimit rateLimit = new RateLimit();
+    /** Request bodies larger than this are refused with 413 before anything reads them. */
+    private int maxRequestBytes = 262_144;
+
+    public Mode effectiveMode() {
+        if (mode == null || mode.isBlank()) {
+            return jwt.issuer == null || jwt.issuer.isBlank() ? Mode.DEV_API_KEYS : Mode.JWT;
+        }
+        return switch (mode.trim()) {
+            case "jwt" -> Mode.JWT;
+            case "dev-api-keys" -> Mode.DEV_API_KEYS;
+            default -> throw new IllegalStateException("consent-ledger.security.mode must be jwt or dev-api-keys");
+        };
+    }
+
+    public enum Mode { JWT, DEV_API_KEYS }
+
+    public static class Jwt {
+        /** The expected {@code iss}. */
+        private String issuer;
+        /** The expected {@code aud} (one of the token's audiences). */
+        private String audience;
+        /** Where the issuer publishes its signing keys (JWKS). */
+        private String jwkSetUri;
+        /** The claim naming the party: PROVIDER, RECIPIENT, AUDITOR or OPERATOR. */
+        private String partyClaim = "party";
+        /** The claim naming the provider's or recipient's id. */
+        private String partyIdClaim = "party_id";
+
+        public String getIssuer() { return issuer; }
+        public void setIssuer(String issuer) { this.issuer = issuer; }
+        public String getAudience() { return audience; }
+        public void setAudience(String audience) { this.audience = audience; }
+        public String getJwkSetUri() { return jwkSetUri; }
+        public void setJwkSetUri(String jwkSetUri) { this.jwkSetUri = jwkSetUri; }
+        public String getPartyClaim() { return partyClaim; }
+        public void setPartyClaim(String partyClaim) { this.partyClaim = partyClaim; }
+        public String getPartyIdClaim() { return partyIdClaim; }
+        public void setPartyIdClaim(String partyIdClaim) { this.partyIdClaim = partyIdClaim; }
+    }
+
+    public static class ApiKey {
+        /** Lower-case hex SHA-256 of the key's UTF-8 bytes; the key itself is never configured. */
+        private String sha256;
+        private String principal;
+        private Party party;
+        private String partyId;
+
+        public String getSha256() { return sha256; }
+        public void setSha256(String sha256) { this.sha256 = sha256; }
+        public String getPrincipal() { return principal; }
+        public void setPrincipal(String principal) { this.principal = principal; }
+        public Party getParty() { return party; }
+        public void setParty(Party party) { this.party = party; }
+        public String getPartyId() { return partyId; }
+        public void setPartyId(String partyId) { this.partyId = partyId; }
+    }
+
+    public static class RateLimit {
+        private boolean enabled = true;
+        /** Sustained requests per second per principal, per instance. */
+        private double requestsPerSecond = 20;
+        /** Requests a principal may send at once before the sustained rate applies. */
+        private int burst = 40;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public double getRequestsPerSecond() { return requestsPerSecond; }
+        public void setRequestsPerSecond(double requestsPerSecond) { this.requestsPerSecond = requestsPerSecond; }
+        public int getBurst() { return burst; }
+        public void setBurst(int burst) { this.burst = burst; }
+    }
+
+    public String getMode() { return mode; }
+    public void setMode(String mode) { this.mode = mode; }
+    public Jwt getJwt() { return jwt; }
+    public List<ApiKey> getApiKeys() { return apiKeys; }
+    public void setApiKeys(List<ApiKey> apiKeys) { this.apiKeys = apiKeys; }
+    public RateLimit getRateLimit() { return rateLimit; }
+    public int getMaxRequestBytes() { return maxRequestBytes; }
+    public void setMaxRequestBytes(int maxRequestBytes) { this.maxRequestBytes = maxRequestBytes; }
+}
