@@ -33,7 +33,7 @@ public class CommandRetryConfiguration {
 
     @Bean
     RetryScheduler commandRetryScheduler(ScheduledExecutorService commandRetryExecutor,
-                                         @Value("${consent-ledger.commands.max-retries:3}") int maxRetries,
+                                         @Value("${consent-ledger.commands.max-retries:5}") int maxRetries,
                                          @Value("${consent-ledger.commands.retry-interval-ms:20}") int intervalMillis) {
         return retryOnConcurrentModificationOnly(commandRetryExecutor, maxRetries, intervalMillis);
     }
@@ -45,11 +45,31 @@ public class CommandRetryConfiguration {
 
     public static RetryScheduler retryOnConcurrentModificationOnly(ScheduledExecutorService executor, int maxRetries,
                                                                    int intervalMillis) {
-        return IntervalRetryScheduler.builder()
-                                     .retryExecutor(executor)
-                                     .maxRetryCount(maxRetries)
-                                     .retryInterval(intervalMillis)
-                                     .nonTransientFailurePredicate(failure -> !(failure instanceof ConcurrencyException))
-                                     .build();
+        return new ConcurrencyRetryScheduler(IntervalRetryScheduler.builder()
+                                                                   .retryExecutor(executor)
+                                                                   .maxRetryCount(maxRetries)
+                                                                   .retryInterval(intervalMillis));
+    }
+
+    /**
+     * Retries exactly the failures that have a {@link ConcurrencyException} in their chain. Axon's default test
+     * would call such a failure non-transient as soon as any cause is (the event store's duplicate-key error is the
+     * cause of every concurrency exception), so it is replaced, not configured.
+     */
+    static final class ConcurrencyRetryScheduler extends IntervalRetryScheduler {
+
+        ConcurrencyRetryScheduler(IntervalRetryScheduler.Builder builder) {
+            super(builder);
+        }
+
+        @Override
+        protected boolean isExplicitlyNonTransient(Throwable failure) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ConcurrencyException) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }

@@ -36,7 +36,9 @@ class CommandRetryTest {
     void aCommandThatLostAConcurrencyRaceIsDispatchedAgain() {
         bus.subscribe(Touch.class.getName(), message -> {
             if (attempts.incrementAndGet() < 3) {
-                throw new ConcurrencyException("another instance appended first");
+                // as the event store raises it: with the store's duplicate-key error as its cause
+                throw new ConcurrencyException("another instance appended first",
+                                               new IllegalStateException("E11000 duplicate key error"));
             }
             return "done";
         });
