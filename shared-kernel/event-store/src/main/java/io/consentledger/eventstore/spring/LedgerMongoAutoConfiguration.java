@@ -139,6 +139,21 @@ public class LedgerMongoAutoConfiguration {
         return new ProcessorLagMetrics(registry, processing, engine);
     }
 
+    /** Spreads multi-segment processors over the running instances of this application. */
+    @Bean
+    @ConditionalOnMissingBean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
+            name = "consent-ledger.processors.balance-segments", havingValue = "true", matchIfMissing = true)
+    public SegmentBalancer segmentBalancer(org.axonframework.config.EventProcessingConfiguration processing,
+                                           TokenStore tokenStore, MongoDatabase database,
+                                           org.springframework.core.env.Environment environment) {
+        return new SegmentBalancer(processing, tokenStore, database,
+                                   environment.getProperty("spring.application.name", "consent-ledger"),
+                                   environment.getProperty("consent-ledger.processors.balance-interval",
+                                                           java.time.Duration.class, java.time.Duration.ofSeconds(2)),
+                                   java.time.Clock.systemUTC());
+    }
+
     static WriteConcern writeConcern(LedgerStoreProperties.EventStore settings) {
         String w = settings.getWriteConcern().trim();
         WriteConcern concern = "majority".equalsIgnoreCase(w) ? WriteConcern.MAJORITY : new WriteConcern(Integer.parseInt(w));
