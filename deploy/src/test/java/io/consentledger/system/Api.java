@@ -1,0 +1,71 @@
+package io.consentledger.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/** A caller of the ledger's HTTP API with a developer-mode API key (see README, "Authentication"). */
+final class Api {
+
+    static final Api BANK = new Api("dev-key-bank-1");
+    static final Api MESSENGER = new Api("dev-key-messenger");
+    static final Api AUDITOR = new Api("dev-key-auditor");
+    static final Api OPERATOR = new Api("dev-key-operator");
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String key;
+
+    private Api(String key) {
+        this.key = key;
+    }
+
+    record Response(int status, JsonNode body) {
+        String text(String field) {
+            return body.path(field).asText();
+        }
+    }
+
+    Response post(String url, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                               .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Response get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    /** Polls until the answer satisfies {@code until}: the query side is eventually consistent. */
+    Response await(String url, Predicate<Response> until) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Response last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(url);
+            if (until.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Not as expected within 30 s: GET " + url + " -> " + last);
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.header("Authorization", "ApiKey " + key)
+                                                             .timeout(Duration.ofSeconds(30)).build(),
+                                                      HttpResponse.BodyHandlers.ofString());
+            String body = response.body();
+            return new Response(response.statusCode(), body == null || body.isBlank()
+                    ? JSON.nullNode() : JSON.readTree(body));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

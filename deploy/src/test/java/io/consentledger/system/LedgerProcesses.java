@@ -1,0 +1,182 @@
+package io.consentledger.system;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ledger as it runs in production, on one machine: the embedded store and any number of command-side and
+ * query-side instances, each a process of its own, started from the packaged jars. Logs go to
+ * {@code deploy/target/system-test-logs}.
+ */
+final class LedgerProcesses implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(120);
+
+    private final List<Process> all = new ArrayList<>();
+    private final List<Instance> commandSide = new ArrayList<>();
+    private final List<Instance> querySide = new ArrayList<>();
+    private final String mongoUri;
+    private final Path logs;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    record Instance(String name, String url, Process process) {
+    }
+
+    private LedgerProcesses(String mongoUri, Path logs) {
+        this.mongoUri = mongoUri;
+        this.logs = logs;
+    }
+
+    static LedgerProcesses start(String testName, int commandInstances, int queryInstances, String... extraArgs)
+            throws Exception {
+        Path logs = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs")).resolve(testName);
+        Files.createDirectories(logs);
+        int storePort = freePort();
+        LedgerProcesses ledger = new LedgerProcesses("mongodb://127.0.0.1:" + storePort, logs);
+        try {
+            ledger.startStore(storePort);
+            List<Instance> starting = new ArrayList<>();
+            for (int i = 0; i < commandInstances; i++) {
+                starting.add(ledger.startApp("command-" + (i + 1), jar("ledger.commandJar"), ledger.commandSide, extraArgs));
+            }
+            for (int i = 0; i < queryInstances; i++) {
+                starting.add(ledger.startApp("query-" + (i + 1), jar("ledger.queryJar"), ledger.querySide, extraArgs));
+            }
+            for (Instance instance : starting) {
+                ledger.awaitReady(instance);
+            }
+            return ledger;
+        } catch (Exception e) {
+            ledger.close();
+            throw e;
+        }
+    }
+
+    String command(int index) {
+        return commandSide.get(index).url();
+    }
+
+    String query(int index) {
+        return querySide.get(index).url();
+    }
+
+    /** Stops a query-side instance the way an orchestrator does: SIGTERM, then wait. */
+    void stopQuery(int index) throws InterruptedException {
+        Process process = querySide.get(index).process();
+        process.destroy();
+        process.waitFor();
+    }
+
+    private void startStore(int port) throws Exception {
+        ProcessBuilder builder = java("-Xmx512m", "-cp", jar("ledger.commandJar").toString(),
+                                      "-Dloader.main=io.consentledger.eventstore.embedded.EmbeddedStoreLauncher",
+                                      "org.springframework.boot.loader.launch.PropertiesLauncher");
+        builder.environment().putAll(Map.of("EMBEDDED_MONGO_PORT", String.valueOf(port),
+                                            "EMBEDDED_MONGO_IN_MEMORY", "true"));
+        Process store = launch(builder, "store");
+        Instant deadline = Instant.now().plus(STARTUP);
+        while (Instant.now().isBefore(deadline)) {
+            try (var socket = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                if (!store.isAlive()) {
+                    throw new IllegalStateException("The store died; see " + logs.resolve("store.log"));
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("The store did not start; see " + logs.resolve("store.log"));
+    }
+
+    private Instance startApp(String name, Path jar, List<Instance> group, String... extraArgs) throws Exception {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of("-Xmx512m", "-jar", jar.toString(), "--server.port=" + port));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = java(command.toArray(String[]::new));
+        builder.environment().putAll(Map.of("MONGODB_URI", mongoUri,
+                                            "AXONIQ_UPDATE_CHECKER_DISABLED", "true",
+                                            "LOG_FORMAT", ""));
+        Instance instance = new Instance(name, "http://127.0.0.1:" + port, launch(builder, name));
+        group.add(instance);
+        return instance;
+    }
+
+    private void awaitReady(Instance instance) throws Exception {
+        Instant deadline = Instant.now().plus(STARTUP);
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(instance.url() + "/actuator/health/readiness")).build();
+        while (Instant.now().isBefore(deadline)) {
+            if (!instance.process().isAlive()) {
+                throw new IllegalStateException(instance.name() + " died; see " + logs.resolve(instance.name() + ".log"));
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(instance.name() + " was not ready in time; see " + logs.resolve(instance.name() + ".log"));
+    }
+
+    private Process launch(ProcessBuilder builder, String name) throws IOException {
+        File log = logs.resolve(name + ".log").toFile();
+        builder.redirectErrorStream(true).redirectOutput(log);
+        Process process = builder.start();
+        all.add(process);
+        return process;
+    }
+
+    private static ProcessBuilder java(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+
+    private static Path jar(String property) {
+        Path jar = Path.of(System.getProperty(property, ""));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("No packaged application at '" + jar + "' (" + property
+                                                    + "): run the tests through ./mvnw verify");
+        }
+        return jar;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process process : all) {
+            process.destroy();
+        }
+        for (Process process : all) {
+            try {
+                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
