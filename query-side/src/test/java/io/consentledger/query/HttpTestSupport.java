@@ -48,11 +48,31 @@ abstract class HttpTestSupport {
         }
     }
 
+    /** Developer API keys (dev mode): {@code dev-key-<name>}. */
+    static final String AUDITOR = "dev-key-auditor";
+    static final String OPERATOR = "dev-key-operator";
+    static final String BANK_1 = "dev-key-bank-1";
+    static final String BANK_2 = "dev-key-bank-2";
+    static final String MESSENGER = "dev-key-messenger";
+    static final String VOICE_ASSISTANT = "dev-key-voice-assistant";
+
+    /** As the auditor, who reads everything, or as the operator for the operator endpoints. */
+    static String naturalCaller(String path) {
+        return path.startsWith("/api/v1/operator/") || path.startsWith("/actuator/") ? OPERATOR : AUDITOR;
+    }
+
     Response get(String path) {
+        return get(path, naturalCaller(path));
+    }
+
+    /** {@code key} null: anonymous. */
+    Response get(String path, String key) {
         try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+            if (key != null) {
+                request.header("Authorization", "ApiKey " + key);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                                 response.body());
         } catch (Exception e) {
@@ -64,6 +84,7 @@ abstract class HttpTestSupport {
         try {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                               .header("Authorization", "ApiKey " + naturalCaller(path))
                                .POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),

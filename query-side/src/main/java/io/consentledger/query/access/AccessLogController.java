@@ -4,6 +4,8 @@ import io.consentledger.contracts.audit.AccessFilter;
 import io.consentledger.contracts.audit.FindAccessRecords;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
+import io.consentledger.query.security.AuditorQueryFilter;
+import io.consentledger.query.security.Visibility;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.format.annotation.DateTimeFormat;
@@ -24,8 +26,13 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
-/** The audit trail: one record per share, filtered, paged with stable cursors, or exported whole. */
+/**
+ * The audit trail: one record per share, filtered, paged with stable cursors, or exported whole. Providers and
+ * recipients see only their own records, whatever they filter on ({@link Visibility#narrow}).
+ */
 @RestController
 @RequestMapping("/api/v1/audit/access")
 public class AccessLogController {
@@ -61,11 +68,18 @@ public class AccessLogController {
         if (limit < 1 || limit > AccessLogQueries.MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("limit must be between 1 and " + AccessLogQueries.MAX_PAGE_SIZE);
         }
-        AccessFilter filter = filter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to);
+        AccessFilter asked = filter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to);
         boolean newestFirst = newestFirst(order);
         AccessLogQueries.decodeCursor(cursor, newestFirst); // refuse a malformed cursor before asking
-        return queries.query(new FindAccessRecords(filter, cursor, newestFirst, limit),
-                             ResponseTypes.instanceOf(AccessPage.class)).join();
+        Optional<AccessFilter> filter = Visibility.narrow(asked);
+        if (filter.isEmpty()) {
+            AuditorQueryFilter.resultCount(0);
+            return new AccessPage(List.of(), null);
+        }
+        AccessPage page = queries.query(new FindAccessRecords(filter.get(), cursor, newestFirst, limit),
+                                        ResponseTypes.instanceOf(AccessPage.class)).join();
+        AuditorQueryFilter.resultCount(page.records().size());
+        return page;
     }
 
     /** The same filter, streamed as NDJSON (default) or CSV, oldest first, in constant memory. */
@@ -80,7 +94,8 @@ public class AccessLogController {
                                                         @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
                                                         @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
                                                         @RequestParam(defaultValue = "ndjson") String format) {
-        AccessFilter filter = filter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to);
+        Optional<AccessFilter> filter = Visibility.narrow(
+                filter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to));
         boolean csv = switch (format) {
             case "csv" -> true;
             case "ndjson" -> false;
@@ -92,14 +107,14 @@ public class AccessLogController {
                 writer.write(CSV_HEADER);
                 writer.write('\n');
             }
-            accessLog.stream(filter, record -> {
+            filter.ifPresent(visible -> accessLog.stream(visible, record -> {
                 try {
                     writer.write(csv ? csvLine(record) : json.writeValueAsString(record));
                     writer.write('\n');
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }));
             writer.flush();
         };
         return ResponseEntity.ok()

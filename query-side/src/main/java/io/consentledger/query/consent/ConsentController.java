@@ -2,6 +2,8 @@ package io.consentledger.query.consent;
 
 import io.consentledger.contracts.consent.FindConsent;
 import io.consentledger.contracts.consent.FindCustomerConsents;
+import io.consentledger.query.security.AuditorQueryFilter;
+import io.consentledger.query.security.Visibility;
 import io.consentledger.query.web.QueryProblems;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
@@ -24,15 +26,23 @@ public class ConsentController {
 
     @GetMapping("/consents/{consentId}")
     public ConsentView consent(@PathVariable String consentId) {
+        // someone else's consent is answered exactly like an unknown one
         return queries.query(new FindConsent(consentId), ResponseTypes.optionalInstanceOf(ConsentView.class))
                       .join()
+                      .filter(Visibility::canSee)
                       .orElseThrow(() -> new QueryProblems.NotFound("No consent " + consentId));
     }
 
-    /** The customer's dashboard: who has access to their data, since when, for what, and until when. */
+    /**
+     * The customer's dashboard: who has access to their data, since when, for what, and until when. A provider sees
+     * the customer's consents at itself, a recipient its own, an auditor all.
+     */
     @GetMapping("/customers/{customerId}/consents")
     public List<ConsentView> customerConsents(@PathVariable String customerId) {
-        return queries.query(new FindCustomerConsents(customerId), ResponseTypes.multipleInstancesOf(ConsentView.class))
-                      .join();
+        List<ConsentView> visible = queries.query(new FindCustomerConsents(customerId),
+                                                  ResponseTypes.multipleInstancesOf(ConsentView.class))
+                                           .join().stream().filter(Visibility::canSee).toList();
+        AuditorQueryFilter.resultCount(visible.size());
+        return visible;
     }
 }

@@ -67,6 +67,9 @@ public class ConsentProjection {
         this.views = database.getCollection(VIEWS);
         this.customers = database.getCollection(CUSTOMERS);
         this.clock = clock;
+        // who may read a link's balance is looked up by link (multikey); the embedded store ignores it and scans
+        views.createIndex(com.mongodb.client.model.Indexes.ascending("linkIds"),
+                          new com.mongodb.client.model.IndexOptions().name("linkIds"));
     }
 
     @EventHandler
@@ -137,6 +140,13 @@ public class ConsentProjection {
     void reset() {
         views.deleteMany(new Document());
         customers.deleteMany(new Document());
+    }
+
+    /** Every consent that covers the link (for who may read its balance). Served by a multikey index on linkIds. */
+    public List<ConsentView> consentsOnLink(String linkId) {
+        List<ConsentView> found = new ArrayList<>();
+        views.find(eq("linkIds", linkId)).limit(10_000).forEach(d -> found.add(toView(d)));
+        return found;
     }
 
     @QueryHandler

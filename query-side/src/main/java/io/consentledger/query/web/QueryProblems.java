@@ -33,6 +33,12 @@ public class QueryProblems extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
     }
 
+    @ExceptionHandler(io.consentledger.security.Callers.NotAuthenticated.class)
+    ResponseEntity<ProblemDetail> unauthenticated(RuntimeException e) {
+        return problem(HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthenticated",
+                       "This endpoint needs an authenticated caller");
+    }
+
     @ExceptionHandler(IllegalArgumentException.class)
     ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException e) {
         return problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage());
