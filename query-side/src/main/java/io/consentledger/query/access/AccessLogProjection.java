@@ -10,6 +10,9 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import io.consentledger.contracts.audit.FindAccessRecords;
+import io.consentledger.contracts.common.AppliedWindow;
+import io.consentledger.contracts.common.Purpose;
+import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.TransactionsShared;
 import io.consentledger.query.Docs;
@@ -70,40 +73,38 @@ public class AccessLogProjection {
 
     @EventHandler
     void on(BalanceShared event, @MessageIdentifier String eventId, TrackingToken token, MetaData metaData) {
-        store(new Document("_id", eventId)
-                      .append("dataType", "BALANCE")
-                      .append("shareId", event.shareId())
-                      .append("sharedAt", Docs.date(event.sharedAt()))
-                      .append("recipientId", event.recipientId())
-                      .append("providerId", event.providerId())
-                      .append("customerId", event.customerId())
-                      .append("linkId", event.linkId())
-                      .append("consentId", event.consentId())
-                      .append("scope", event.scope().name())
-                      .append("purpose", event.purpose().name())
-                      .append("transactionIds", List.of())
-                      .append("newTransactionIds", List.of())
-                      .append("windowFrom", Docs.date(event.window().from()))
-                      .append("windowTo", Docs.date(event.window().to())), token, metaData);
+        store(record(eventId, "BALANCE", event.shareId(), event.sharedAt(), event.recipientId(), event.providerId(),
+                     event.customerId(), event.linkId(), event.consentId(), event.scope(), event.purpose(),
+                     List.of(), List.of(), event.window()), token, metaData);
     }
 
     @EventHandler
     void on(TransactionsShared event, @MessageIdentifier String eventId, TrackingToken token, MetaData metaData) {
-        store(new Document("_id", eventId)
-                      .append("dataType", "TRANSACTIONS")
-                      .append("shareId", event.shareId())
-                      .append("sharedAt", Docs.date(event.sharedAt()))
-                      .append("recipientId", event.recipientId())
-                      .append("providerId", event.providerId())
-                      .append("customerId", event.customerId())
-                      .append("linkId", event.linkId())
-                      .append("consentId", event.consentId())
-                      .append("scope", event.scope().name())
-                      .append("purpose", event.purpose().name())
-                      .append("transactionIds", event.transactionIds())
-                      .append("newTransactionIds", event.newTransactionIds())
-                      .append("windowFrom", Docs.date(event.window().from()))
-                      .append("windowTo", Docs.date(event.window().to())), token, metaData);
+        store(record(eventId, "TRANSACTIONS", event.shareId(), event.sharedAt(), event.recipientId(),
+                     event.providerId(), event.customerId(), event.linkId(), event.consentId(), event.scope(),
+                     event.purpose(), event.transactionIds(), event.newTransactionIds(), event.window()),
+              token, metaData);
+    }
+
+    private static Document record(String eventId, String dataType, String shareId, java.time.Instant sharedAt,
+                                   String recipientId, String providerId, String customerId, String linkId,
+                                   String consentId, Scope scope, Purpose purpose, List<String> transactionIds,
+                                   List<String> newTransactionIds, AppliedWindow window) {
+        return new Document("_id", eventId)
+                .append("dataType", dataType)
+                .append("shareId", shareId)
+                .append("sharedAt", Docs.date(sharedAt))
+                .append("recipientId", recipientId)
+                .append("providerId", providerId)
+                .append("customerId", customerId)
+                .append("linkId", linkId)
+                .append("consentId", consentId)
+                .append("scope", scope.name())
+                .append("purpose", purpose.name())
+                .append("transactionIds", transactionIds)
+                .append("newTransactionIds", newTransactionIds)
+                .append("windowFrom", Docs.date(window.from()))
+                .append("windowTo", Docs.date(window.to()));
     }
 
     private void store(Document record, TrackingToken token, MetaData metaData) {
