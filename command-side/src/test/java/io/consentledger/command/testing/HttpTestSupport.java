@@ -57,6 +57,13 @@ public abstract class HttpTestSupport {
     protected MutableClock clock;
     @Autowired
     protected EventStore eventStore;
+    @Autowired
+    protected io.consentledger.eventstore.GapAwareMongoEventStorageEngine storageEngine;
+
+    /** The head of the event log: positions allocated so far (a refused command allocates none). */
+    protected Long headPosition() {
+        return storageEngine.headPosition();
+    }
 
     @BeforeEach
     void resetClock() {
