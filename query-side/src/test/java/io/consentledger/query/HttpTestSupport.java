@@ -61,16 +61,25 @@ abstract class HttpTestSupport {
         return path.startsWith("/api/v1/operator/") || path.startsWith("/actuator/") ? OPERATOR : AUDITOR;
     }
 
+    /** The Authorization header tests send by default; a test in jwt mode sends tokens instead. */
+    String authorization(String path) {
+        return "ApiKey " + naturalCaller(path);
+    }
+
     Response get(String path) {
-        return get(path, naturalCaller(path));
+        return getAuthorized(path, authorization(path));
     }
 
     /** {@code key} null: anonymous. */
     Response get(String path, String key) {
+        return getAuthorized(path, key == null ? null : "ApiKey " + key);
+    }
+
+    Response getAuthorized(String path, String authorization) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
-            if (key != null) {
-                request.header("Authorization", "ApiKey " + key);
+            if (authorization != null) {
+                request.header("Authorization", authorization);
             }
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
@@ -84,7 +93,7 @@ abstract class HttpTestSupport {
         try {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                               .header("Authorization", "ApiKey " + naturalCaller(path))
+                               .header("Authorization", authorization(path))
                                .POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
