@@ -31,6 +31,7 @@ import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
 import java.util.Arrays;
@@ -56,6 +57,13 @@ public class LedgerSecurityAutoConfiguration {
     @Bean
     public SecurityProblems securityProblems(LedgerSecurityProperties properties) {
         return new SecurityProblems(properties.effectiveMode());
+    }
+
+    /** URLs the firewall refuses (encoded ';', '\\', '%25', '..'): a 400 problem, not Boot's default error body. */
+    @Bean
+    public RequestRejectedHandler requestRejectedProblem() {
+        return (request, response, rejected) -> SecurityProblems.write(response, 400, "malformed-request",
+                "Malformed request", "The request URL contains characters this service refuses");
     }
 
     /** No user store: there is no form or basic login. (Also keeps Boot from generating a default password.) */
