@@ -1,6 +1,7 @@
 package io.consentledger.eventstore;
 
 import io.consentledger.eventstore.serialization.LedgerSerializers;
+import io.consentledger.eventstore.testing.SlowWriter;
 import io.consentledger.eventstore.testing.TestStores;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -81,24 +82,10 @@ class EventLogTest {
 
     @Test
     void neverMovesItsCursorPastACommitStillInFlight() throws Exception {
-        CountDownLatch allocated = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean pause = new AtomicBoolean(true);
-        GapAwareMongoEventStorageEngine slow = builder().commitHook((first, last) -> {
-            if (pause.getAndSet(false)) {
-                allocated.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }).build();
+        SlowWriter slowWriter = new SlowWriter();
+        GapAwareMongoEventStorageEngine slow = builder().commitHook(slowWriter.hook()).build();
         engine.appendEvents(new GenericDomainEventMessage<>("Thing", "before", 0, new Opened("before")));
-        ExecutorService background = Executors.newSingleThreadExecutor();
-        Future<?> late = background.submit(() -> slow.appendEvents(
-                new GenericDomainEventMessage<>("Thing", "late", 0, new Opened("late"))));
-        assertThat(allocated.await(10, TimeUnit.SECONDS)).isTrue();
+        slowWriter.beginAppend(slow, new GenericDomainEventMessage<>("Thing", "late", 0, new Opened("late")));
         engine.appendEvents(new GenericDomainEventMessage<>("Thing", "after", 0, new Opened("after")));
 
         EventLog.Page page = log.read(EventLog.Filter.none(), 0, 100, 10_000);
@@ -106,9 +93,7 @@ class EventLogTest {
         assertThat(page.cursor()).isEqualTo(1);
         assertThat(page.complete()).isFalse();
 
-        release.countDown();
-        late.get(10, TimeUnit.SECONDS);
-        background.shutdown();
+        slowWriter.finish();
         EventLog.Page next = log.read(EventLog.Filter.none(), page.cursor(), 100, 10_000);
         assertThat(next.events()).extracting(EventLog.StoredEvent::aggregateId).containsExactly("late", "after");
     }

@@ -2,6 +2,7 @@ package io.consentledger.eventstore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.consentledger.eventstore.serialization.LedgerSerializers;
+import io.consentledger.eventstore.testing.SlowWriter;
 import io.consentledger.eventstore.testing.TestStores;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
@@ -293,21 +294,12 @@ class GapAwareMongoEventStorageEngineContractTest {
 
         @Test
         void aLateCommitIsDeliveredExactlyOnce() throws Exception {
-            CountDownLatch allocated = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            AtomicBoolean pauseNext = new AtomicBoolean(true);
-            GapAwareMongoEventStorageEngine slowWriter = builder().commitHook((first, last) -> {
-                if (pauseNext.getAndSet(false)) {
-                    allocated.countDown();
-                    await(release);
-                }
-            }).build();
+            SlowWriter slow = new SlowWriter();
+            GapAwareMongoEventStorageEngine slowWriter = builder().commitHook(slow.hook()).build();
             GapAwareMongoEventStorageEngine writer = engine();
             Reader reader = new Reader(engine(), null);
 
-            ExecutorService background = Executors.newSingleThreadExecutor();
-            Future<?> late = background.submit(() -> slowWriter.appendEvents(event("late", 0)));
-            assertThat(allocated.await(10, TimeUnit.SECONDS)).isTrue();
+            slow.beginAppend(slowWriter, event("late", 0));
             for (int i = 0; i < 50; i++) {
                 writer.appendEvents(event("on-time-" + i, 0));
                 if (i % 10 == 0) {
@@ -318,9 +310,7 @@ class GapAwareMongoEventStorageEngineContractTest {
             assertThat(reader.delivered).hasSize(50);
             assertThat(reader.token().getGaps()).containsExactly(1L);
 
-            release.countDown();
-            late.get(10, TimeUnit.SECONDS);
-            background.shutdown();
+            slow.finish();
 
             List<TrackedEventMessage<?>> afterCommit = reader.poll();
             assertThat(afterCommit).hasSize(1);
@@ -387,30 +377,19 @@ class GapAwareMongoEventStorageEngineContractTest {
 
         @Test
         void aWriterSlowerThanTheGapTimeoutIsNeverSkipped() throws Exception {
-            CountDownLatch allocated = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            AtomicBoolean pauseNext = new AtomicBoolean(true);
-            GapAwareMongoEventStorageEngine slowWriter = builder().commitHook((first, last) -> {
-                if (pauseNext.getAndSet(false)) {
-                    allocated.countDown();
-                    await(release);
-                }
-            }).build();
+            SlowWriter slow = new SlowWriter();
+            GapAwareMongoEventStorageEngine slowWriter = builder().commitHook(slow.hook()).build();
             GapAwareMongoEventStorageEngine writer = engine();
             Reader reader = new Reader(engine(), null);
 
-            ExecutorService background = Executors.newSingleThreadExecutor();
-            Future<?> slow = background.submit(() -> slowWriter.appendEvents(event("slow", 0)));
-            assertThat(allocated.await(10, TimeUnit.SECONDS)).isTrue();
+            slow.beginAppend(slowWriter, event("slow", 0));
             writer.appendEvents(event("a", 0));
             reader.poll();
             nanos.addAndGet(GAP_TIMEOUT.toNanos() + 1);
             reader.poll();
             assertThat(rawTombstone(1)).as("the slow writer's position was sealed").isNotNull();
 
-            release.countDown();
-            slow.get(10, TimeUnit.SECONDS); // the append still succeeds, at a new position
-            background.shutdown();
+            slow.finish(); // the append still succeeds, at a new position
 
             List<TrackedEventMessage<?>> delivered = reader.poll();
             assertThat(delivered).extracting(e -> ((DomainEventMessage<?>) e).getAggregateIdentifier())
@@ -498,28 +477,16 @@ class GapAwareMongoEventStorageEngineContractTest {
 
         @Test
         void aHeadTokenSkipsThePastButKeepsPendingPositionsAsGaps() throws Exception {
-            CountDownLatch allocated = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            AtomicBoolean pauseNext = new AtomicBoolean(false);
-            GapAwareMongoEventStorageEngine slowWriter = builder().commitHook((first, last) -> {
-                if (pauseNext.getAndSet(false)) {
-                    allocated.countDown();
-                    await(release);
-                }
-            }).build();
+            SlowWriter slow = new SlowWriter();
+            GapAwareMongoEventStorageEngine slowWriter = builder().commitHook(slow.hook()).build();
             GapAwareMongoEventStorageEngine engine = engine();
             engine.appendEvents(event("past", 0));
-            pauseNext.set(true);
-            ExecutorService background = Executors.newSingleThreadExecutor();
-            Future<?> pending = background.submit(() -> slowWriter.appendEvents(event("pending", 0)));
-            assertThat(allocated.await(10, TimeUnit.SECONDS)).isTrue();
+            slow.beginAppend(slowWriter, event("pending", 0));
             engine.appendEvents(event("recent", 0));
 
             Reader reader = new Reader(engine, engine.createHeadToken());
             engine.appendEvents(event("future", 0));
-            release.countDown();
-            pending.get(10, TimeUnit.SECONDS);
-            background.shutdown();
+            slow.finish();
             reader.poll();
             reader.poll();
 
