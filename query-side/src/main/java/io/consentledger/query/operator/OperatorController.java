@@ -31,10 +31,25 @@ public class OperatorController {
     /** How many parked sequences one retry call processes at most. */
     static final int MAX_RETRIES_PER_CALL = 1000;
 
-    private final EventProcessingConfiguration processing;
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(OperatorController.class);
 
-    public OperatorController(EventProcessingConfiguration processing) {
+    private final EventProcessingConfiguration processing;
+    private final io.consentledger.eventstore.EventLog eventLog;
+    private final java.util.concurrent.ScheduledExecutorService progressReporter =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "replay-progress");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    public OperatorController(EventProcessingConfiguration processing, io.consentledger.eventstore.EventLog eventLog) {
         this.processing = processing;
+        this.eventLog = eventLog;
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stopReporting() {
+        progressReporter.shutdownNow();
     }
 
     public record ParkedEvent(String processingGroup, String messageId, String payloadType, String cause,
@@ -44,8 +59,13 @@ public class OperatorController {
     public record RetryResult(String processingGroup, int sequencesRetried, boolean queueEmpty) {
     }
 
+    /**
+     * @param slowestPosition the global position of this instance's slowest segment
+     * @param headPosition    the head of the event log
+     * @param progressPercent how far the slowest segment is through the log (100 when caught up)
+     */
     public record ProcessorStatus(String name, boolean running, boolean replaying, int segmentsClaimed,
-                                  Long slowestPosition) {
+                                  Long slowestPosition, long headPosition, Double progressPercent) {
     }
 
     @GetMapping("/dead-letters")
@@ -72,14 +92,10 @@ public class OperatorController {
     @GetMapping("/processors")
     public List<ProcessorStatus> processors() {
         List<ProcessorStatus> result = new ArrayList<>();
+        long head = eventLog.head();
         new TreeMap<>(processing.eventProcessors()).forEach((name, processor) -> {
             if (processor instanceof StreamingEventProcessor streaming) {
-                Map<Integer, EventTrackerStatus> status = streaming.processingStatus();
-                Long slowest = status.values().stream().map(EventTrackerStatus::getCurrentPosition)
-                                     .filter(OptionalLong::isPresent).map(OptionalLong::getAsLong)
-                                     .min(Long::compare).orElse(null);
-                result.add(new ProcessorStatus(name, streaming.isRunning(), streaming.isReplaying(), status.size(),
-                                               slowest));
+                result.add(status(name, streaming, head));
             }
         });
         return result;
@@ -97,7 +113,38 @@ public class OperatorController {
         processor.shutDown();
         processor.resetTokens();
         processor.start();
-        return processors().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        long head = eventLog.head();
+        logger.info("Replay of [{}] started: rebuilding from the start of the log, {} positions", name, head);
+        reportProgress(name, processor, head, System.nanoTime());
+        return status(name, processor, head);
+    }
+
+    /** Logs a replay's progress every few seconds until the processor has caught up with the head it started at. */
+    private void reportProgress(String name, StreamingEventProcessor processor, long target, long startedNanos) {
+        progressReporter.schedule(() -> {
+            ProcessorStatus status = status(name, processor, target);
+            long elapsedSeconds = Math.max(1, (System.nanoTime() - startedNanos) / 1_000_000_000L);
+            long done = status.slowestPosition() == null ? 0 : status.slowestPosition();
+            if (!processor.isRunning() || done >= target) {
+                logger.info("Replay of [{}] finished: {} positions in {} s", name, target, elapsedSeconds);
+                return;
+            }
+            long rate = done / elapsedSeconds;
+            logger.info("Replay of [{}]: {}% ({} of {} positions, {}/s, about {} s left)", name,
+                        String.format("%.1f", status.progressPercent()), done, target, rate,
+                        rate == 0 ? "?" : (target - done) / rate);
+            reportProgress(name, processor, target, startedNanos);
+        }, 5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private static ProcessorStatus status(String name, StreamingEventProcessor processor, long head) {
+        Map<Integer, EventTrackerStatus> segments = processor.processingStatus();
+        Long slowest = segments.values().stream().map(EventTrackerStatus::getCurrentPosition)
+                               .filter(OptionalLong::isPresent).map(OptionalLong::getAsLong)
+                               .min(Long::compare).orElse(null);
+        Double progress = slowest == null ? null : head == 0 ? 100.0 : Math.min(100.0, 100.0 * slowest / head);
+        return new ProcessorStatus(name, processor.isRunning(), processor.isReplaying(), segments.size(), slowest,
+                                   head, progress);
     }
 
     private static ParkedEvent describe(String group, DeadLetter<? extends EventMessage<?>> letter) {
