@@ -11,12 +11,12 @@ import java.time.Duration;
 import java.util.function.Predicate;
 
 /** A caller of the ledger's HTTP API with a developer-mode API key (see README, "Authentication"). */
-final class Api {
+public final class Api {
 
-    static final Api BANK = new Api("dev-key-bank-1");
-    static final Api MESSENGER = new Api("dev-key-messenger");
-    static final Api AUDITOR = new Api("dev-key-auditor");
-    static final Api OPERATOR = new Api("dev-key-operator");
+    public static final Api BANK = new Api("dev-key-bank-1");
+    public static final Api MESSENGER = new Api("dev-key-messenger");
+    public static final Api AUDITOR = new Api("dev-key-auditor");
+    public static final Api OPERATOR = new Api("dev-key-operator");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,23 +27,23 @@ final class Api {
         this.key = key;
     }
 
-    record Response(int status, JsonNode body) {
-        String text(String field) {
+    public record Response(int status, JsonNode body) {
+        public String text(String field) {
             return body.path(field).asText();
         }
     }
 
-    Response post(String url, String json) {
+    public Response post(String url, String json) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                                .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    Response get(String url) {
+    public Response get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
     /** Polls until the answer satisfies {@code until}: the query side is eventually consistent. */
-    Response await(String url, Predicate<Response> until) throws InterruptedException {
+    public Response await(String url, Predicate<Response> until) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Response last = null;
         while (System.nanoTime() < deadline) {

@@ -20,7 +20,7 @@ import java.util.Map;
  * query-side instances, each a process of its own, started from the packaged jars. Logs go to
  * {@code deploy/target/system-test-logs}.
  */
-final class LedgerProcesses implements AutoCloseable {
+public final class LedgerProcesses implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(120);
 
@@ -31,7 +31,7 @@ final class LedgerProcesses implements AutoCloseable {
     private final Path logs;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    record Instance(String name, String url, Process process) {
+    public record Instance(String name, String url, Process process) {
     }
 
     private LedgerProcesses(String mongoUri, Path logs) {
@@ -39,7 +39,7 @@ final class LedgerProcesses implements AutoCloseable {
         this.logs = logs;
     }
 
-    static LedgerProcesses start(String testName, int commandInstances, int queryInstances, String... extraArgs)
+    public static LedgerProcesses start(String testName, int commandInstances, int queryInstances, String... extraArgs)
             throws Exception {
         Path logs = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs")).resolve(testName);
         Files.createDirectories(logs);
@@ -64,12 +64,25 @@ final class LedgerProcesses implements AutoCloseable {
         }
     }
 
-    String command(int index) {
+    public String command(int index) {
         return commandSide.get(index).url();
     }
 
-    String query(int index) {
+    public String query(int index) {
         return querySide.get(index).url();
+    }
+
+    public List<Instance> commandInstances() {
+        return List.copyOf(commandSide);
+    }
+
+    public List<Instance> queryInstances() {
+        return List.copyOf(querySide);
+    }
+
+    /** The store's process id, for jcmd. */
+    public long storePid() {
+        return all.get(0).pid();
     }
 
     /** Stops a query-side instance the way an orchestrator does: SIGTERM, then wait. */
@@ -102,7 +115,7 @@ final class LedgerProcesses implements AutoCloseable {
 
     private Instance startApp(String name, Path jar, List<Instance> group, String... extraArgs) throws Exception {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of("-Xmx512m", "-jar", jar.toString(), "--server.port=" + port));
+        List<String> command = new ArrayList<>(List.of("-Xmx" + System.getProperty("ledger.appHeap", "512m"), "-jar", jar.toString(), "--server.port=" + port));
         command.addAll(List.of(extraArgs));
         ProcessBuilder builder = java(command.toArray(String[]::new));
         builder.environment().putAll(Map.of("MONGODB_URI", mongoUri,
@@ -143,7 +156,11 @@ final class LedgerProcesses implements AutoCloseable {
     private static ProcessBuilder java(String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-XX:TieredStopAtLevel=1");
+        // C1 only by default: the system tests start faster. A benchmark sets ledger.jvmOptions (e.g. empty: full JIT).
+        String options = System.getProperty("ledger.jvmOptions", "-XX:TieredStopAtLevel=1").trim();
+        if (!options.isEmpty()) {
+            command.addAll(List.of(options.split("\\s+")));
+        }
         command.addAll(List.of(args));
         return new ProcessBuilder(command);
     }

@@ -1,0 +1,931 @@
+package io.consentledger.system.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consentledger.system.Api;
+import io.consentledger.system.LedgerProcesses;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * End-to-end load benchmark: the packaged applications and the embedded store as processes
+ * ({@link LedgerProcesses}), driven over HTTP with developer API keys through a mix of links, consent requests,
+ * authorisations, revocations and shares. Not a test: run it with the Maven profile {@code load-benchmark}
+ * (see docs/benchmarks.md, "End-to-end benchmark").
+ *
+ * <p>Phases:
+ * <ol>
+ *     <li><b>Setup</b>: {@code bench.consents} customers, each with a link, a consent and its authorisation.</li>
+ *     <li><b>Sustained</b> (closed loop): for each concurrency in {@code bench.levels}, that many callers send the
+ *     next command as soon as the last one is answered, for {@code bench.stepSeconds} (the first level after a
+ *     {@code bench.warmupSeconds} warm-up). The plateau is the best level's rate of answered commands.</li>
+ *     <li><b>Half load</b> (open loop): commands at half the plateau rate, for {@code bench.halfSeconds}, each
+ *     scheduled at a fixed instant; latency is measured from that intended instant, so a stall of the system is
+ *     counted against every command that should have been sent during it (no coordinated omission). Meanwhile the
+ *     query side's {@code access-log} position is polled every {@code bench.pollMillis} to measure projection
+ *     lag (see {@link #lag}).</li>
+ *     <li><b>Top-up</b>: shares only, closed loop, until {@code bench.records} access records exist.</li>
+ *     <li><b>Audit queries</b>: {@code bench.auditQueries} sequential auditor requests of each kind.</li>
+ *     <li><b>Heap</b> of every process.</li>
+ * </ol>
+ */
+public final class LedgerLoadBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] PURPOSES = {"FRAUD_ALERTS", "CUSTOMER_SERVICE", "PERSONAL_FINANCE"};
+
+    private final int consents = Integer.getInteger("bench.consents", 1000);
+    private final int[] levels = Arrays.stream(System.getProperty("bench.levels", "8,16,32,64").split(","))
+                                       .map(String::trim).mapToInt(Integer::parseInt).toArray();
+    private final int warmupSeconds = Integer.getInteger("bench.warmupSeconds", 30);
+    private final int stepSeconds = Integer.getInteger("bench.stepSeconds", 20);
+    private final int halfSeconds = Integer.getInteger("bench.halfSeconds", 60);
+    private final int records = Integer.getInteger("bench.records", 100_000);
+    private final int auditQueries = Integer.getInteger("bench.auditQueries", 100);
+    private final int pollMillis = Integer.getInteger("bench.pollMillis", 5);
+    private final int clientThreads = Integer.getInteger("bench.clientThreads", 4);
+    private final int commandInstances = Integer.getInteger("bench.commandInstances", 1);
+    private final int queryInstances = Integer.getInteger("bench.queryInstances", 1);
+    private final double halfFraction = Double.parseDouble(System.getProperty("bench.halfFraction", "0.5"));
+    private final String rateLimit = System.getProperty("bench.rateLimit", "100000");
+
+    private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+    private final HttpClient http;
+    private final ExecutorService httpExecutor;
+
+    private LedgerProcesses ledger;
+    private List<String> command;
+    private String query;
+    private final AtomicLong counter = new AtomicLong();
+
+    /** Authorised consents that shares may go to. */
+    private final CopyOnWriteArrayList<ConsentRef> shareable = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<LinkRef> linksWithoutConsent = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ConsentRef> awaitingAuthorisation = new ConcurrentLinkedQueue<>();
+    private final List<String> customers = new CopyOnWriteArrayList<>();
+    private final LongAdder sharesAccepted = new LongAdder();
+
+    private record LinkRef(String linkId, String customerId, int bank) {
+    }
+
+    private record ConsentRef(String consentId, LinkRef link, int recipient) {
+    }
+
+    private enum Kind { LINK, REQUEST, AUTHORISE, REVOKE, SHARE_BALANCE, SHARE_TRANSACTIONS }
+
+    /** One command ready to send, and what to do with its answer. */
+    private record Op(Kind kind, HttpRequest request, Runnable onSuccess, String shareId) {
+    }
+
+    /** Outcome counters by kind and status class. */
+    private static final class Outcomes {
+        final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+        void count(Kind kind, int status) {
+            counts.computeIfAbsent(kind + " " + status, k -> new LongAdder()).increment();
+        }
+
+        String describe() {
+            StringBuilder b = new StringBuilder();
+            counts.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                  .forEach(e -> b.append(e.getKey()).append('=').append(e.getValue().sum()).append("  "));
+            return b.toString();
+        }
+    }
+
+    private LedgerLoadBenchmark() {
+        httpExecutor = Executors.newFixedThreadPool(clientThreads, r -> {
+            Thread t = new Thread(r, "bench-http");
+            t.setDaemon(true);
+            return t;
+        });
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor)
+                         .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        LedgerLoadBenchmark benchmark = new LedgerLoadBenchmark();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // stopped with SIGTERM: stop the applications too
+            if (benchmark.ledger != null) {
+                benchmark.ledger.close();
+            }
+        }));
+        try {
+            benchmark.runAll();
+        } finally {
+            benchmark.httpExecutor.shutdownNow();
+        }
+        System.exit(0);
+    }
+
+    private void runAll() throws Exception {
+        print("End-to-end load benchmark, run " + run + ": " + commandInstances + " command-side and " + queryInstances
+                      + " query-side instance(s), levels " + Arrays.toString(levels) + ", warm-up " + warmupSeconds
+                      + " s, steps " + stepSeconds + " s, half load " + halfSeconds + " s, records " + records
+                      + ", JVM options for the applications '" + System.getProperty("ledger.jvmOptions", "") + "', heap "
+                      + System.getProperty("ledger.appHeap", "512m"));
+        long started = System.nanoTime();
+        privateCopy("ledger.commandJar");
+        privateCopy("ledger.queryJar");
+        ledger = LedgerProcesses.start("load-benchmark", commandInstances, queryInstances,
+                                       "--consent-ledger.security.rate-limit.requests-per-second=" + rateLimit,
+                                       "--consent-ledger.security.rate-limit.burst=" + rateLimit);
+        command = new ArrayList<>();
+        for (int i = 0; i < commandInstances; i++) {
+            command.add(ledger.command(i) + "/api/v1");
+        }
+        query = ledger.query(0) + "/api/v1";
+        print("Started in " + seconds(started) + " s: command side " + command + ", query side " + query);
+
+        setup();
+
+        // Sustained: closed loop per concurrency level.
+        double plateau = 0;
+        int bestLevel = levels[0];
+        List<String> levelLines = new ArrayList<>();
+        for (int i = 0; i < levels.length; i++) {
+            if (i == 0 && warmupSeconds > 0) {
+                closedLoop("warm-up", levels[0], warmupSeconds, false);
+            }
+            ClosedResult result = closedLoop("sustained c=" + levels[i], levels[i], stepSeconds, false);
+            levelLines.add(String.format(Locale.ROOT, "concurrency %4d: %8.1f commands/s answered 2xx (%8.1f all), "
+                                                 + "latency p50 %6.1f ms, p99 %6.1f ms, max %7.1f ms",
+                                         levels[i], result.okPerSecond, result.allPerSecond, ms(result.latency, 50),
+                                         ms(result.latency, 99), result.latency.getMaxValue() / 1e6));
+            if (result.okPerSecond > plateau) {
+                plateau = result.okPerSecond;
+                bestLevel = levels[i];
+            }
+        }
+
+        // Half load: open loop at a fixed rate, with projection lag.
+        double rate = plateau * halfFraction;
+        awaitProjection("before half load"); // the closed loop leaves a backlog: lag is measured from an empty one
+        OpenResult half = openLoop(rate, halfSeconds);
+
+        // Top-up to the number of access records wanted.
+        awaitProjection("after half load");
+        long stored = exportAccessRecords().size();
+        if (stored < records) {
+            print("Top-up: " + stored + " access records stored, " + records + " wanted");
+            topUp(records - stored, bestLevel);
+            awaitProjection("after top-up");
+        }
+        Map<String, long[]> byShare = exportAccessRecords();
+        stored = byShare.size();
+        LagResult lag = lag(half, byShare);
+
+        // Audit queries.
+        Histogram accessQuery = auditQueries("access?customerId=", id -> query + "/audit/access?customerId=" + id);
+        Histogram recipientsQuery = auditQueries("customers/{id}/recipients",
+                                                 id -> query + "/audit/customers/" + id + "/recipients");
+
+        // Heap.
+        List<String> heap = heap();
+
+        // Report.
+        StringBuilder r = new StringBuilder();
+        r.append("\n=== End-to-end benchmark: results (run ").append(run).append(", ").append(Instant.now()).append(") ===\n");
+        r.append("Sustained (closed loop), per concurrency:\n");
+        levelLines.forEach(l -> r.append("  ").append(l).append('\n'));
+        r.append(String.format(Locale.ROOT, "Plateau: %.1f commands/s at concurrency %d%n", plateau, bestLevel));
+        r.append(String.format(Locale.ROOT, "Half load (open loop): target %.1f/s, sent %d in %d s (%.1f/s), answered 2xx %d, "
+                                       + "other %d, errors %d, scheduler late > 1 ms: %d%n",
+                               rate, half.sent, halfSeconds, half.sent / (double) halfSeconds, half.ok, half.notOk,
+                               half.failed, half.lateSends));
+        r.append(String.format(Locale.ROOT, "  command latency from intended send: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, "
+                                       + "p99.9 %.2f ms, max %.2f ms (n=%d)%n",
+                               ms(half.latency, 50), ms(half.latency, 90), ms(half.latency, 99), ms(half.latency, 99.9),
+                               half.latency.getMaxValue() / 1e6, half.latency.getTotalCount()));
+        r.append("  outcomes: ").append(half.outcomes.describe()).append('\n');
+        r.append(lag.describe());
+        r.append(String.format(Locale.ROOT, "Access records stored: %d%n", stored));
+        r.append(String.format(Locale.ROOT, "Audit GET /audit/access?customerId=: p50 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)%n",
+                               ms(accessQuery, 50), ms(accessQuery, 99), accessQuery.getMaxValue() / 1e6,
+                               accessQuery.getTotalCount()));
+        r.append(String.format(Locale.ROOT, "Audit GET /audit/customers/{id}/recipients: p50 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)%n",
+                               ms(recipientsQuery, 50), ms(recipientsQuery, 99), recipientsQuery.getMaxValue() / 1e6,
+                               recipientsQuery.getTotalCount()));
+        r.append("Heap after the run:\n");
+        heap.forEach(h -> r.append("  ").append(h).append('\n'));
+        r.append("Targets:\n");
+        r.append(String.format(Locale.ROOT, "  sustained >= 1,500 commands/s: %.1f -> %s%n", plateau, plateau >= 1500 ? "PASS" : "FAIL"));
+        r.append(String.format(Locale.ROOT, "  p99 command latency <= 50 ms at half load: %.2f ms -> %s%n", ms(half.latency, 99),
+                               ms(half.latency, 99) <= 50 ? "PASS" : "FAIL"));
+        r.append(String.format(Locale.ROOT, "  lag p99 <= 200 ms at half load: %.1f ms -> %s%n", lag.p99Upper(),
+                               lag.count() > 0 && lag.p99Upper() <= 200 ? "PASS" : "FAIL"));
+        r.append("Total run time: ").append(seconds(started)).append(" s\n");
+        print(r.toString());
+        Path out = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs"), "load-benchmark", "results.txt");
+        Files.writeString(out, r.toString());
+        print("Written to " + out);
+    }
+
+    /**
+     * Runs the applications from a copy of their jars: other builds in the same working tree may repackage
+     * {@code target/*.jar} while the benchmark runs, and a running JVM must not see its jar replaced.
+     */
+    private static void privateCopy(String property) throws Exception {
+        Path jar = Path.of(System.getProperty(property, ""));
+        if (!Files.isRegularFile(jar)) {
+            return; // LedgerProcesses says what is missing
+        }
+        Path copy = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs"), "load-benchmark-jars",
+                            jar.getFileName().toString());
+        Files.createDirectories(copy.getParent());
+        Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        System.setProperty(property, copy.toString());
+    }
+
+    // ---------------------------------------------------------------------------------------------------- setup
+
+    private void setup() throws Exception {
+        long start = System.nanoTime();
+        print("Setup: " + consents + " customers, each with a link, a consent and its authorisation");
+        int threads = 8;
+        CountDownLatch done = new CountDownLatch(threads);
+        AtomicLong next = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    while (next.getAndIncrement() < consents) {
+                        // one customer's chain, in order: its link, its consent, the authorisation
+                        LinkRef link = newLink();
+                        ConsentRef consent = newConsent(link);
+                        for (Op op : List.of(linkOp(link, false), requestOp(consent, false), authoriseOp(consent))) {
+                            HttpResponse<String> response = http.send(op.request(), HttpResponse.BodyHandlers.ofString());
+                            if (response.statusCode() / 100 == 2) {
+                                op.onSuccess().run();
+                            } else {
+                                failures.incrementAndGet();
+                                print("Setup " + op.kind() + " answered " + response.statusCode() + ": " + response.body());
+                                break;
+                            }
+                        }
+                        customers.add(link.customerId());
+                    }
+                } catch (Exception e) {
+                    failures.incrementAndGet();
+                    print("Setup failed: " + e);
+                } finally {
+                    done.countDown();
+                }
+            });
+            thread.start();
+        }
+        done.await();
+        if (failures.get() > 0 || shareable.size() < consents) {
+            throw new IllegalStateException("Setup failed: " + failures.get() + " failures, " + shareable.size()
+                                                    + " authorised consents");
+        }
+        print("Setup done in " + seconds(start) + " s: " + shareable.size() + " authorised consents");
+    }
+
+    // ------------------------------------------------------------------------------------------------- commands
+
+    private String next(String prefix) {
+        return prefix + "-" + run + "-" + counter.incrementAndGet();
+    }
+
+    private String commandUrl() {
+        return command.get(command.size() == 1 ? 0 : ThreadLocalRandom.current().nextInt(command.size()));
+    }
+
+    private static String bankKey(int bank) {
+        return "dev-key-bank-" + bank;
+    }
+
+    private static String recipient(int recipient) {
+        return recipient == 0 ? "messenger" : "voice-assistant";
+    }
+
+    private HttpRequest post(String key, String path, String body, String idempotencyKey) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(commandUrl() + path))
+                                           .header("Authorization", "ApiKey " + key)
+                                           .header("Content-Type", "application/json")
+                                           .timeout(Duration.ofSeconds(60))
+                                           .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
+        return b.build();
+    }
+
+    private static String evidence() {
+        return "{\"channel\":\"MOBILE_APP\",\"authorisedAt\":\"" + Instant.now().minusSeconds(1)
+                + "\",\"disclosureVersion\":\"tc-7\"}";
+    }
+
+    private LinkRef newLink() {
+        return new LinkRef(next("link"), next("cust"), 1 + ThreadLocalRandom.current().nextInt(2));
+    }
+
+    private ConsentRef newConsent(LinkRef link) {
+        return new ConsentRef(next("consent"), link, ThreadLocalRandom.current().nextInt(2));
+    }
+
+    private Op link() {
+        return linkOp(newLink(), true);
+    }
+
+    private Op linkOp(LinkRef link, boolean queue) {
+        String body = "{\"linkId\":\"" + link.linkId() + "\",\"customerId\":\"" + link.customerId() + "\",\"providerId\":\"bank-"
+                + link.bank() + "\",\"accountId\":\"acc-" + link.linkId() + "\",\"currency\":\"EUR\",\"evidence\":" + evidence() + "}";
+        return new Op(Kind.LINK, post(bankKey(link.bank()), "/links", body, null), () -> {
+            if (queue) {
+                linksWithoutConsent.add(link);
+                customers.add(link.customerId());
+            }
+        }, null);
+    }
+
+    private Op request(LinkRef link) {
+        return link == null ? link() : requestOp(newConsent(link), true);
+    }
+
+    private Op requestOp(ConsentRef consent, boolean queue) {
+        String body = "{\"consentId\":\"" + consent.consentId() + "\",\"recipientId\":\"" + recipient(consent.recipient())
+                + "\",\"linkIds\":[\"" + consent.link().linkId() + "\"],\"scopes\":[\"BALANCES\",\"TRANSACTIONS\"],"
+                + "\"purposes\":[\"FRAUD_ALERTS\",\"CUSTOMER_SERVICE\",\"PERSONAL_FINANCE\"],\"expiresAt\":\""
+                + Instant.now().plus(Duration.ofDays(180)) + "\",\"window\":{\"lookbackDays\":90},"
+                + "\"frequency\":{\"maxPerDay\":10000}}";
+        return new Op(Kind.REQUEST, post("dev-key-" + recipient(consent.recipient()), "/consents", body, null), () -> {
+            if (queue) {
+                awaitingAuthorisation.add(consent);
+            }
+        }, null);
+    }
+
+    private Op authorise(ConsentRef consent) {
+        return consent == null ? request(linksWithoutConsent.poll()) : authoriseOp(consent);
+    }
+
+    private Op authoriseOp(ConsentRef consent) {
+        return new Op(Kind.AUTHORISE, post(bankKey(consent.link().bank()), "/consents/" + consent.consentId() + "/authorise",
+                                           "{\"evidence\":" + evidence() + "}", null),
+                      () -> shareable.add(consent), null);
+    }
+
+    private Op revoke() {
+        ConsentRef consent;
+        synchronized (shareable) { // the only place that removes
+            if (shareable.size() <= consents / 2) {
+                return shareBalance();
+            }
+            consent = shareable.remove(ThreadLocalRandom.current().nextInt(shareable.size()));
+        }
+        return new Op(Kind.REVOKE, post(bankKey(consent.link().bank()), "/consents/" + consent.consentId() + "/revoke",
+                                        "{\"reason\":\"CUSTOMER_REQUEST\",\"initiator\":\"CUSTOMER\"}", null),
+                      () -> { }, null);
+    }
+
+    private ConsentRef anyShareable() {
+        while (true) {
+            try {
+                return shareable.get(ThreadLocalRandom.current().nextInt(shareable.size()));
+            } catch (IndexOutOfBoundsException raced) {
+                // a revocation shrank the list meanwhile
+            }
+        }
+    }
+
+    private Op shareBalance() {
+        ConsentRef consent = anyShareable();
+        String shareId = next("share");
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String body = "{\"shareId\":\"" + shareId + "\",\"linkId\":\"" + consent.link().linkId() + "\",\"amount\":"
+                + random.nextInt(100_000) + "." + (10 + random.nextInt(90)) + ",\"currency\":\"EUR\",\"asOf\":\""
+                + Instant.now().minusSeconds(1) + "\",\"purpose\":\"" + PURPOSES[random.nextInt(PURPOSES.length)] + "\"}";
+        return new Op(Kind.SHARE_BALANCE, post(bankKey(consent.link().bank()), "/consents/" + consent.consentId()
+                + "/shares/balance", body, shareId), sharesAccepted::increment, shareId);
+    }
+
+    private Op shareTransactions() {
+        ConsentRef consent = anyShareable();
+        String shareId = next("share");
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        StringBuilder transactions = new StringBuilder();
+        int n = 1 + random.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                transactions.append(',');
+            }
+            transactions.append("{\"transactionId\":\"").append(shareId).append("-tx-").append(i)
+                        .append("\",\"bookedAt\":\"").append(Instant.now().minus(Duration.ofHours(1 + random.nextInt(48))))
+                        .append("\",\"amount\":-").append(1 + random.nextInt(500)).append('.').append(10 + random.nextInt(90))
+                        .append(",\"currency\":\"EUR\",\"description\":\"Card payment\",\"merchant\":\"Shop ")
+                        .append(random.nextInt(1000)).append("\",\"channel\":\"card\"}");
+        }
+        String body = "{\"shareId\":\"" + shareId + "\",\"linkId\":\"" + consent.link().linkId() + "\",\"purpose\":\""
+                + PURPOSES[random.nextInt(PURPOSES.length)] + "\",\"transactions\":[" + transactions + "]}";
+        return new Op(Kind.SHARE_TRANSACTIONS, post(bankKey(consent.link().bank()), "/consents/" + consent.consentId()
+                + "/shares/transactions", body, shareId), sharesAccepted::increment, shareId);
+    }
+
+    /**
+     * The mix, per 100 commands: 3 links, 3 consent requests, 3 authorisations, 1 revocation, 60 balance shares,
+     * 30 transaction shares (1 to 3 transactions each). A step that has nothing to act on falls back to the step
+     * before it (an authorisation with no consent waiting becomes a request, and so on).
+     */
+    private Op nextOp(boolean sharesOnly) {
+        int dice = ThreadLocalRandom.current().nextInt(100);
+        if (sharesOnly) {
+            return dice < 66 ? shareBalance() : shareTransactions();
+        }
+        if (dice < 3) {
+            return link();
+        } else if (dice < 6) {
+            return request(linksWithoutConsent.poll());
+        } else if (dice < 9) {
+            return authorise(awaitingAuthorisation.poll());
+        } else if (dice < 10) {
+            return revoke();
+        } else if (dice < 70) {
+            return shareBalance();
+        }
+        return shareTransactions();
+    }
+
+    // ---------------------------------------------------------------------------------------------- closed loop
+
+    private record ClosedResult(double okPerSecond, double allPerSecond, Histogram latency, Outcomes outcomes) {
+    }
+
+    private ClosedResult closedLoop(String name, int concurrency, int seconds, boolean sharesOnly) throws Exception {
+        return closedLoop(name, concurrency, seconds, sharesOnly, Long.MAX_VALUE);
+    }
+
+    /** {@code concurrency} callers, each sending its next command when the last is answered. */
+    private ClosedResult closedLoop(String name, int concurrency, int seconds, boolean sharesOnly, long stopAfterShares)
+            throws Exception {
+        Recorder recorder = new Recorder(3);
+        Histogram total = new Histogram(3);
+        Outcomes outcomes = new Outcomes();
+        LongAdder ok = new LongAdder();
+        LongAdder all = new LongAdder();
+        AtomicBoolean stop = new AtomicBoolean();
+        long sharesAtStart = sharesAccepted.sum();
+        CountDownLatch done = new CountDownLatch(concurrency);
+        for (int i = 0; i < concurrency; i++) {
+            Thread caller = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        Op op = nextOp(sharesOnly);
+                        long sent = System.nanoTime();
+                        int status;
+                        try {
+                            HttpResponse<Void> response = http.send(op.request(), HttpResponse.BodyHandlers.discarding());
+                            status = response.statusCode();
+                        } catch (Exception e) {
+                            status = 0;
+                        }
+                        recorder.recordValue(Math.max(1, System.nanoTime() - sent));
+                        all.increment();
+                        outcomes.count(op.kind(), status);
+                        if (status / 100 == 2) {
+                            ok.increment();
+                            op.onSuccess().run();
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            }, "bench-caller-" + i);
+            caller.setDaemon(true);
+            caller.start();
+        }
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long lastOk = 0;
+        long lastPrint = start;
+        while (System.nanoTime() < end && sharesAccepted.sum() - sharesAtStart < stopAfterShares) {
+            Thread.sleep(Math.min(1000, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+            long now = System.nanoTime();
+            if (now - lastPrint >= TimeUnit.SECONDS.toNanos(5)) {
+                Histogram interval = recorder.getIntervalHistogram();
+                total.add(interval);
+                long okNow = ok.sum();
+                print(String.format(Locale.ROOT, "  %s: %6.0f s, %7.1f commands/s 2xx, p50 %.1f ms, p99 %.1f ms, shares so far %d",
+                                    name, (now - start) / 1e9, (okNow - lastOk) / ((now - lastPrint) / 1e9),
+                                    ms(interval, 50), ms(interval, 99), sharesAccepted.sum()));
+                lastOk = okNow;
+                lastPrint = now;
+            }
+        }
+        stop.set(true);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long okCount = ok.sum();
+        long allCount = all.sum();
+        done.await(90, TimeUnit.SECONDS);
+        total.add(recorder.getIntervalHistogram());
+        ClosedResult result = new ClosedResult(okCount / elapsed, allCount / elapsed, total, outcomes);
+        print(String.format(Locale.ROOT, "%s: %.1f commands/s answered 2xx (%.1f all) over %.1f s; p50 %.1f ms, p99 %.1f ms; %s",
+                            name, result.okPerSecond(), result.allPerSecond(), elapsed, ms(total, 50), ms(total, 99),
+                            outcomes.describe()));
+        return result;
+    }
+
+    private void topUp(long shares, int concurrency) throws Exception {
+        closedLoop("top-up", concurrency, Integer.MAX_VALUE / 2, true, shares);
+    }
+
+    // ------------------------------------------------------------------------------------------------ open loop
+
+    private record OpenResult(long sent, long ok, long notOk, long failed, long lateSends, Histogram latency,
+                              Outcomes outcomes, Map<String, Long> shareAnsweredAt, ProjectionTimeline timeline) {
+    }
+
+    /**
+     * Sends one command every {@code 1/rate} seconds from one scheduling thread, asynchronously, whatever the
+     * system's state; each command's latency runs from its intended send instant to its answer.
+     */
+    private OpenResult openLoop(double rate, int seconds) throws Exception {
+        print(String.format(Locale.ROOT, "Half load: open loop at %.1f commands/s for %d s", rate, seconds));
+        Recorder recorder = new Recorder(3);
+        Histogram total = new Histogram(3);
+        Outcomes outcomes = new Outcomes();
+        LongAdder ok = new LongAdder();
+        LongAdder notOk = new LongAdder();
+        LongAdder failed = new LongAdder();
+        LongAdder answered = new LongAdder();
+        Map<String, Long> shareAnsweredAt = new ConcurrentHashMap<>();
+        ProjectionTimeline timeline = new ProjectionTimeline();
+        Thread poller = new Thread(timeline, "bench-lag-poller");
+        poller.setDaemon(true);
+        poller.start();
+
+        long period = Math.max(1, Math.round(1e9 / rate));
+        long count = Math.round(rate * seconds);
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        long late = 0;
+        long lastPrint = System.nanoTime();
+        long lastAnswered = 0;
+        for (long i = 0; i < count; i++) {
+            long intended = start + i * period;
+            long wait;
+            while ((wait = intended - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            if (System.nanoTime() - intended > 1_000_000) {
+                late++;
+            }
+            Op op = nextOp(false);
+            http.sendAsync(op.request(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                long now = System.nanoTime();
+                recorder.recordValue(Math.max(1, now - intended));
+                answered.increment();
+                if (error != null) {
+                    failed.increment();
+                    outcomes.count(op.kind(), 0);
+                    return;
+                }
+                outcomes.count(op.kind(), response.statusCode());
+                if (response.statusCode() / 100 == 2) {
+                    ok.increment();
+                    if (op.shareId() != null) {
+                        shareAnsweredAt.put(op.shareId(), now);
+                    }
+                    op.onSuccess().run();
+                } else {
+                    notOk.increment();
+                }
+            });
+            long now = System.nanoTime();
+            if (now - lastPrint >= TimeUnit.SECONDS.toNanos(5)) {
+                Histogram interval = recorder.getIntervalHistogram();
+                total.add(interval);
+                long a = answered.sum();
+                print(String.format(Locale.ROOT, "  half load: %5.0f s, answered %7.1f/s, p50 %.2f ms, p99 %.2f ms, "
+                                            + "in flight %d, access-log position %d", (now - start) / 1e9,
+                                    (a - lastAnswered) / ((now - lastPrint) / 1e9), ms(interval, 50), ms(interval, 99),
+                                    i + 1 - a, timeline.lastPosition()));
+                lastAnswered = a;
+                lastPrint = now;
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (answered.sum() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        // keep polling until every accepted share of the phase is projected (checked later), or 30 s
+        Thread.sleep(2000);
+        awaitProjection("end of half load");
+        timeline.stop();
+        poller.join();
+        total.add(recorder.getIntervalHistogram());
+        OpenResult result = new OpenResult(count, ok.sum(), notOk.sum(), failed.sum(), late, total, outcomes,
+                                           shareAnsweredAt, timeline);
+        print(String.format(Locale.ROOT, "Half load done: sent %d, 2xx %d, other %d, errors %d; p50 %.2f ms, p99 %.2f ms, "
+                                    + "max %.2f ms; %d position polls",
+                            count, result.ok(), result.notOk(), result.failed(), ms(total, 50), ms(total, 99),
+                            total.getMaxValue() / 1e6, timeline.size()));
+        return result;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- lag
+
+    /**
+     * The query side's {@code access-log} position over time: {@code GET /api/v1/operator/processors} polled every
+     * {@code bench.pollMillis} (an in-memory read on the query side). Each sample keeps the instants the poll was
+     * sent and answered and the processor's position; positions only grow (one segment, global order).
+     */
+    private final class ProjectionTimeline implements Runnable {
+        private long[] sent = new long[1 << 16];
+        private long[] answered = new long[1 << 16];
+        private long[] position = new long[1 << 16];
+        private volatile int size;
+        private volatile boolean stopped;
+        private volatile long lastPosition = -1;
+        private final HttpRequest request = HttpRequest.newBuilder(URI.create(query + "/operator/processors"))
+                                                       .header("Authorization", "ApiKey dev-key-operator")
+                                                       .timeout(Duration.ofSeconds(10)).GET().build();
+        private final HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        @Override
+        public void run() {
+            while (!stopped) {
+                long before = System.nanoTime();
+                try {
+                    HttpResponse<String> response = own.send(request, HttpResponse.BodyHandlers.ofString());
+                    long after = System.nanoTime();
+                    for (JsonNode processor : JSON.readTree(response.body())) {
+                        if ("access-log".equals(processor.path("name").asText())
+                                && processor.path("segmentsClaimed").asInt() > 0
+                                && processor.hasNonNull("slowestPosition")) {
+                            add(before, after, processor.path("slowestPosition").asLong());
+                        }
+                    }
+                } catch (Exception e) {
+                    // a missed poll widens the error bound of the samples around it; it is counted in the bound
+                }
+                long wait = before + TimeUnit.MILLISECONDS.toNanos(pollMillis) - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+        }
+
+        private void add(long before, long after, long pos) {
+            int n = size;
+            if (n == sent.length) {
+                sent = Arrays.copyOf(sent, n * 2);
+                answered = Arrays.copyOf(answered, n * 2);
+                position = Arrays.copyOf(position, n * 2);
+            }
+            sent[n] = before;
+            answered[n] = after;
+            position[n] = Math.max(pos, n == 0 ? pos : position[n - 1]);
+            lastPosition = pos;
+            size = n + 1;
+        }
+
+        long lastPosition() {
+            return lastPosition;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        /** The first sample at or past {@code p}, or -1. */
+        int firstAtOrPast(long p) {
+            int lo = 0;
+            int hi = size - 1;
+            int found = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (position[mid] >= p) {
+                    found = mid;
+                    hi = mid - 1;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return found;
+        }
+    }
+
+    private record LagResult(Histogram upper, Histogram lower, Histogram bound, long unmatched, long beforeAnswer) {
+        long count() {
+            return upper.getTotalCount();
+        }
+
+        double p99Upper() {
+            return ms(upper, 99);
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "Projection lag (201 answer -> access record stored), every accepted share of the "
+                                         + "half-load phase (n=%d, unmatched %d, already projected when answered %d):%n"
+                                         + "  upper bound: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
+                                         + "  lower bound: p50 %.1f ms, p99 %.1f ms%n"
+                                         + "  width of the bound (poll before -> poll after): p50 %.1f ms, p99 %.1f ms%n",
+                                 count(), unmatched, beforeAnswer, ms(upper, 50), ms(upper, 99), upper.getMaxValue() / 1e6,
+                                 ms(lower, 50), ms(lower, 99), ms(bound, 50), ms(bound, 99));
+        }
+    }
+
+    /**
+     * For every share accepted during the half-load phase: its global position (from the export), the first poll
+     * whose answer showed the access-log processor at or past it (the record was stored by the time that poll was
+     * answered: upper bound), and the poll before it, which was sent while the record was not yet stored (lower
+     * bound). Lag is measured from the instant the client received the 201.
+     */
+    private LagResult lag(OpenResult half, Map<String, long[]> byShare) {
+        Histogram upper = new Histogram(3);
+        Histogram lower = new Histogram(3);
+        Histogram bound = new Histogram(3);
+        long unmatched = 0;
+        long beforeAnswer = 0;
+        ProjectionTimeline t = half.timeline();
+        for (Map.Entry<String, Long> share : half.shareAnsweredAt().entrySet()) {
+            long[] record = byShare.get(share.getKey());
+            int k = record == null ? -1 : t.firstAtOrPast(record[0]);
+            if (k < 0) {
+                unmatched++;
+                continue;
+            }
+            long answeredAt = share.getValue();
+            long up = t.answered[k] - answeredAt;
+            long low = k == 0 ? 0 : t.sent[k - 1] - answeredAt;
+            if (up <= 0) {
+                beforeAnswer++;
+            }
+            upper.recordValue(Math.max(1, up));
+            lower.recordValue(Math.max(1, low));
+            bound.recordValue(Math.max(1, k == 0 ? t.answered[k] - t.sent[k] : t.answered[k] - t.sent[k - 1]));
+        }
+        return new LagResult(upper, lower, bound, unmatched, beforeAnswer);
+    }
+
+    /** Waits until the access-log processor stands still at the head of the log (no new events meanwhile). */
+    private void awaitProjection(String when) throws Exception {
+        long start = System.nanoTime();
+        long last = -2;
+        int still = 0;
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(300)) {
+            JsonNode processors = Api.OPERATOR.get(query + "/operator/processors").body();
+            long position = -1;
+            long head = -1;
+            for (JsonNode p : processors) {
+                if ("access-log".equals(p.path("name").asText()) && p.path("segmentsClaimed").asInt() > 0) {
+                    position = p.path("slowestPosition").asLong(-1);
+                    head = p.path("headPosition").asLong(-1);
+                }
+            }
+            if (head >= 0 && position >= head) {
+                break;
+            }
+            still = position == last ? still + 1 : 0;
+            if (head < 0 && still >= 10) {
+                break; // no head reported: the position stood still for a second
+            }
+            last = position;
+            Thread.sleep(100);
+        }
+        print("Projection caught up (" + when + ") in " + seconds(start) + " s");
+    }
+
+    /** shareId -> {globalPosition}, from the auditor's NDJSON export of the whole access history. */
+    private Map<String, long[]> exportAccessRecords() throws Exception {
+        long start = System.nanoTime();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(query + "/audit/access/export?format=ndjson"))
+                                         .header("Authorization", "ApiKey dev-key-auditor")
+                                         .timeout(Duration.ofMinutes(10)).GET().build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("Export answered " + response.statusCode());
+        }
+        Map<String, long[]> byShare = new HashMap<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (!line.isBlank()) {
+                    JsonNode record = JSON.readTree(line);
+                    byShare.put(record.path("shareId").asText(), new long[]{record.path("globalPosition").asLong()});
+                }
+            }
+        }
+        print("Export: " + byShare.size() + " access records in " + seconds(start) + " s");
+        return byShare;
+    }
+
+    // --------------------------------------------------------------------------------------------- audit queries
+
+    private Histogram auditQueries(String name, java.util.function.Function<String, String> url) {
+        Histogram histogram = new Histogram(3);
+        List<String> all = new ArrayList<>(customers);
+        int nonEmpty = 0;
+        for (int i = 0; i < auditQueries + 5; i++) {
+            String customer = URLEncoder.encode(all.get(ThreadLocalRandom.current().nextInt(all.size())), StandardCharsets.UTF_8);
+            long start = System.nanoTime();
+            Api.Response response = Api.AUDITOR.get(url.apply(customer));
+            long took = System.nanoTime() - start;
+            if (response.status() != 200) {
+                throw new IllegalStateException("Audit query " + name + " answered " + response.status() + ": " + response.body());
+            }
+            if (i >= 5) { // 5 warm-up requests
+                histogram.recordValue(took);
+                JsonNode body = response.body();
+                if ((body.has("records") ? body.path("records").size() : body.size()) > 0) {
+                    nonEmpty++;
+                }
+            }
+        }
+        print(String.format(Locale.ROOT, "Audit %s: p50 %.1f ms, p99 %.1f ms (n=%d, %d with results)", name,
+                            ms(histogram, 50), ms(histogram, 99), histogram.getTotalCount(), nonEmpty));
+        return histogram;
+    }
+
+    // ----------------------------------------------------------------------------------------------------- heap
+
+    private List<String> heap() throws Exception {
+        List<String> lines = new ArrayList<>();
+        List<LedgerProcesses.Instance> apps = new ArrayList<>(ledger.commandInstances());
+        apps.addAll(ledger.queryInstances());
+        for (LedgerProcesses.Instance app : apps) {
+            double before = heapUsed(app.url());
+            jcmd(app.process().pid(), "GC.run");
+            double after = heapUsed(app.url());
+            lines.add(String.format(Locale.ROOT, "%-10s pid %-7d heap used %7.1f MiB, after a full GC %7.1f MiB (max %s)",
+                                    app.name(), app.process().pid(), before / 1048576, after / 1048576,
+                                    System.getProperty("ledger.appHeap", "512m")));
+        }
+        String info = jcmd(ledger.storePid(), "GC.heap_info");
+        jcmd(ledger.storePid(), "GC.run");
+        String afterGc = jcmd(ledger.storePid(), "GC.heap_info");
+        lines.add("store      pid " + ledger.storePid() + " GC.heap_info: " + firstLine(info) + "; after a full GC: "
+                          + firstLine(afterGc) + " (max 512m)");
+        return lines;
+    }
+
+    private static double heapUsed(String base) {
+        JsonNode metric = Api.OPERATOR.get(base + "/actuator/metrics/jvm.memory.used?tag=area:heap").body();
+        return metric.path("measurements").path(0).path("value").asDouble(-1);
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                                       Long.toString(pid), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private static String firstLine(String jcmdOutput) {
+        return String.join("; ", jcmdOutput.lines().filter(l -> l.contains("used"))
+                                           .map(l -> l.trim().replaceAll(" \\[.*", "")).toList());
+    }
+
+    // ---------------------------------------------------------------------------------------------------- util
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    private static String seconds(long startNanos) {
+        return String.format(Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private static void print(String line) {
+        System.out.println("[" + Instant.now().toString().substring(11, 19) + "] " + line);
+        System.out.flush();
+    }
+}
