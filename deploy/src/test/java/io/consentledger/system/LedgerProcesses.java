@@ -2,7 +2,6 @@ package io.consentledger.system;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,15 +26,41 @@ public final class LedgerProcesses implements AutoCloseable {
     private final List<Process> all = new ArrayList<>();
     private final List<Instance> commandSide = new ArrayList<>();
     private final List<Instance> querySide = new ArrayList<>();
-    private final String mongoUri;
+    private String mongoUri;
     private final Path logs;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    public record Instance(String name, String url, Process process) {
+    /** One running application; its URL is known once it has said which port it bound. */
+    public static final class Instance {
+        private final String name;
+        private final Process process;
+        private volatile String url;
+
+        Instance(String name, Process process) {
+            this.name = name;
+            this.process = process;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public String url() {
+            return url;
+        }
+
+        public Process process() {
+            return process;
+        }
     }
 
-    private LedgerProcesses(String mongoUri, Path logs) {
-        this.mongoUri = mongoUri;
+    /** Every process binds port 0 and reports the port it got, so parallel runs never race for a port. */
+    private static final java.util.regex.Pattern TOMCAT_PORT =
+            java.util.regex.Pattern.compile("Tomcat started on port (\\d+)");
+    private static final java.util.regex.Pattern STORE_URI =
+            java.util.regex.Pattern.compile("Embedded store listening on (mongodb://\\S+)");
+
+    private LedgerProcesses(Path logs) {
         this.logs = logs;
     }
 
@@ -43,10 +68,9 @@ public final class LedgerProcesses implements AutoCloseable {
             throws Exception {
         Path logs = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs")).resolve(testName);
         Files.createDirectories(logs);
-        int storePort = freePort();
-        LedgerProcesses ledger = new LedgerProcesses("mongodb://127.0.0.1:" + storePort, logs);
+        LedgerProcesses ledger = new LedgerProcesses(logs);
         try {
-            ledger.startStore(storePort);
+            ledger.startStore();
             List<Instance> starting = new ArrayList<>();
             for (int i = 0; i < commandInstances; i++) {
                 starting.add(ledger.startApp("command-" + (i + 1), jar("ledger.commandJar"), ledger.commandSide, extraArgs));
@@ -92,41 +116,48 @@ public final class LedgerProcesses implements AutoCloseable {
         process.waitFor();
     }
 
-    private void startStore(int port) throws Exception {
+    private void startStore() throws Exception {
         ProcessBuilder builder = java("-Xmx512m", "-cp", jar("ledger.commandJar").toString(),
                                       "-Dloader.main=io.consentledger.eventstore.embedded.EmbeddedStoreLauncher",
                                       "org.springframework.boot.loader.launch.PropertiesLauncher");
-        builder.environment().putAll(Map.of("EMBEDDED_MONGO_PORT", String.valueOf(port),
-                                            "EMBEDDED_MONGO_IN_MEMORY", "true"));
+        builder.environment().putAll(Map.of("EMBEDDED_MONGO_PORT", "0", "EMBEDDED_MONGO_IN_MEMORY", "true"));
         Process store = launch(builder, "store");
+        mongoUri = awaitLogLine("store", store, STORE_URI);
+    }
+
+    /** Waits until the process's log has a line matching {@code pattern}, and returns its first group. */
+    private String awaitLogLine(String name, Process process, java.util.regex.Pattern pattern) throws Exception {
+        Path log = logs.resolve(name + ".log");
         Instant deadline = Instant.now().plus(STARTUP);
         while (Instant.now().isBefore(deadline)) {
-            try (var socket = new java.net.Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                if (!store.isAlive()) {
-                    throw new IllegalStateException("The store died; see " + logs.resolve("store.log"));
+            if (Files.exists(log)) {
+                java.util.regex.Matcher matcher = pattern.matcher(Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1));
+                if (matcher.find()) {
+                    return matcher.group(1);
                 }
-                Thread.sleep(200);
             }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " died; see " + log);
+            }
+            Thread.sleep(200);
         }
-        throw new IllegalStateException("The store did not start; see " + logs.resolve("store.log"));
+        throw new IllegalStateException(name + " did not start in time; see " + log);
     }
 
     private Instance startApp(String name, Path jar, List<Instance> group, String... extraArgs) throws Exception {
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of("-Xmx" + System.getProperty("ledger.appHeap", "512m"), "-jar", jar.toString(), "--server.port=" + port));
+        List<String> command = new ArrayList<>(List.of("-Xmx" + System.getProperty("ledger.appHeap", "512m"), "-jar", jar.toString(), "--server.port=0"));
         command.addAll(List.of(extraArgs));
         ProcessBuilder builder = java(command.toArray(String[]::new));
         builder.environment().putAll(Map.of("MONGODB_URI", mongoUri,
                                             "AXONIQ_UPDATE_CHECKER_DISABLED", "true",
                                             "LOG_FORMAT", ""));
-        Instance instance = new Instance(name, "http://127.0.0.1:" + port, launch(builder, name));
+        Instance instance = new Instance(name, launch(builder, name));
         group.add(instance);
         return instance;
     }
 
     private void awaitReady(Instance instance) throws Exception {
+        instance.url = "http://127.0.0.1:" + awaitLogLine(instance.name(), instance.process(), TOMCAT_PORT);
         Instant deadline = Instant.now().plus(STARTUP);
         HttpRequest ready = HttpRequest.newBuilder(URI.create(instance.url() + "/actuator/health/readiness")).build();
         while (Instant.now().isBefore(deadline)) {
@@ -174,10 +205,6 @@ public final class LedgerProcesses implements AutoCloseable {
         return jar;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override
