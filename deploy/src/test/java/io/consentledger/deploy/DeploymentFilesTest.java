@@ -236,6 +236,13 @@ class DeploymentFilesTest {
             for (Object staticConfig : list(config.get("static_configs"))) {
                 list(map(staticConfig).get("targets")).forEach(t -> scraped.add(String.valueOf(t)));
             }
+            // the metrics endpoint needs an OPERATOR: every scrape of it sends a credential from a mounted file
+            Map<String, Object> authorization = map(config.get("authorization"));
+            assertThat(authorization.get("type")).as(config.get("job_name") + " authorization type").isIn("ApiKey", "Bearer");
+            String credentials = String.valueOf(authorization.get("credentials_file"));
+            String source = volumeSource(map(services.get("prometheus")), credentials);
+            assertThat(source).as("credentials file " + credentials + " is mounted").isNotNull();
+            assertThat(Files.readString(COMPOSE.resolve(source)).strip()).as("operator key").isNotEmpty();
         }
         assertThat(scraped).as("targets scraped on " + METRICS_PATH).isEqualTo(expected);
 
@@ -702,5 +709,16 @@ class DeploymentFilesTest {
         Map<String, String> strings = new LinkedHashMap<>();
         map(value).forEach((k, v) -> strings.put(k, v == null ? null : String.valueOf(v)));
         return strings;
+    }
+
+    /** The host path mounted at {@code target} (read-only bind), or null. */
+    private static String volumeSource(Map<String, Object> service, String target) {
+        for (Object volume : list(service.get("volumes"))) {
+            String[] parts = String.valueOf(volume).split(":");
+            if (parts.length >= 2 && parts[1].equals(target)) {
+                return parts[0];
+            }
+        }
+        return null;
     }
 }

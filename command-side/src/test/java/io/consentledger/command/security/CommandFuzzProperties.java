@@ -243,7 +243,8 @@ class CommandFuzzProperties {
 
     private static String seedLink(String key, String provider) {
         String linkId = "link-" + UUID.randomUUID();
-        assertThat(send("/api/v1/links", linkBody(linkId, provider).toString(), key).statusCode()).isEqualTo(201);
+        HttpResponse<String> created = send("/api/v1/links", linkBody(linkId, provider).toString(), key);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return linkId;
     }
 
