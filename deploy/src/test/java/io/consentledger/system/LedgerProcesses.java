@@ -117,7 +117,8 @@ public final class LedgerProcesses implements AutoCloseable {
     }
 
     private void startStore() throws Exception {
-        ProcessBuilder builder = java("-Xmx512m", "-cp", jar("ledger.commandJar").toString(),
+        // the in-memory store holds every document on its heap: a benchmark storing 100k+ shares sets ledger.storeHeap
+        ProcessBuilder builder = java("-Xmx" + System.getProperty("ledger.storeHeap", "512m"), "-cp", jar("ledger.commandJar").toString(),
                                       "-Dloader.main=io.consentledger.eventstore.embedded.EmbeddedStoreLauncher",
                                       "org.springframework.boot.loader.launch.PropertiesLauncher");
         builder.environment().putAll(Map.of("EMBEDDED_MONGO_PORT", "0", "EMBEDDED_MONGO_IN_MEMORY", "true"));
@@ -203,8 +204,6 @@ public final class LedgerProcesses implements AutoCloseable {
                                                     + "): run the tests through ./mvnw verify");
         }
         return jar;
-    }
-
     }
 
     @Override

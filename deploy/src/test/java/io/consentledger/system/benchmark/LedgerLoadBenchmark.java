@@ -155,7 +155,7 @@ public final class LedgerLoadBenchmark {
                       + " query-side instance(s), levels " + Arrays.toString(levels) + ", warm-up " + warmupSeconds
                       + " s, steps " + stepSeconds + " s, half load " + halfSeconds + " s, records " + records
                       + ", JVM options for the applications '" + System.getProperty("ledger.jvmOptions", "") + "', heap "
-                      + System.getProperty("ledger.appHeap", "512m"));
+                      + System.getProperty("ledger.appHeap", "512m") + ", store heap " + System.getProperty("ledger.storeHeap", "512m"));
         long started = System.nanoTime();
         privateCopy("ledger.commandJar");
         privateCopy("ledger.queryJar");
@@ -892,7 +892,7 @@ public final class LedgerLoadBenchmark {
         jcmd(ledger.storePid(), "GC.run");
         String afterGc = jcmd(ledger.storePid(), "GC.heap_info");
         lines.add("store      pid " + ledger.storePid() + " GC.heap_info: " + firstLine(info) + "; after a full GC: "
-                          + firstLine(afterGc) + " (max 512m)");
+                          + firstLine(afterGc) + " (max " + System.getProperty("ledger.storeHeap", "512m") + ")");
         return lines;
     }
 
