@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The application is started once for the class with {@link SpringApplicationBuilder} (jqwik does not run
  * Spring's test extension), on a random port over the in-memory embedded store.
  */
-class CommandFuzzProperties {
+class CommandFuzzTest {
 
     private static final int TRIES = 150;
     private static final JsonMapper JSON = JsonMapper.builder().build();
