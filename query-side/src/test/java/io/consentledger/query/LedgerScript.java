@@ -80,6 +80,12 @@ public final class LedgerScript {
                                                             .and("party", "PROVIDER:" + PROVIDER)));
     }
 
+    /** Appends any event, as nothing but a bug or a write around the command side would. */
+    public LedgerScript plant(String aggregateType, String aggregateId, Object payload) {
+        emit(aggregateType, aggregateId, payload);
+        return this;
+    }
+
     public LedgerScript link(String linkId) {
         return link(linkId, CUSTOMER, PROVIDER);
     }

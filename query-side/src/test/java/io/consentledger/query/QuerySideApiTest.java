@@ -376,6 +376,52 @@ class QuerySideApiTest extends HttpTestSupport {
             assertThat(outside.get("detail").asText()).contains("far").doesNotContain("shop");
         }
 
+        @Test
+        void findsSharesAfterRejectionExpiryAndUnlinkBeyondTheFrequencyAndOutsideAnyConsent() {
+            Instant now = script.now();
+            String rejected = "rejected-" + id;
+            String expired = "expired-" + id;
+            String unlinked = "unlinked-" + id;
+            String once = "once-" + id;
+            String foreign = "foreign-" + id;
+            script.link("link-" + id).link("link-b-" + id).link("link-c-" + id)
+                  .standardConsent(rejected, "link-" + id).reject(rejected)
+                  .shareBalance(rejected, "1.00", now)
+                  .standardConsent(expired, "link-" + id).authorise(expired)
+                  .later(Duration.ofDays(91)).shareBalance(expired, "1.00", script.now())   // past expiresAt
+                  .at(now)
+                  .standardConsent(unlinked, "link-b-" + id).authorise(unlinked).unlink("link-b-" + id)
+                  .shareBalance(unlinked, "1.00", now)
+                  .requestConsent(once, "link-c-" + id, EnumSet.of(Scope.BALANCES), EnumSet.of(Purpose.BALANCE_CHECK),
+                                  TransactionWindow.lookback(1), AccessFrequency.once()).authorise(once)
+                  .shareBalance(once, "1.00", now, Purpose.BALANCE_CHECK)
+                  .shareBalance(once, "2.00", now, Purpose.BALANCE_CHECK)
+                  .standardConsent(foreign, "link-c-" + id).authorise(foreign)
+                  .plant("Consent", foreign, new io.consentledger.contracts.share.BalanceShared(
+                          "share-x-" + id, foreign, "link-" + id, "someone-else", LedgerScript.PROVIDER,
+                          LedgerScript.CUSTOMER, Scope.BALANCES, Purpose.FRAUD_ALERTS, java.math.BigDecimal.ONE, "GBP",
+                          now, new io.consentledger.contracts.common.AppliedWindow(now.minusSeconds(60), now), now))
+                  .plant("Consent", "never-requested-" + id, new io.consentledger.contracts.share.BalanceShared(
+                          "share-y-" + id, "never-requested-" + id, "link-" + id, LedgerScript.RECIPIENT,
+                          LedgerScript.PROVIDER, LedgerScript.CUSTOMER, Scope.BALANCES, Purpose.FRAUD_ALERTS,
+                          java.math.BigDecimal.ONE, "GBP", now,
+                          new io.consentledger.contracts.common.AppliedWindow(now.minusSeconds(60), now), now));
+
+            assertThat(rules(rejected)).contains("SHARED_AFTER_REJECTION");
+            assertThat(rules(expired)).contains("SHARED_AFTER_EXPIRY");
+            assertThat(rules(unlinked)).contains("SHARED_AFTER_UNLINK");
+            assertThat(rules(once)).containsExactly("FREQUENCY_EXCEEDED");
+            assertThat(rules(foreign)).contains("RECIPIENT_MISMATCH", "LINK_NOT_IN_CONSENT");
+            assertThat(rules("never-requested-" + id)).containsExactly("UNKNOWN_CONSENT");
+        }
+
+        private List<String> rules(String consentId) {
+            JsonNode report = awaitJson("/api/v1/audit/compliance?consentId=" + consentId,
+                                        n -> n.get("violations").size() > 0
+                                                && n.get("checkedThroughPosition").asLong() >= n.get("logHeadPosition").asLong());
+            return report.get("violations").findValuesAsString("rule");
+        }
+
         private JsonNode findRule(JsonNode report, String rule) {
             for (JsonNode violation : report.get("violations")) {
                 if (violation.get("rule").asText().equals(rule)) {
