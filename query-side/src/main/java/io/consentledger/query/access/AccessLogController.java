@@ -53,22 +53,14 @@ public class AccessLogController {
     }
 
     @GetMapping
-    public AccessPage list(@RequestParam(required = false) String customerId,
-                           @RequestParam(required = false) String linkId,
-                           @RequestParam(required = false) String recipientId,
-                           @RequestParam(required = false) String providerId,
-                           @RequestParam(required = false) String consentId,
-                           @RequestParam(required = false) Purpose purpose,
-                           @RequestParam(required = false) Scope scope,
-                           @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-                           @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+    public AccessPage list(AccessParams params,
                            @RequestParam(defaultValue = "oldest") String order,
                            @RequestParam(required = false) String cursor,
                            @RequestParam(defaultValue = "" + DEFAULT_PAGE_SIZE) int limit) {
         if (limit < 1 || limit > AccessLogQueries.MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("limit must be between 1 and " + AccessLogQueries.MAX_PAGE_SIZE);
         }
-        AccessFilter asked = filter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to);
+        AccessFilter asked = params.toFilter();
         boolean newestFirst = newestFirst(order);
         AccessLogQueries.decodeCursor(cursor, newestFirst); // refuse a malformed cursor before asking
         Optional<AccessFilter> filter = Visibility.narrow(asked);
@@ -84,18 +76,9 @@ public class AccessLogController {
 
     /** The same filter, streamed as NDJSON (default) or CSV, oldest first, in constant memory. */
     @GetMapping("/export")
-    public ResponseEntity<StreamingResponseBody> export(@RequestParam(required = false) String customerId,
-                                                        @RequestParam(required = false) String linkId,
-                                                        @RequestParam(required = false) String recipientId,
-                                                        @RequestParam(required = false) String providerId,
-                                                        @RequestParam(required = false) String consentId,
-                                                        @RequestParam(required = false) Purpose purpose,
-                                                        @RequestParam(required = false) Scope scope,
-                                                        @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
-                                                        @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+    public ResponseEntity<StreamingResponseBody> export(AccessParams params,
                                                         @RequestParam(defaultValue = "ndjson") String format) {
-        Optional<AccessFilter> filter = Visibility.narrow(
-                filter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to));
+        Optional<AccessFilter> filter = Visibility.narrow(params.toFilter());
         boolean csv = switch (format) {
             case "csv" -> true;
             case "ndjson" -> false;
@@ -125,12 +108,21 @@ public class AccessLogController {
                              .body(body);
     }
 
-    static AccessFilter filter(String customerId, String linkId, String recipientId, String providerId,
-                               String consentId, Purpose purpose, Scope scope, Instant from, Instant to) {
-        if (from != null && to != null && !from.isBefore(to)) {
-            throw new IllegalArgumentException("from must be before to");
+    /**
+     * The filter both endpoints take, from query parameters. Every field is optional; {@code from} is inclusive and
+     * {@code to} exclusive, as ISO-8601 instants.
+     */
+    public record AccessParams(String customerId, String linkId, String recipientId, String providerId,
+                               String consentId, Purpose purpose, Scope scope,
+                               @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+                               @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
+
+        AccessFilter toFilter() {
+            if (from != null && to != null && !from.isBefore(to)) {
+                throw new IllegalArgumentException("from must be before to");
+            }
+            return new AccessFilter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to);
         }
-        return new AccessFilter(customerId, linkId, recipientId, providerId, consentId, purpose, scope, from, to);
     }
 
     private static boolean newestFirst(String order) {
