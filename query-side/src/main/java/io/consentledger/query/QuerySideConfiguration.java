@@ -65,12 +65,16 @@ public class QuerySideConfiguration {
         DefaultMongoTemplate template = DefaultMongoTemplate.builder()
                                                             .mongoDatabase(client, properties.getMongodb().getDatabase())
                                                             .build();
-        return configurer -> configurer.eventProcessing(processing -> PROCESSING_GROUPS.forEach(
-                group -> processing.registerDeadLetterQueue(
-                        group, c -> MongoSequencedDeadLetterQueue.builder()
-                                                                 .processingGroup(group)
-                                                                 .mongoTemplate(template)
-                                                                 .serializer(serializer)
-                                                                 .build())));
+        return configurer -> configurer.eventProcessing(processing -> PROCESSING_GROUPS.forEach(group -> {
+            processing.registerDeadLetterQueue(
+                    group, c -> MongoSequencedDeadLetterQueue.builder()
+                                                             .processingGroup(group)
+                                                             .mongoTemplate(template)
+                                                             .serializer(serializer)
+                                                             .build());
+            // Remember which sequences are parked, so an event of a healthy sequence costs no look-up in the queue.
+            processing.registerDeadLetteringEventHandlerInvokerConfiguration(
+                    group, (config, builder) -> builder.enableSequenceIdentifierCache());
+        }));
     }
 }
