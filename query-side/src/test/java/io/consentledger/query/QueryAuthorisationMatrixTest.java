@@ -4,7 +4,7 @@ import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.common.TransactionWindow;
 import io.consentledger.contracts.common.AccessFrequency;
-import io.consentledger.query.security.TestIssuer;
+import io.consentledger.security.testing.TestIssuer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;

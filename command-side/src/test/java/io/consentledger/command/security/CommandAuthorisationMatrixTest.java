@@ -1,7 +1,7 @@
 package io.consentledger.command.security;
 
 import io.consentledger.command.testing.HttpTestSupport;
-import io.consentledger.command.testing.TestIssuer;
+import io.consentledger.security.testing.TestIssuer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

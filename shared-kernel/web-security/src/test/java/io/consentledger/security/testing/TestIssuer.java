@@ -1,4 +1,4 @@
-package io.consentledger.query.security;
+package io.consentledger.security.testing;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
