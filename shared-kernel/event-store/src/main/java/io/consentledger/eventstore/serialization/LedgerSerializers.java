@@ -1,6 +1,8 @@
 package io.consentledger.eventstore.serialization;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -40,5 +42,17 @@ public final class LedgerSerializers {
 
     public static JacksonSerializer jackson() {
         return JacksonSerializer.builder().objectMapper(objectMapper()).build();
+    }
+
+    /**
+     * For snapshots: an aggregate keeps its state in private fields, without getters, so snapshots are written and
+     * read field by field. Events keep the record-based mapping of {@link #jackson()}.
+     */
+    public static JacksonSerializer snapshots() {
+        ObjectMapper mapper = objectMapper();
+        mapper.setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE);
+        mapper.setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
+        mapper.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        return JacksonSerializer.builder().objectMapper(mapper).build();
     }
 }

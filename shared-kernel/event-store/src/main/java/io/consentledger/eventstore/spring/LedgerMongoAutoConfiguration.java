@@ -95,7 +95,7 @@ public class LedgerMongoAutoConfiguration {
         return GapAwareMongoEventStorageEngine.builder()
                                               .database(database)
                                               .eventSerializer(eventSerializer.getIfAvailable(() -> serializer))
-                                              .snapshotSerializer(serializer)
+                                              .snapshotSerializer(LedgerSerializers.snapshots())
                                               .upcasterChain(configuration.upcasterChain())
                                               .snapshotFilter(configuration.snapshotFilter())
                                               .writeConcern(writeConcern(settings))

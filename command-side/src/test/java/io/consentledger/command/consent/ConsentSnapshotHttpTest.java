@@ -1,0 +1,35 @@
+package io.consentledger.command.consent;
+
+import io.consentledger.command.testing.HttpTestSupport;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A consent loaded from a snapshot behaves exactly as one loaded from its whole history. */
+@TestPropertySource(properties = "consent-ledger.snapshots.consent-every=5")
+class ConsentSnapshotHttpTest extends HttpTestSupport {
+
+    @Test
+    void aSnapshottedConsentStillCountsItsSharesAndKeepsItsRules() {
+        String[] created = authorisedConsent("{\"maxPerDay\": 12}");
+        String linkId = created[0];
+        String consentId = created[1];
+
+        for (int i = 0; i < 12; i++) {
+            Response shared = post("/api/v1/consents/" + consentId + "/shares/balance", balanceJson(linkId, i + ".00", "EUR"));
+            assertThat(shared.status()).as("share %d: %s", i + 1, shared.raw()).isEqualTo(201);
+        }
+
+        DomainEventMessage<?> snapshot = storageEngine.readSnapshot(consentId).orElseThrow();
+        assertThat(snapshot.getSequenceNumber()).isGreaterThanOrEqualTo(5);
+
+        // the rest of its state survived: another currency than the link's is still refused
+        Response dollars = post("/api/v1/consents/" + consentId + "/shares/balance", balanceJson(linkId, "1.00", "USD"));
+        assertThat(dollars.status()).isEqualTo(409);
+        // and the 13th share of the day is refused: the count survived the snapshot
+        Response thirteenth = post("/api/v1/consents/" + consentId + "/shares/balance", balanceJson(linkId, "13.00", "EUR"));
+        assertThat(thirteenth.status()).isEqualTo(429);
+    }
+}
