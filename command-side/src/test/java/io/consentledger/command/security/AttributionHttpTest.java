@@ -39,7 +39,7 @@ class AttributionHttpTest extends HttpTestSupport {
         String[] ids = authorisedConsent("{\"maxPerDay\":4}");
         assertThat(post("/api/v1/links/" + ids[0] + "/unlink", "{\"initiator\":\"CUSTOMER\"}", "Authorization",
                         "ApiKey " + BANK_1, "X-Correlation-Id", "corr-unlink-7").status()).isEqualTo(200);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                                  .until(() -> eventStore.readEvents(ids[1]).asStream().count() == 3);
         DomainEventMessage<?> revoked = eventStore.readEvents(ids[1]).asStream().toList().get(2);
         assertThat(revoked.getPayloadType().getSimpleName()).isEqualTo("ConsentRevoked");
