@@ -41,6 +41,10 @@ class EndToEndIT {
         Instant now = Instant.now();
         String evidence = "{\"channel\":\"MOBILE_APP\",\"authorisedAt\":\"" + now + "\",\"disclosureVersion\":\"tc-7\"}";
         String expires = now.plus(Duration.ofDays(180)).toString();
+        // The balance is as of a minute ago and the transaction was booked after it, so the balance counts it; both lie
+        // in the past, inside the lookback window that ends at the time of the share.
+        Instant asOf = now.minusSeconds(60);
+        Instant bookedAt = now.minusSeconds(30);
 
         // 1. A bank links a customer's account.
         assertThat(Api.BANK.post(command + "/links", "{\"linkId\":\"link-e2e\",\"customerId\":\"cust-e2e\","
@@ -58,11 +62,11 @@ class EndToEndIT {
                 .isEqualTo(200);
         // 4. The bank shares the balance and transactions.
         assertThat(Api.BANK.post(command + "/consents/consent-e2e/shares/balance", "{\"linkId\":\"link-e2e\","
-                + "\"amount\":1250.75,\"currency\":\"EUR\",\"asOf\":\"" + now + "\",\"purpose\":\"FRAUD_ALERTS\"}").status())
+                + "\"amount\":1250.75,\"currency\":\"EUR\",\"asOf\":\"" + asOf + "\",\"purpose\":\"FRAUD_ALERTS\"}").status())
                 .isEqualTo(201);
         Api.Response transactions = Api.BANK.post(command + "/consents/consent-e2e/shares/transactions",
                 "{\"linkId\":\"link-e2e\",\"purpose\":\"CUSTOMER_SERVICE\",\"transactions\":["
-                + "{\"transactionId\":\"tx-1\",\"bookedAt\":\"" + now.plusSeconds(1) + "\",\"amount\":-42.10,\"currency\":\"EUR\","
+                + "{\"transactionId\":\"tx-1\",\"bookedAt\":\"" + bookedAt + "\",\"amount\":-42.10,\"currency\":\"EUR\","
                 + "\"description\":\"Groceries\",\"merchant\":\"Corner Shop\",\"channel\":\"card\"}]}");
         assertThat(transactions.status()).as(transactions.toString()).isEqualTo(201);
         // 5. Advertising is refused.
