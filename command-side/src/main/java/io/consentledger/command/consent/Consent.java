@@ -58,7 +58,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * Command handlers validate and apply; event sourcing handlers only change state. Time comes from the injected
  * {@link Clock}; link status from the injected {@link LinkDirectory}.
  */
-@Aggregate(snapshotTriggerDefinition = "consentSnapshotTrigger")
+@Aggregate(repository = "consentRepository")
 public class Consent {
 
     /** CFPB 1033: access lasts at most a year from the latest (re)authorisation. */

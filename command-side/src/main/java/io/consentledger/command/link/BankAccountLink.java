@@ -21,7 +21,7 @@ import java.time.Clock;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /** A customer's account at a provider, linked on the customer's authorisation. UNLINKED is terminal. */
-@Aggregate
+@Aggregate(repository = "bankAccountLinkRepository")
 public class BankAccountLink {
 
     @AggregateIdentifier

@@ -294,6 +294,16 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         return found;
     }
 
+    /**
+     * Whether an event of the aggregate is stored at this sequence number: one equality probe on the unique
+     * {@code seqKeys} index, which reads no payload. A cached aggregate at version {@code v} is current exactly when
+     * there is no event at {@code v + 1} (an aggregate's sequence numbers have no holes).
+     */
+    public boolean hasEventAt(String aggregateIdentifier, long sequenceNumber) {
+        return commits.find(eq(SEQ_KEYS, seqKey(aggregateIdentifier, sequenceNumber)))
+                      .projection(new Document("_id", 1)).first() != null;
+    }
+
     @Override
     public Optional<Long> lastSequenceNumberFor(String aggregateIdentifier) {
         Long last = readSnapshotData(aggregateIdentifier).findFirst()
