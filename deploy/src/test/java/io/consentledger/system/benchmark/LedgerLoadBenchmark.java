@@ -80,6 +80,9 @@ public final class LedgerLoadBenchmark {
     private final int queryInstances = Integer.getInteger("bench.queryInstances", 1);
     private final double halfFraction = Double.parseDouble(System.getProperty("bench.halfFraction", "0.5"));
     private final String rateLimit = System.getProperty("bench.rateLimit", "100000");
+    /** Extra arguments for every application, space-separated (for example a setting to compare). */
+    private final List<String> appArgs = Arrays.stream(System.getProperty("bench.appArgs", "").trim().split("\\s+"))
+                                               .filter(a -> !a.isBlank()).toList();
 
     private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
     private final HttpClient http;
@@ -159,9 +162,12 @@ public final class LedgerLoadBenchmark {
         long started = System.nanoTime();
         privateCopy("ledger.commandJar");
         privateCopy("ledger.queryJar");
-        ledger = LedgerProcesses.start("load-benchmark", commandInstances, queryInstances,
-                                       "--consent-ledger.security.rate-limit.requests-per-second=" + rateLimit,
-                                       "--consent-ledger.security.rate-limit.burst=" + rateLimit);
+        List<String> args = new ArrayList<>(List.of(
+                "--consent-ledger.security.rate-limit.requests-per-second=" + rateLimit,
+                "--consent-ledger.security.rate-limit.burst=" + rateLimit));
+        args.addAll(appArgs);
+        print("Application arguments: " + args);
+        ledger = LedgerProcesses.start("load-benchmark", commandInstances, queryInstances, args.toArray(String[]::new));
         command = new ArrayList<>();
         for (int i = 0; i < commandInstances; i++) {
             command.add(ledger.command(i) + "/api/v1");
