@@ -2,13 +2,19 @@ package io.consentledger.command.consent;
 
 import io.consentledger.command.testing.HttpTestSupport;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A consent loaded from a snapshot behaves exactly as one loaded from its whole history. */
-@TestPropertySource(properties = "consent-ledger.snapshots.consent-every=5")
+/**
+ * A consent loaded from a snapshot behaves exactly as one loaded from its whole history. The aggregate cache is off
+ * here, so that every command loads the consent from the store: snapshot, then the events after it.
+ */
+@TestPropertySource(properties = {"consent-ledger.snapshots.consent-every=5", "consent-ledger.aggregate-cache.max-entries=0"})
 class ConsentSnapshotHttpTest extends HttpTestSupport {
 
     @Test
@@ -22,7 +28,10 @@ class ConsentSnapshotHttpTest extends HttpTestSupport {
             assertThat(shared.status()).as("share %d: %s", i + 1, shared.raw()).isEqualTo(201);
         }
 
-        DomainEventMessage<?> snapshot = storageEngine.readSnapshot(consentId).orElseThrow();
+        // Snapshots are taken in the background, after the triggering command was answered.
+        DomainEventMessage<?> snapshot = Awaitility.await().atMost(Duration.ofSeconds(10))
+                                                   .until(() -> storageEngine.readSnapshot(consentId).orElse(null),
+                                                          s -> s != null && s.getSequenceNumber() >= 5);
         assertThat(snapshot.getSequenceNumber()).isGreaterThanOrEqualTo(5);
 
         // the rest of its state survived: another currency than the link's is still refused
