@@ -3,7 +3,7 @@ package io.consentledger.eventstore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.consentledger.eventstore.serialization.LedgerSerializers;
 import io.consentledger.eventstore.testing.SlowWriter;
-import io.consentledger.eventstore.testing.TestStores;
+import io.consentledger.eventstore.testing.StoreTest;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
@@ -20,8 +20,6 @@ import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
 import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -57,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The storage-engine contract. Runs against the embedded server, or against the MongoDB named by
  * {@code CONSENT_LEDGER_TEST_MONGODB_URI}.
  */
-class GapAwareMongoEventStorageEngineContractTest {
+class GapAwareMongoEventStorageEngineContractTest extends StoreTest {
 
     record AmountRecorded(String accountId, BigDecimal amount, String currency) {
     }
@@ -65,8 +63,6 @@ class GapAwareMongoEventStorageEngineContractTest {
     record NameChanged(String name) {
     }
 
-    private static TestStores stores;
-    private static final AtomicInteger COLLECTIONS = new AtomicInteger();
     private static final JacksonSerializer SERIALIZER = LedgerSerializers.jackson();
     private static final Duration GAP_TIMEOUT = Duration.ofSeconds(5);
 
@@ -74,19 +70,9 @@ class GapAwareMongoEventStorageEngineContractTest {
     private final AtomicLong nanos = new AtomicLong();
     private String collection;
 
-    @BeforeAll
-    static void openStore() {
-        stores = TestStores.open();
-    }
-
-    @AfterAll
-    static void closeStore() {
-        stores.close();
-    }
-
     @BeforeEach
     void freshCollections() {
-        collection = "events_" + COLLECTIONS.incrementAndGet();
+        collection = freshCollection("events_");
     }
 
     private GapAwareMongoEventStorageEngine.Builder builder() {

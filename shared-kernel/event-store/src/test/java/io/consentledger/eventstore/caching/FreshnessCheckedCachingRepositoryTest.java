@@ -3,7 +3,7 @@ package io.consentledger.eventstore.caching;
 import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
 import io.consentledger.eventstore.caching.FreshnessCheckedCachingRepository.LoadOutcome;
 import io.consentledger.eventstore.serialization.LedgerSerializers;
-import io.consentledger.eventstore.testing.TestStores;
+import io.consentledger.eventstore.testing.StoreTest;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.eventsourcing.EventSourcingRepository;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
@@ -11,15 +11,12 @@ import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.modelling.command.Repository;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +27,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * Two command-side instances, each with its own engine and cache, on one store. Runs against the embedded server, or
  * against the MongoDB named by {@code CONSENT_LEDGER_TEST_MONGODB_URI}.
  */
-class FreshnessCheckedCachingRepositoryTest {
+class FreshnessCheckedCachingRepositoryTest extends StoreTest {
 
     record Opened(String accountId) {
     }
@@ -69,23 +66,12 @@ class FreshnessCheckedCachingRepositoryTest {
         }
     }
 
-    private static TestStores stores;
     private String collection;
     private final List<LoadOutcome> outcomesOfA = new ArrayList<>();
 
-    @BeforeAll
-    static void openStore() {
-        stores = TestStores.open();
-    }
-
-    @AfterAll
-    static void closeStore() {
-        stores.close();
-    }
-
     @BeforeEach
-    void freshCollection() {
-        collection = "events_" + UUID.randomUUID().toString().substring(0, 8);
+    void newCollection() {
+        collection = freshCollection("cached_events_");
     }
 
     private GapAwareMongoEventStorageEngine engine() {

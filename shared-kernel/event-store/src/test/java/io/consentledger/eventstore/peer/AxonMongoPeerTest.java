@@ -2,7 +2,7 @@ package io.consentledger.eventstore.peer;
 
 import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
 import io.consentledger.eventstore.serialization.LedgerSerializers;
-import io.consentledger.eventstore.testing.TestStores;
+import io.consentledger.eventstore.testing.StoreTest;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
@@ -15,8 +15,6 @@ import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoEventSto
 import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoTrackingToken;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.json.JacksonSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -36,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,9 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * loses events: a commit that becomes visible late, and writers whose clocks disagree.
  * <p>
  * Each test asserts what the engine actually does, so a change of behaviour on either side fails here. Both engines
- * use the ledger's Jackson serializer and run on the store {@link TestStores} opens.
+ * use the ledger's Jackson serializer and run on the store {@link StoreTest} opens.
  */
-class AxonMongoPeerTest {
+class AxonMongoPeerTest extends StoreTest {
 
     record AmountRecorded(String accountId, BigDecimal amount, String currency) {
     }
@@ -63,24 +60,12 @@ class AxonMongoPeerTest {
     private static final int ON_TIME_COMMITS = 50;
 
     private static final JacksonSerializer SERIALIZER = LedgerSerializers.jackson();
-    private static final AtomicInteger COLLECTIONS = new AtomicInteger();
-    private static TestStores stores;
 
     private String collection;
 
-    @BeforeAll
-    static void openStore() {
-        stores = TestStores.open();
-    }
-
-    @AfterAll
-    static void closeStore() {
-        stores.close();
-    }
-
     @BeforeEach
-    void freshCollection() {
-        collection = "peer_events_" + COLLECTIONS.incrementAndGet();
+    void newCollection() {
+        collection = freshCollection("peer_events_");
     }
 
     // ------------------------------------------------------------------------------------------------ late commit
