@@ -495,21 +495,19 @@ public final class LedgerLoadBenchmark {
 
     /**
      * Runs the mix until the JIT has settled: at least {@code bench.warmupSeconds}, then windows of
-     * {@code bench.warmupWindowSeconds} until a window is no more than 5% faster than the best before it, at most
-     * {@code bench.warmupMaxSeconds}. On 2 cores, C2 keeps compiling Spring and Axon for minutes: with a fixed 30 s
+     * {@code bench.warmupWindowSeconds} until two windows in a row are no more than 5% faster than the best before
+     * them, at most {@code bench.warmupMaxSeconds}. On 2 cores, C2 keeps compiling Spring and Axon for minutes: with a fixed 30 s
      * warm-up the sustained levels measured a half-compiled system (end-to-end run 4 in docs/benchmarks.md).
      */
     private void warmUp() throws Exception {
         int concurrency = Math.max(levels[0], Arrays.stream(levels).max().getAsInt() / 2);
         long started = System.nanoTime();
         double best = closedLoop("warm-up", concurrency, warmupSeconds, false).okPerSecond;
-        while ((System.nanoTime() - started) / 1e9 + warmupWindowSeconds <= warmupMaxSeconds) {
+        int flatWindows = 0;
+        while (flatWindows < 2 && (System.nanoTime() - started) / 1e9 + warmupWindowSeconds <= warmupMaxSeconds) {
             double window = closedLoop("warm-up", concurrency, warmupWindowSeconds, false).okPerSecond;
-            boolean settled = window <= best * 1.05;
+            flatWindows = window <= best * 1.05 ? flatWindows + 1 : 0;
             best = Math.max(best, window);
-            if (settled) {
-                break;
-            }
         }
         print(String.format(Locale.ROOT, "Warm-up settled after %s s at concurrency %d (best window %.1f commands/s)",
                             seconds(started), concurrency, best));
