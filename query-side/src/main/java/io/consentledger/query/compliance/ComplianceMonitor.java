@@ -30,8 +30,9 @@ import io.consentledger.query.Docs;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
@@ -50,8 +51,14 @@ import static com.mongodb.client.model.Filters.eq;
  * any other way (a bug, or a write that bypassed the command side) is reported.
  * <p>
  * It runs on one segment, in global order, because an unlink (a link event) must be seen before the shares that
- * follow it (consent events). State is kept per consent and per link by {@code _id}. Each share is checked once:
- * {@code compliance_checked} holds its event id.
+ * follow it (consent events). State is kept per consent and per link by {@code _id}.
+ * <p>
+ * <b>Redelivery.</b> A share delivered again (its first handling failed half-way, the processor restarted before its
+ * token moved, or the dead-letter queue retries it) is checked again in full, and reports exactly what one delivery
+ * reports: violations are keyed by event and rule, and the share is counted towards its consent's daily limit once,
+ * guarded by the consent's {@code countedThrough} (the share's sequence number in its consent, which only grows in
+ * delivery order). {@code compliance_checked} holds the event ids counted in {@code sharesChecked}; it is written
+ * after the checks, so a failure can never leave a share marked but unchecked.
  */
 @Component
 @ProcessingGroup(ComplianceMonitor.GROUP)
@@ -136,39 +143,52 @@ public class ComplianceMonitor {
     }
 
     @EventHandler
-    void on(BalanceShared event, @MessageIdentifier String eventId, TrackingToken token) {
-        Share share = new Share(eventId, position(token), event.shareId(), event.consentId(), event.linkId(),
-                                event.recipientId(), event.customerId(), event.scope(), event.purpose(),
-                                event.sharedAt(), List.of());
+    void on(BalanceShared event, EventMessage<?> message, TrackingToken token) {
+        Share share = new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()), event.shareId(), event.consentId(),
+                                event.linkId(), event.recipientId(), event.customerId(), event.scope(),
+                                event.purpose(), event.sharedAt(), List.of());
         check(share, Scope.BALANCES);
-        advance(token);
+        advance(token, markChecked(share));
     }
 
     @EventHandler
-    void on(TransactionsShared event, @MessageIdentifier String eventId, TrackingToken token) {
-        Share share = new Share(eventId, position(token), event.shareId(), event.consentId(), event.linkId(),
-                                event.recipientId(), event.customerId(), event.scope(), event.purpose(),
-                                event.sharedAt(), event.transactions());
+    void on(TransactionsShared event, EventMessage<?> message, TrackingToken token) {
+        Share share = new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()), event.shareId(), event.consentId(),
+                                event.linkId(), event.recipientId(), event.customerId(), event.scope(),
+                                event.purpose(), event.sharedAt(), event.transactions());
         check(share, event.scope());
-        advance(token);
+        advance(token, markChecked(share));
     }
 
-    private record Share(String eventId, long position, String shareId, String consentId, String linkId,
-                         String recipientId, String customerId, Scope scope, Purpose purpose, Instant sharedAt,
-                         List<TransactionFacts> transactions) {
+    /**
+     * The share's sequence number in its consent's event stream; -1 for a share that is not an event of that consent
+     * (it can only have been written past the command side), which is then counted on every delivery.
+     */
+    private static long sequence(EventMessage<?> message, String consentId) {
+        return message instanceof DomainEventMessage<?> domain && domain.getType() != null
+                && consentId.equals(domain.getAggregateIdentifier()) ? domain.getSequenceNumber() : -1;
     }
 
-    private void check(Share share, Scope clusterShared) {
+    /** A share as checked; {@code sequence} is its sequence number in its consent's event stream. */
+    private record Share(String eventId, long position, long sequence, String shareId, String consentId,
+                         String linkId, String recipientId, String customerId, Scope scope, Purpose purpose,
+                         Instant sharedAt, List<TransactionFacts> transactions) {
+    }
+
+    /** True the first time: the share then counts in {@code sharesChecked}. */
+    private boolean markChecked(Share share) {
         try {
             checked.insertOne(new Document("_id", share.eventId()));
+            return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                return; // checked already
+                return false; // delivered again: checked again above, counted already
             }
             throw e;
         }
-        status.updateOne(eq("_id", "status"), Updates.inc("sharesChecked", 1L), new UpdateOptions().upsert(true));
+    }
 
+    private void check(Share share, Scope clusterShared) {
         Document consent = consents.find(eq("_id", share.consentId())).first();
         if (consent == null) {
             report(share, ComplianceRule.UNKNOWN_CONSENT, "no consent " + share.consentId() + " in the log");
@@ -240,7 +260,17 @@ public class ComplianceMonitor {
         Document byDay = consent.get("sharesByDay", Document.class);
         long total = byDay.values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
         long today = byDay.get(day, Number.class) == null ? 0 : byDay.get(day, Number.class).longValue();
-        consents.updateOne(eq("_id", share.consentId()), Updates.inc("sharesByDay." + day, 1));
+        Number countedThrough = consent.get("countedThrough", Number.class);
+        if (share.sequence() >= 0 && countedThrough != null && countedThrough.longValue() >= share.sequence()) {
+            // Delivered again after it was counted: the counts already include this share.
+            total--;
+            today--;
+        } else if (share.sequence() >= 0) {
+            consents.updateOne(eq("_id", share.consentId()), Updates.combine(
+                    Updates.inc("sharesByDay." + day, 1), Updates.set("countedThrough", share.sequence())));
+        } else {
+            consents.updateOne(eq("_id", share.consentId()), Updates.inc("sharesByDay." + day, 1));
+        }
         AccessFrequency frequency = consent.getBoolean("oneOff", false) ? AccessFrequency.once()
                 : AccessFrequency.perDay(consent.getInteger("maxPerDay", Integer.MAX_VALUE));
         if (frequency.oneOff() && total >= 1) {
@@ -273,10 +303,21 @@ public class ComplianceMonitor {
     }
 
     private void advance(TrackingToken token) {
+        advance(token, false);
+    }
+
+    /** Moves {@code checkedThrough}, and counts a share in {@code sharesChecked}, in one write. */
+    private void advance(TrackingToken token, boolean shareChecked) {
         long position = position(token);
+        List<org.bson.conversions.Bson> updates = new ArrayList<>();
         if (position >= 0) {
-            status.updateOne(eq("_id", "status"), Updates.max("checkedThrough", position),
-                             new UpdateOptions().upsert(true));
+            updates.add(Updates.max("checkedThrough", position));
+        }
+        if (shareChecked) {
+            updates.add(Updates.inc("sharesChecked", 1L));
+        }
+        if (!updates.isEmpty()) {
+            status.updateOne(eq("_id", "status"), Updates.combine(updates), new UpdateOptions().upsert(true));
         }
     }
 
