@@ -35,33 +35,34 @@ import java.util.concurrent.ConcurrentHashMap;
 @Configuration(proxyBeanMethods = false)
 public class AggregateCacheConfiguration {
 
+    private final int maxEntries;
+    private final MeterRegistry registry;
+
+    public AggregateCacheConfiguration(@Value("${consent-ledger.aggregate-cache.max-entries:10000}") int maxEntries,
+                                       MeterRegistry registry) {
+        this.maxEntries = maxEntries;
+        this.registry = registry;
+    }
+
     @Bean
     public Repository<Consent> consentRepository(EventStore eventStore, GapAwareMongoEventStorageEngine engine,
                                                  @Qualifier("consentSnapshotTrigger") SnapshotTriggerDefinition snapshots,
-                                                 ParameterResolverFactory parameterResolverFactory,
-                                                 HandlerDefinition handlerDefinition, MeterRegistry registry,
-                                                 @Value("${consent-ledger.aggregate-cache.max-entries:10000}") int maxEntries) {
-        return repository(Consent.class, eventStore, engine, snapshots, parameterResolverFactory, handlerDefinition,
-                          registry, maxEntries);
+                                                 ParameterResolverFactory parameterResolvers,
+                                                 HandlerDefinition handlerDefinition) {
+        return repository(Consent.class, eventStore, engine, snapshots, parameterResolvers, handlerDefinition);
     }
 
     @Bean
     public Repository<BankAccountLink> bankAccountLinkRepository(EventStore eventStore,
                                                                  GapAwareMongoEventStorageEngine engine,
-                                                                 ParameterResolverFactory parameterResolverFactory,
-                                                                 HandlerDefinition handlerDefinition,
-                                                                 MeterRegistry registry,
-                                                                 @Value("${consent-ledger.aggregate-cache.max-entries:10000}") int maxEntries) {
-        return repository(BankAccountLink.class, eventStore, engine, null, parameterResolverFactory, handlerDefinition,
-                          registry, maxEntries);
+                                                                 ParameterResolverFactory parameterResolvers,
+                                                                 HandlerDefinition handlerDefinition) {
+        return repository(BankAccountLink.class, eventStore, engine, null, parameterResolvers, handlerDefinition);
     }
 
-    private static <T> Repository<T> repository(Class<T> type, EventStore eventStore,
-                                                GapAwareMongoEventStorageEngine engine,
-                                                SnapshotTriggerDefinition snapshots,
-                                                ParameterResolverFactory parameterResolverFactory,
-                                                HandlerDefinition handlerDefinition, MeterRegistry registry,
-                                                int maxEntries) {
+    private <T> Repository<T> repository(Class<T> type, EventStore eventStore, GapAwareMongoEventStorageEngine engine,
+                                         SnapshotTriggerDefinition snapshots, ParameterResolverFactory parameterResolvers,
+                                         HandlerDefinition handlerDefinition) {
         EventSourcingRepository.Builder<T> builder;
         if (maxEntries > 0) {
             BoundedAggregateCache cache = new BoundedAggregateCache(maxEntries);
@@ -77,7 +78,7 @@ public class AggregateCacheConfiguration {
             builder = EventSourcingRepository.builder(type);
         }
         builder.eventStore(eventStore)
-               .parameterResolverFactory(parameterResolverFactory)
+               .parameterResolverFactory(parameterResolvers)
                .handlerDefinition(handlerDefinition);
         if (snapshots != null) {
             builder.snapshotTriggerDefinition(snapshots);
@@ -89,7 +90,7 @@ public class AggregateCacheConfiguration {
         Map<String, Counter> counters = new ConcurrentHashMap<>();
         return (aggregate, outcome) -> counters.computeIfAbsent(aggregate + "/" + outcome, key ->
                 Counter.builder("ledger.aggregate.loads")
-                       .description("Aggregate loads by how they were served: from the cache, stale cache, or the store")
+                       .description("Aggregate loads: from the cache, from the store after a stale entry, or a miss")
                        .tag("aggregate", aggregate)
                        .tag("outcome", outcome.name().toLowerCase().replace("cache_", ""))
                        .register(registry)).increment();

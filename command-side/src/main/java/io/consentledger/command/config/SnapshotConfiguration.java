@@ -41,13 +41,11 @@ public class SnapshotConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     ExecutorService snapshotExecutor() {
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1000),
-                                                             runnable -> {
-                                                                 Thread thread = new Thread(runnable, "snapshotter");
-                                                                 thread.setDaemon(true);
-                                                                 return thread;
-                                                             }, new ThreadPoolExecutor.DiscardPolicy());
-        return executor;
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1000), runnable -> {
+            Thread thread = new Thread(runnable, "snapshotter");
+            thread.setDaemon(true);
+            return thread;
+        }, new ThreadPoolExecutor.DiscardPolicy());
     }
 
     @Bean

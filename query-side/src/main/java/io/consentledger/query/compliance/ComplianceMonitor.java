@@ -28,13 +28,14 @@ import io.consentledger.contracts.share.TransactionsShared;
 import io.consentledger.eventstore.EventLog;
 import io.consentledger.query.Docs;
 import org.axonframework.config.ProcessingGroup;
-import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -144,18 +145,18 @@ public class ComplianceMonitor {
 
     @EventHandler
     void on(BalanceShared event, EventMessage<?> message, TrackingToken token) {
-        Share share = new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()), event.shareId(), event.consentId(),
-                                event.linkId(), event.recipientId(), event.customerId(), event.scope(),
-                                event.purpose(), event.sharedAt(), List.of());
+        Share share = new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()),
+                                event.shareId(), event.consentId(), event.linkId(), event.recipientId(),
+                                event.customerId(), event.scope(), event.purpose(), event.sharedAt(), List.of());
         check(share, Scope.BALANCES);
         advance(token, markChecked(share));
     }
 
     @EventHandler
     void on(TransactionsShared event, EventMessage<?> message, TrackingToken token) {
-        Share share = new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()), event.shareId(), event.consentId(),
-                                event.linkId(), event.recipientId(), event.customerId(), event.scope(),
-                                event.purpose(), event.sharedAt(), event.transactions());
+        Share share = new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()),
+                                event.shareId(), event.consentId(), event.linkId(), event.recipientId(),
+                                event.customerId(), event.scope(), event.purpose(), event.sharedAt(), event.transactions());
         check(share, event.scope());
         advance(token, markChecked(share));
     }
@@ -309,7 +310,7 @@ public class ComplianceMonitor {
     /** Moves {@code checkedThrough}, and counts a share in {@code sharesChecked}, in one write. */
     private void advance(TrackingToken token, boolean shareChecked) {
         long position = position(token);
-        List<org.bson.conversions.Bson> updates = new ArrayList<>();
+        List<Bson> updates = new ArrayList<>();
         if (position >= 0) {
             updates.add(Updates.max("checkedThrough", position));
         }
