@@ -92,7 +92,7 @@ public class AggregateCacheConfiguration {
                 Counter.builder("ledger.aggregate.loads")
                        .description("Aggregate loads: from the cache, from the store after a stale entry, or a miss")
                        .tag("aggregate", aggregate)
-                       .tag("outcome", outcome.name().toLowerCase().replace("cache_", ""))
+                       .tag("outcome", outcome.name().toLowerCase())
                        .register(registry)).increment();
     }
 }

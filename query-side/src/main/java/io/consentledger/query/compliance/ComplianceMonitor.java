@@ -266,11 +266,10 @@ public class ComplianceMonitor {
             // Delivered again after it was counted: the counts already include this share.
             total--;
             today--;
-        } else if (share.sequence() >= 0) {
-            consents.updateOne(eq("_id", share.consentId()), Updates.combine(
-                    Updates.inc("sharesByDay." + day, 1), Updates.set("countedThrough", share.sequence())));
         } else {
-            consents.updateOne(eq("_id", share.consentId()), Updates.inc("sharesByDay." + day, 1));
+            Bson count = Updates.inc("sharesByDay." + day, 1);
+            consents.updateOne(eq("_id", share.consentId()), share.sequence() < 0 ? count
+                    : Updates.combine(count, Updates.set("countedThrough", share.sequence())));
         }
         AccessFrequency frequency = consent.getBoolean("oneOff", false) ? AccessFrequency.once()
                 : AccessFrequency.perDay(consent.getInteger("maxPerDay", Integer.MAX_VALUE));

@@ -32,7 +32,7 @@ public class FreshnessCheckedCachingRepository<T> extends CachingEventSourcingRe
     }
 
     /** How a load was served: from the cache, from the store after the cache was found stale, or from the store. */
-    public enum LoadOutcome { CACHE_HIT, STALE, MISS }
+    public enum LoadOutcome { HIT, STALE, MISS }
 
     /** Notified once per aggregate load, for metrics. */
     @FunctionalInterface
@@ -71,7 +71,7 @@ public class FreshnessCheckedCachingRepository<T> extends CachingEventSourcingRe
         }
         Long version = aggregate.version();
         if (version != null && !probe.hasEventAt(aggregateIdentifier, version + 1)) {
-            listener.loaded(aggregateType, LoadOutcome.CACHE_HIT);
+            listener.loaded(aggregateType, LoadOutcome.HIT);
             return aggregate;
         }
         // Another process appended since this entry was cached: forget it and read the aggregate from the store.

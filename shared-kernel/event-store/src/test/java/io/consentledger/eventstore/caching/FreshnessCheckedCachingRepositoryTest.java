@@ -135,7 +135,7 @@ class FreshnessCheckedCachingRepositoryTest extends StoreTest {
         open(a, "acc-1");
         deposit(a, "acc-1", "10.00");
         assertThat(balance(a, "acc-1")).isEqualByComparingTo("10.00");
-        assertThat(outcomesOfA).containsExactly(LoadOutcome.CACHE_HIT, LoadOutcome.CACHE_HIT);
+        assertThat(outcomesOfA).containsExactly(LoadOutcome.HIT, LoadOutcome.HIT);
     }
 
     @Test
@@ -148,10 +148,10 @@ class FreshnessCheckedCachingRepositoryTest extends StoreTest {
         deposit(b, "acc-2", "25.50");
 
         assertThat(balance(a, "acc-2")).isEqualByComparingTo("25.50");
-        assertThat(outcomesOfA).containsExactly(LoadOutcome.CACHE_HIT, LoadOutcome.STALE);
+        assertThat(outcomesOfA).containsExactly(LoadOutcome.HIT, LoadOutcome.STALE);
         // The fresh state is cached again: the next load is a hit, and an append from it lands at the right sequence.
         deposit(a, "acc-2", "1.00");
-        assertThat(outcomesOfA).containsExactly(LoadOutcome.CACHE_HIT, LoadOutcome.STALE, LoadOutcome.CACHE_HIT);
+        assertThat(outcomesOfA).containsExactly(LoadOutcome.HIT, LoadOutcome.STALE, LoadOutcome.HIT);
         assertThat(balance(b, "acc-2")).isEqualByComparingTo("26.50");
     }
 
