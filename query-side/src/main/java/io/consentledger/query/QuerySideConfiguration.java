@@ -57,6 +57,17 @@ public class QuerySideConfiguration {
     }
 
     /**
+     * The access log and the compliance check write once per batch of events, not once per event: their
+     * processors run on one segment each, so their round trips to the store set how far they lag.
+     */
+    @Bean
+    ConfigurerModule batchedProjections(AccessLogProjection accessLog, ComplianceMonitor compliance) {
+        return configurer -> configurer.eventProcessing(processing -> processing
+                .registerHandlerInterceptor(AccessLogProjection.GROUP, c -> accessLog.batchedWrites())
+                .registerHandlerInterceptor(ComplianceMonitor.GROUP, c -> compliance.batchedWrites()));
+    }
+
+    /**
      * A failing event handler parks its sequence in axon-mongo's dead-letter queue, and the other sequences go on.
      * Operators list and retry parked events through {@code /api/v1/operator/dead-letters}.
      */

@@ -1,12 +1,12 @@
 package io.consentledger.query.access;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import io.consentledger.contracts.audit.FindAccessRecords;
@@ -15,6 +15,7 @@ import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.TransactionsShared;
+import io.consentledger.query.BatchedWrites;
 import io.consentledger.query.Docs;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -26,18 +27,22 @@ import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
 
 /**
  * The access history: one record per share, {@code _id} = the share event's id, so a second delivery inserts
- * nothing.
+ * nothing. The records of one processor batch are stored together ({@link BatchedWrites}), before the token moves.
  * <p>
  * Each record also gets {@code seq}, a number that only grows, in the order this projection stored the records. The
- * projection runs on one segment, so record <i>n</i> is stored before <i>n+1</i> is numbered, and a cursor over
- * {@code seq} stays stable while new events arrive, late commits included. The global position is kept for
- * reference.
+ * projection runs on one segment, and a batch's records are numbered after the records of earlier batches were
+ * stored and inserted in their order, so record <i>n</i> is readable before <i>n+1</i> and a cursor over {@code seq}
+ * stays stable while new events arrive, late commits included. Numbers skipped by a batch that failed and was
+ * delivered again leave gaps, which a cursor does not mind. The global position is kept for reference.
  */
 @Component
 @ProcessingGroup(AccessLogProjection.GROUP)
@@ -50,6 +55,9 @@ public class AccessLogProjection {
     private final MongoCollection<Document> records;
     private final MongoCollection<Document> counter;
     private final AccessLogQueries queries;
+
+    private final BatchedWrites<Map<String, Document>> batches =
+            new BatchedWrites<>(GROUP, fromProcessor -> new LinkedHashMap<>(), this::storeAll);
 
     public AccessLogProjection(MongoDatabase database, AccessLogQueries queries) {
         this.records = database.getCollection(RECORDS);
@@ -108,28 +116,41 @@ public class AccessLogProjection {
     }
 
     private void store(Document record, TrackingToken token, MetaData metaData) {
-        if (records.find(eq("_id", record.getString("_id"))).first() != null) {
-            return; // delivered twice
-        }
         record.append("globalPosition", token == null ? null : token.position().orElse(-1))
               .append("principal", text(metaData, "principal"))
               .append("party", text(metaData, "party"))
-              .append("correlationId", text(metaData, "correlationId"))
-              .append("seq", nextSeq());
-        try {
-            records.insertOne(record);
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
-            }
-        }
+              .append("correlationId", text(metaData, "correlationId"));
+        batches.apply(batch -> batch.putIfAbsent(record.getString("_id"), record));
     }
 
-    private long nextSeq() {
-        Document value = counter.findOneAndUpdate(eq("_id", "seq"), Updates.inc("value", 1L),
+    /**
+     * Stores a batch's records in three round trips: which are stored already (a batch delivered again), one
+     * {@code $inc} for the numbers of the rest, in delivery order, and one insert.
+     */
+    private void storeAll(Map<String, Document> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        records.find(in("_id", batch.keySet())).projection(Projections.include("_id"))
+               .forEach(stored -> batch.remove(stored.getString("_id")));
+        if (batch.isEmpty()) {
+            return; // delivered twice
+        }
+        long seq = reserveSeqs(batch.size());
+        for (Document record : batch.values()) {
+            record.append("seq", seq++);
+        }
+        // In order, so that no reader sees n+1 before n. Any failure, a duplicate from an instance that held the
+        // segment before this one included, fails the batch: it is delivered again and the look-up above sorts it.
+        records.insertMany(List.copyOf(batch.values()), new InsertManyOptions().ordered(true));
+    }
+
+    /** The first of {@code count} new sequence numbers. */
+    private long reserveSeqs(int count) {
+        Document value = counter.findOneAndUpdate(eq("_id", "seq"), Updates.inc("value", (long) count),
                                                   new FindOneAndUpdateOptions().upsert(true)
                                                                                .returnDocument(ReturnDocument.AFTER));
-        return value.get("value", Number.class).longValue();
+        return value.get("value", Number.class).longValue() - count + 1;
     }
 
     private static String text(MetaData metaData, String key) {
@@ -141,6 +162,11 @@ public class AccessLogProjection {
     void reset() {
         records.deleteMany(new Document());
         counter.deleteMany(new Document());
+    }
+
+    /** Registered on the {@value #GROUP} processor: the records of a batch are stored together. */
+    public BatchedWrites<Map<String, Document>> batchedWrites() {
+        return batches;
     }
 
     @QueryHandler

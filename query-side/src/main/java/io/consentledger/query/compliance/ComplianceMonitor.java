@@ -1,9 +1,9 @@
 package io.consentledger.query.compliance;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
@@ -26,6 +26,7 @@ import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.TransactionFacts;
 import io.consentledger.contracts.share.TransactionsShared;
 import io.consentledger.eventstore.EventLog;
+import io.consentledger.query.BatchedWrites;
 import io.consentledger.query.Docs;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -36,15 +37,25 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriterSettings;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
 
 /**
  * Was any data shared outside a consent? This check re-derives every consent's state from the events and
@@ -54,12 +65,27 @@ import static com.mongodb.client.model.Filters.eq;
  * It runs on one segment, in global order, because an unlink (a link event) must be seen before the shares that
  * follow it (consent events). State is kept per consent and per link by {@code _id}.
  * <p>
- * <b>Redelivery.</b> A share delivered again (its first handling failed half-way, the processor restarted before its
- * token moved, or the dead-letter queue retries it) is checked again in full, and reports exactly what one delivery
- * reports: violations are keyed by event and rule, and the share is counted towards its consent's daily limit once,
- * guarded by the consent's {@code countedThrough} (the share's sequence number in its consent, which only grows in
- * delivery order). {@code compliance_checked} holds the event ids counted in {@code sharesChecked}; it is written
- * after the checks, so a failure can never leave a share marked but unchecked.
+ * <b>Batches.</b> The events of one processor batch are checked against state held in memory for the batch, and the
+ * batch's changes are written together before the token moves ({@link BatchedWrites}): a consent or link is read
+ * once per batch, and each collection written once, in this order: violations, consents, links, the checked markers,
+ * the status.
+ * <p>
+ * <b>Redelivery.</b> A share delivered again is checked again in full and reports exactly what one delivery reports;
+ * violations are keyed by event and rule.
+ * <ul>
+ *   <li>A processor batch comes again when its writes failed half-way, or its token was not stored (a crash, a
+ *   segment taken over). A consent or link document keeps the global position of the first event of the batch that
+ *   wrote it ({@code writtenByBatch}) and its state before that batch ({@code beforeBatch}); a batch that starts at or
+ *   before that position starts from the earlier state. So the shares of a consent revoked, or of a link unlinked,
+ *   later in the same batch are not judged by that later state, and the daily counts do not include them twice.</li>
+ *   <li>An event delivered on its own (the dead-letter queue retries it) is checked against the current state, and
+ *   counted towards its consent's daily limit once, through the consent's {@code recentShares} (the sequence
+ *   numbers in the consent, with their days, of its latest counted shares): a share found there was counted, with
+ *   those after it, so its limit is checked against the shares before it.</li>
+ *   <li>{@code compliance_checked} holds the ids of the share events checked; {@code sharesChecked} is their number.
+ *   The markers are written after the checks, so a failure can never leave a share marked but unchecked. (A
+ *   separate counter, moved in another write, lost its count when that write failed.)</li>
+ * </ul>
  */
 @Component
 @ProcessingGroup(ComplianceMonitor.GROUP)
@@ -72,12 +98,25 @@ public class ComplianceMonitor {
     static final String VIOLATIONS = "compliance_violations";
     static final String STATUS = "compliance_status";
 
+    /** How many of a consent's latest counted shares it remembers, to recognise one delivered again on its own. */
+    static final int RECENT_SHARES = 200;
+    private static final String WRITTEN_BY_BATCH = "writtenByBatch";
+    private static final String BEFORE_BATCH = "beforeBatch";
+    private static final JsonWriterSettings EXACT = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
+
+    /**
+     * Fields of a consent or link document that record the processor batch that last wrote it, not the check's
+     * state: a replay, with other batches, writes other values.
+     */
+    public static final List<String> BATCH_FIELDS = List.of(WRITTEN_BY_BATCH, BEFORE_BATCH);
+
     private final MongoCollection<Document> consents;
     private final MongoCollection<Document> links;
     private final MongoCollection<Document> checked;
     private final MongoCollection<Document> violations;
     private final MongoCollection<Document> status;
     private final EventLog eventLog;
+    private final BatchedWrites<Batch> batches = new BatchedWrites<>(GROUP, Batch::new, Batch::write);
 
     public ComplianceMonitor(MongoDatabase database, EventLog eventLog) {
         this.consents = database.getCollection(CONSENTS);
@@ -104,43 +143,48 @@ public class ComplianceMonitor {
                 .append("maxPerDay", event.frequency().maxPerDay())
                 .append("expiresAt", Docs.date(event.expiresAt()))
                 .append("sharesByDay", new Document());
-        consents.replaceOne(eq("_id", event.consentId()), consent, new ReplaceOptions().upsert(true));
-        advance(token);
+        inBatch(token, batch -> {
+            batch.consents.put(event.consentId(), consent);
+            batch.advance(token);
+        });
     }
 
     @EventHandler
     void on(ConsentAuthorised event, TrackingToken token) {
-        consents.updateOne(eq("_id", event.consentId()), Updates.combine(
-                Updates.set("status", "AUTHORISED"), Updates.set("expiresAt", Docs.date(event.expiresAt()))));
-        advance(token);
+        update(event.consentId(), token, consent -> {
+            consent.put("status", "AUTHORISED");
+            consent.put("expiresAt", Docs.date(event.expiresAt()));
+        });
     }
 
     @EventHandler
     void on(ConsentReauthorised event, TrackingToken token) {
-        consents.updateOne(eq("_id", event.consentId()), Updates.set("expiresAt", Docs.date(event.expiresAt())));
-        advance(token);
+        update(event.consentId(), token, consent -> consent.put("expiresAt", Docs.date(event.expiresAt())));
     }
 
     @EventHandler
     void on(ConsentRejected event, TrackingToken token) {
-        terminal(event.consentId(), "REJECTED", token);
+        update(event.consentId(), token, consent -> consent.put("status", "REJECTED"));
     }
 
     @EventHandler
     void on(ConsentRevoked event, TrackingToken token) {
-        terminal(event.consentId(), "REVOKED", token);
+        update(event.consentId(), token, consent -> consent.put("status", "REVOKED"));
     }
 
     @EventHandler
     void on(ConsentExpired event, TrackingToken token) {
-        terminal(event.consentId(), "EXPIRED", token);
+        update(event.consentId(), token, consent -> consent.put("status", "EXPIRED"));
     }
 
     @EventHandler
     void on(BankAccountUnlinked event, TrackingToken token) {
-        links.updateOne(eq("_id", event.linkId()), Updates.set("unlinkedAt", Docs.date(event.unlinkedAt())),
-                        new UpdateOptions().upsert(true));
-        advance(token);
+        inBatch(token, batch -> {
+            Document link = batch.links.get(event.linkId());
+            batch.links.put(event.linkId(), (link == null ? new Document("_id", event.linkId()) : link)
+                    .append("unlinkedAt", Docs.date(event.unlinkedAt())));
+            batch.advance(token);
+        });
     }
 
     @EventHandler
@@ -148,8 +192,7 @@ public class ComplianceMonitor {
         Share share = new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()),
                                 event.shareId(), event.consentId(), event.linkId(), event.recipientId(),
                                 event.customerId(), event.scope(), event.purpose(), event.sharedAt(), List.of());
-        check(share, Scope.BALANCES);
-        advance(token, markChecked(share));
+        inBatch(token, batch -> check(batch, share, Scope.BALANCES, token));
     }
 
     @EventHandler
@@ -157,8 +200,23 @@ public class ComplianceMonitor {
         Share share = new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()),
                                 event.shareId(), event.consentId(), event.linkId(), event.recipientId(),
                                 event.customerId(), event.scope(), event.purpose(), event.sharedAt(), event.transactions());
-        check(share, event.scope());
-        advance(token, markChecked(share));
+        inBatch(token, batch -> check(batch, share, event.scope(), token));
+    }
+
+    private void inBatch(TrackingToken token, Consumer<Batch> work) {
+        batches.apply(batch -> work.accept(batch.at(token)));
+    }
+
+    /** A consent event changes the consent's state, if the check knows the consent (it was requested in the log). */
+    private void update(String consentId, TrackingToken token, Consumer<Document> change) {
+        inBatch(token, batch -> {
+            Document consent = batch.consents.get(consentId);
+            if (consent != null) {
+                change.accept(consent);
+                batch.consents.put(consentId, consent);
+            }
+            batch.advance(token);
+        });
     }
 
     /**
@@ -176,61 +234,54 @@ public class ComplianceMonitor {
                          Instant sharedAt, List<TransactionFacts> transactions) {
     }
 
-    /** True the first time: the share then counts in {@code sharesChecked}. */
-    private boolean markChecked(Share share) {
-        try {
-            checked.insertOne(new Document("_id", share.eventId()));
-            return true;
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                return false; // delivered again: checked again above, counted already
-            }
-            throw e;
-        }
+    private void check(Batch batch, Share share, Scope clusterShared, TrackingToken token) {
+        checkAgainstConsent(batch, share, clusterShared);
+        batch.checked.add(share.eventId());
+        batch.advance(token);
     }
 
-    private void check(Share share, Scope clusterShared) {
-        Document consent = consents.find(eq("_id", share.consentId())).first();
+    private void checkAgainstConsent(Batch batch, Share share, Scope clusterShared) {
+        Document consent = batch.consents.get(share.consentId());
         if (consent == null) {
-            report(share, ComplianceRule.UNKNOWN_CONSENT, "no consent " + share.consentId() + " in the log");
+            batch.report(share, ComplianceRule.UNKNOWN_CONSENT, "no consent " + share.consentId() + " in the log");
             return;
         }
         switch (consent.getString("status")) {
-            case "AWAITING_AUTHORISATION" -> report(share, ComplianceRule.SHARED_BEFORE_AUTHORISATION, "consent not yet authorised");
-            case "REVOKED" -> report(share, ComplianceRule.SHARED_AFTER_REVOCATION, "consent revoked earlier in the log");
-            case "REJECTED" -> report(share, ComplianceRule.SHARED_AFTER_REJECTION, "consent rejected earlier in the log");
-            case "EXPIRED" -> report(share, ComplianceRule.SHARED_AFTER_EXPIRY, "consent expired earlier in the log");
+            case "AWAITING_AUTHORISATION" -> batch.report(share, ComplianceRule.SHARED_BEFORE_AUTHORISATION, "consent not yet authorised");
+            case "REVOKED" -> batch.report(share, ComplianceRule.SHARED_AFTER_REVOCATION, "consent revoked earlier in the log");
+            case "REJECTED" -> batch.report(share, ComplianceRule.SHARED_AFTER_REJECTION, "consent rejected earlier in the log");
+            case "EXPIRED" -> batch.report(share, ComplianceRule.SHARED_AFTER_EXPIRY, "consent expired earlier in the log");
             default -> {
                 Instant expiresAt = Docs.instant(consent, "expiresAt");
                 if (expiresAt != null && !share.sharedAt().isBefore(expiresAt)) {
-                    report(share, ComplianceRule.SHARED_AFTER_EXPIRY, "shared at " + share.sharedAt() + ", expired at " + expiresAt);
+                    batch.report(share, ComplianceRule.SHARED_AFTER_EXPIRY, "shared at " + share.sharedAt() + ", expired at " + expiresAt);
                 }
             }
         }
         if (!share.recipientId().equals(consent.getString("recipientId"))) {
-            report(share, ComplianceRule.RECIPIENT_MISMATCH,
-                   "consent is for " + consent.getString("recipientId") + ", share names " + share.recipientId());
+            batch.report(share, ComplianceRule.RECIPIENT_MISMATCH,
+                         "consent is for " + consent.getString("recipientId") + ", share names " + share.recipientId());
         }
         Set<String> purposes = Set.copyOf(Docs.strings(consent, "purposes"));
         if (share.purpose().isProhibited() || !purposes.contains(share.purpose().name())) {
-            report(share, ComplianceRule.PURPOSE_NOT_GRANTED, share.purpose() + " is not among " + purposes);
+            batch.report(share, ComplianceRule.PURPOSE_NOT_GRANTED, share.purpose() + " is not among " + purposes);
         }
         Set<String> scopes = Set.copyOf(Docs.strings(consent, "scopes"));
         if (!scopes.contains(clusterShared.name()) || !scopes.contains(share.scope().name())) {
-            report(share, ComplianceRule.SCOPE_NOT_GRANTED, clusterShared + " is not among " + scopes);
+            batch.report(share, ComplianceRule.SCOPE_NOT_GRANTED, clusterShared + " is not among " + scopes);
         }
         if (!Docs.strings(consent, "linkIds").contains(share.linkId())) {
-            report(share, ComplianceRule.LINK_NOT_IN_CONSENT, "link " + share.linkId() + " is not in the consent");
+            batch.report(share, ComplianceRule.LINK_NOT_IN_CONSENT, "link " + share.linkId() + " is not in the consent");
         }
-        Document link = links.find(eq("_id", share.linkId())).first();
+        Document link = batch.links.get(share.linkId());
         if (link != null && link.getDate("unlinkedAt") != null) {
-            report(share, ComplianceRule.SHARED_AFTER_UNLINK, "link unlinked at " + Docs.instant(link, "unlinkedAt"));
+            batch.report(share, ComplianceRule.SHARED_AFTER_UNLINK, "link unlinked at " + Docs.instant(link, "unlinkedAt"));
         }
-        checkWindowAndChannel(share, consent);
-        checkFrequency(share, consent);
+        checkWindowAndChannel(batch, share, consent);
+        checkFrequency(batch, share, consent);
     }
 
-    private void checkWindowAndChannel(Share share, Document consent) {
+    private void checkWindowAndChannel(Batch batch, Share share, Document consent) {
         if (share.transactions().isEmpty()) {
             return;
         }
@@ -242,82 +293,50 @@ public class ComplianceMonitor {
         List<String> outside = share.transactions().stream().filter(t -> !applied.contains(t.bookedAt()))
                                     .map(TransactionFacts::transactionId).toList();
         if (!outside.isEmpty()) {
-            report(share, ComplianceRule.OUTSIDE_WINDOW,
-                   outside + " booked outside [" + applied.from() + ", " + applied.to() + "]");
+            batch.report(share, ComplianceRule.OUTSIDE_WINDOW,
+                         outside + " booked outside [" + applied.from() + ", " + applied.to() + "]");
         }
         if (share.scope() == Scope.TRANSACTIONS_VIA_RECIPIENT) {
             List<String> elsewhere = share.transactions().stream()
                                           .filter(t -> !share.recipientId().equals(t.channel()))
                                           .map(TransactionFacts::transactionId).toList();
             if (!elsewhere.isEmpty()) {
-                report(share, ComplianceRule.CHANNEL_NOT_RECIPIENT,
-                       elsewhere + " did not go through " + share.recipientId());
+                batch.report(share, ComplianceRule.CHANNEL_NOT_RECIPIENT,
+                             elsewhere + " did not go through " + share.recipientId());
             }
         }
     }
 
-    private void checkFrequency(Share share, Document consent) {
+    private void checkFrequency(Batch batch, Share share, Document consent) {
         String day = share.sharedAt().atZone(ZoneOffset.UTC).toLocalDate().toString();
         Document byDay = consent.get("sharesByDay", Document.class);
         long total = byDay.values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
         long today = byDay.get(day, Number.class) == null ? 0 : byDay.get(day, Number.class).longValue();
-        Number countedThrough = consent.get("countedThrough", Number.class);
-        if (share.sequence() >= 0 && countedThrough != null && countedThrough.longValue() >= share.sequence()) {
-            // Delivered again after it was counted: the counts already include this share.
-            total--;
-            today--;
+        List<Document> recent = new ArrayList<>(consent.getList("recentShares", Document.class, List.of()));
+        if (share.sequence() >= 0 && recent.stream().anyMatch(r -> r.getLong("seq") == share.sequence())) {
+            // Delivered again (its batch failed after the counts were written): the counts include this share and
+            // those after it in the consent; the limit applies to the shares before it.
+            for (Document counted : recent) {
+                if (counted.getLong("seq") >= share.sequence()) {
+                    total--;
+                    today -= day.equals(counted.getString("day")) ? 1 : 0;
+                }
+            }
         } else {
-            Bson count = Updates.inc("sharesByDay." + day, 1);
-            consents.updateOne(eq("_id", share.consentId()), share.sequence() < 0 ? count
-                    : Updates.combine(count, Updates.set("countedThrough", share.sequence())));
+            byDay.put(day, today + 1);
+            if (share.sequence() >= 0) {
+                recent.add(new Document("seq", share.sequence()).append("day", day));
+                consent.put("recentShares", recent.subList(Math.max(0, recent.size() - RECENT_SHARES), recent.size()));
+            }
+            batch.consents.put(share.consentId(), consent);
         }
         AccessFrequency frequency = consent.getBoolean("oneOff", false) ? AccessFrequency.once()
                 : AccessFrequency.perDay(consent.getInteger("maxPerDay", Integer.MAX_VALUE));
         if (frequency.oneOff() && total >= 1) {
-            report(share, ComplianceRule.FREQUENCY_EXCEEDED, "one-off consent already used");
+            batch.report(share, ComplianceRule.FREQUENCY_EXCEEDED, "one-off consent already used");
         } else if (!frequency.oneOff() && today >= frequency.maxPerDay()) {
-            report(share, ComplianceRule.FREQUENCY_EXCEEDED,
-                   "share " + (today + 1) + " on " + day + ", at most " + frequency.maxPerDay() + " a day");
-        }
-    }
-
-    private void report(Share share, ComplianceRule rule, String detail) {
-        violations.replaceOne(eq("_id", share.eventId() + "/" + rule.name()),
-                              new Document("_id", share.eventId() + "/" + rule.name())
-                                      .append("eventId", share.eventId())
-                                      .append("globalPosition", share.position())
-                                      .append("rule", rule.name())
-                                      .append("detail", detail)
-                                      .append("shareId", share.shareId())
-                                      .append("consentId", share.consentId())
-                                      .append("linkId", share.linkId())
-                                      .append("recipientId", share.recipientId())
-                                      .append("customerId", share.customerId())
-                                      .append("sharedAt", Docs.date(share.sharedAt())),
-                              new ReplaceOptions().upsert(true));
-    }
-
-    private void terminal(String consentId, String terminalStatus, TrackingToken token) {
-        consents.updateOne(eq("_id", consentId), Updates.set("status", terminalStatus));
-        advance(token);
-    }
-
-    private void advance(TrackingToken token) {
-        advance(token, false);
-    }
-
-    /** Moves {@code checkedThrough}, and counts a share in {@code sharesChecked}, in one write. */
-    private void advance(TrackingToken token, boolean shareChecked) {
-        long position = position(token);
-        List<Bson> updates = new ArrayList<>();
-        if (position >= 0) {
-            updates.add(Updates.max("checkedThrough", position));
-        }
-        if (shareChecked) {
-            updates.add(Updates.inc("sharesChecked", 1L));
-        }
-        if (!updates.isEmpty()) {
-            status.updateOne(eq("_id", "status"), Updates.combine(updates), new UpdateOptions().upsert(true));
+            batch.report(share, ComplianceRule.FREQUENCY_EXCEEDED,
+                         "share " + (today + 1) + " on " + day + ", at most " + frequency.maxPerDay() + " a day");
         }
     }
 
@@ -325,11 +344,156 @@ public class ComplianceMonitor {
         return token == null ? -1 : token.position().orElse(-1);
     }
 
+    /**
+     * The state one batch of events reads and changes. Consents and links are read from the store once per batch,
+     * when first needed, and every change is written at the end of the batch, in this order: violations, consents,
+     * links, the checked markers, the status. A failure anywhere fails the batch, which is then checked again in
+     * full.
+     */
+    private final class Batch {
+
+        final LoadedById consents = new LoadedById(ComplianceMonitor.this.consents, this);
+        final LoadedById links = new LoadedById(ComplianceMonitor.this.links, this);
+        final Map<String, Document> violations = new LinkedHashMap<>();
+        final Set<String> checked = new LinkedHashSet<>();
+        final boolean fromProcessor;
+        /** The global position of a processor batch's first event; -1 before it, and outside a processor batch. */
+        long start = -1;
+        long checkedThrough = -1;
+
+        Batch(boolean fromProcessor) {
+            this.fromProcessor = fromProcessor;
+        }
+
+        /** Called with each event's token before the event reads any state. */
+        Batch at(TrackingToken token) {
+            if (fromProcessor && start < 0) {
+                start = position(token);
+            }
+            return this;
+        }
+
+        void advance(TrackingToken token) {
+            checkedThrough = Math.max(checkedThrough, position(token));
+        }
+
+        void report(Share share, ComplianceRule rule, String detail) {
+            String id = share.eventId() + "/" + rule.name();
+            violations.put(id, new Document("_id", id)
+                    .append("eventId", share.eventId())
+                    .append("globalPosition", share.position())
+                    .append("rule", rule.name())
+                    .append("detail", detail)
+                    .append("shareId", share.shareId())
+                    .append("consentId", share.consentId())
+                    .append("linkId", share.linkId())
+                    .append("recipientId", share.recipientId())
+                    .append("customerId", share.customerId())
+                    .append("sharedAt", Docs.date(share.sharedAt())));
+        }
+
+        void write() {
+            replaceAll(ComplianceMonitor.this.violations, violations.values());
+            consents.write();
+            links.write();
+            markChecked();
+            if (checkedThrough >= 0) {
+                status.updateOne(eq("_id", "status"), Updates.max("checkedThrough", checkedThrough),
+                                 new UpdateOptions().upsert(true));
+            }
+        }
+
+        /** Marks the batch's shares checked, but for those marked already (a batch delivered again). */
+        private void markChecked() {
+            if (checked.isEmpty()) {
+                return;
+            }
+            Set<String> unmarked = new LinkedHashSet<>(checked);
+            ComplianceMonitor.this.checked.find(in("_id", checked)).projection(Projections.include("_id"))
+                                          .forEach(marked -> unmarked.remove(marked.getString("_id")));
+            if (!unmarked.isEmpty()) {
+                ComplianceMonitor.this.checked.insertMany(unmarked.stream().map(id -> new Document("_id", id)).toList());
+            }
+        }
+    }
+
+    /** Documents by {@code _id}, each read at most once per batch; {@code put} marks one to be written back. */
+    private static final class LoadedById {
+
+        private final MongoCollection<Document> collection;
+        private final Batch batch;
+        private final Map<String, Optional<Document>> loaded = new HashMap<>();
+        private final Map<String, Optional<Document>> asLoaded = new HashMap<>();
+        private final Map<String, Document> changed = new LinkedHashMap<>();
+
+        LoadedById(MongoCollection<Document> collection, Batch batch) {
+            this.collection = collection;
+            this.batch = batch;
+        }
+
+        Document get(String id) {
+            return loaded.computeIfAbsent(id, this::load).orElse(null);
+        }
+
+        /**
+         * The document as it was before the batch. A processor batch starts after the stored token; a document
+         * written by an earlier attempt at the same events (it failed, or its token was not stored) already holds
+         * their changes, so its state from before that attempt is used. An event delivered on its own (a dead
+         * letter) is checked against the current state, and leaves that record of the last processor batch as it
+         * was.
+         */
+        private Optional<Document> load(String id) {
+            Document stored = collection.find(eq("_id", id)).first();
+            Number writtenBy = stored == null ? null : stored.get(WRITTEN_BY_BATCH, Number.class);
+            Optional<Document> state = batch.start >= 0 && writtenBy != null && writtenBy.longValue() >= batch.start
+                    ? Optional.ofNullable(stored.get(BEFORE_BATCH, Document.class))
+                    : Optional.ofNullable(stored);
+            if (batch.start >= 0) {
+                state.ifPresent(document -> {
+                    document.remove(WRITTEN_BY_BATCH);
+                    document.remove(BEFORE_BATCH);
+                });
+            }
+            asLoaded.put(id, state.map(ComplianceMonitor::deepCopy));
+            return state;
+        }
+
+        void put(String id, Document document) {
+            get(id);
+            loaded.put(id, Optional.of(document));
+            changed.put(id, document);
+        }
+
+        /** Writes the changed documents, each with its state from before the batch, when the batch is a processor's. */
+        void write() {
+            replaceAll(collection, changed.entrySet().stream().map(entry -> batch.start < 0 ? entry.getValue()
+                    : new Document(entry.getValue()).append(WRITTEN_BY_BATCH, batch.start)
+                                                   .append(BEFORE_BATCH, asLoaded.get(entry.getKey()).orElse(null)))
+                                              .toList());
+        }
+    }
+
+    private static Document deepCopy(Document document) {
+        return Document.parse(document.toJson(EXACT));
+    }
+
+    private static void replaceAll(MongoCollection<Document> collection, Collection<Document> documents) {
+        if (!documents.isEmpty()) {
+            collection.bulkWrite(documents.stream().map(document -> new ReplaceOneModel<>(
+                    eq("_id", document.get("_id")), document, new ReplaceOptions().upsert(true))).toList());
+        }
+    }
+
     @ResetHandler
     void reset() {
         for (MongoCollection<Document> collection : List.of(consents, links, checked, violations, status)) {
             collection.deleteMany(new Document());
         }
+    }
+
+    /** Registered on the {@value #GROUP} processor: a batch of events is checked with one write per collection. */
+    public BatchedWrites<?> batchedWrites() {
+        return batches;
     }
 
     @QueryHandler
@@ -342,8 +506,7 @@ public class ComplianceMonitor {
                               d.getString("consentId"), d.getString("linkId"), d.getString("recipientId"),
                               d.getString("customerId"), Docs.instant(d, "sharedAt"))));
         Document progress = status.find(eq("_id", "status")).first();
-        long sharesChecked = progress == null || progress.get("sharesChecked") == null ? 0
-                : progress.get("sharesChecked", Number.class).longValue();
+        long sharesChecked = checked.countDocuments();
         long through = progress == null || progress.get("checkedThrough") == null ? 0
                 : progress.get("checkedThrough", Number.class).longValue();
         return new ComplianceReport(found.isEmpty(), sharesChecked, through, eventLog.head(), found);
