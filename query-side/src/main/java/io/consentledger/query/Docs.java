@@ -1,9 +1,14 @@
 package io.consentledger.query;
 
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
 import org.bson.Document;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 
@@ -34,5 +39,13 @@ public final class Docs {
 
     public static List<String> strings(Document document, String field) {
         return document.getList(field, String.class, List.of());
+    }
+
+    /** Replaces (or inserts) each document by its {@code _id}, in one round trip. */
+    public static void replaceAll(MongoCollection<Document> collection, Collection<Document> documents) {
+        if (!documents.isEmpty()) {
+            collection.bulkWrite(documents.stream().map(document -> new ReplaceOneModel<>(
+                    Filters.eq("_id", document.get("_id")), document, new ReplaceOptions().upsert(true))).toList());
+        }
     }
 }

@@ -57,14 +57,16 @@ public class QuerySideConfiguration {
     }
 
     /**
-     * The access log and the compliance check write once per batch of events, not once per event: their
-     * processors run on one segment each, so their round trips to the store set how far they lag.
+     * The access log, the compliance check and the balances write once per batch of events, not once per event. The
+     * first two run on one segment each, so their round trips to the store set how far the query side lags.
      */
     @Bean
-    ConfigurerModule batchedProjections(AccessLogProjection accessLog, ComplianceMonitor compliance) {
+    ConfigurerModule batchedProjections(AccessLogProjection accessLog, ComplianceMonitor compliance,
+                                        BalanceProjection balances) {
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerHandlerInterceptor(AccessLogProjection.GROUP, c -> accessLog.batchedWrites())
-                .registerHandlerInterceptor(ComplianceMonitor.GROUP, c -> compliance.batchedWrites()));
+                .registerHandlerInterceptor(ComplianceMonitor.GROUP, c -> compliance.batchedWrites())
+                .registerHandlerInterceptor(BalanceProjection.GROUP, c -> balances.batchedWrites()));
     }
 
     /**

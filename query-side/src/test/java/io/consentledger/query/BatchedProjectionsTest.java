@@ -14,6 +14,7 @@ import io.consentledger.eventstore.EventLog;
 import io.consentledger.eventstore.embedded.EmbeddedMongoServer;
 import io.consentledger.query.access.AccessLogProjection;
 import io.consentledger.query.access.AccessLogQueries;
+import io.consentledger.query.balance.BalanceProjection;
 import io.consentledger.query.compliance.ComplianceMonitor;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -50,12 +51,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static io.consentledger.query.LedgerScript.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The access log and the compliance check write once per processor batch ({@link BatchedWrites}). Whatever the
+ * The access log, the compliance check and the balances write once per processor batch ({@link BatchedWrites}). Whatever the
  * batches, they must store exactly what delivering one event at a time stores; every write of a batch must be in
  * the store before the processor stores its token; and a batch whose writes failed must, delivered again, store
  * exactly that too.
@@ -66,9 +68,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BatchedProjectionsTest {
 
-    private static final List<String> COLLECTIONS = List.of(
-            AccessLogProjection.RECORDS, "compliance_consents", "compliance_links", "compliance_checked",
-            "compliance_violations", "compliance_status");
+    private static final List<String> ACCESS_LOG = List.of(AccessLogProjection.RECORDS);
+    private static final List<String> COMPLIANCE = List.of(
+            "compliance_consents", "compliance_links", "compliance_checked", "compliance_violations",
+            "compliance_status");
+    private static final List<String> BALANCES = List.of("link_balances");
+    private static final List<String> COLLECTIONS = Stream.of(ACCESS_LOG, COMPLIANCE, BALANCES)
+                                                          .flatMap(List::stream).toList();
 
     private static EmbeddedMongoServer server;
     private static MongoClient client;
@@ -85,6 +91,8 @@ class BatchedProjectionsTest {
         Projections reference = new Projections();
         LOG.forEach(reference::deliverAlone);
         oneAtATime = reference.dump();
+        // The scenario writes to every collection, so no comparison below is trivially true.
+        assertThat(oneAtATime).allSatisfy((name, documents) -> assertThat(documents).as(name).isNotEmpty());
     }
 
     @AfterContainer
@@ -191,7 +199,7 @@ class BatchedProjectionsTest {
     Arbitrary<String> failures() {
         return Arbitraries.of(TOKEN_STORE, AccessLogProjection.RECORDS, "access_records_sequence",
                               "compliance_violations", "compliance_consents", "compliance_links",
-                              "compliance_checked", "compliance_status");
+                              "compliance_checked", "compliance_status", "link_balances");
     }
 
     private static List<List<TrackedEventMessage<?>>> split(List<Integer> batchSizes) {
@@ -284,7 +292,7 @@ class BatchedProjectionsTest {
         }
     }
 
-    /** Both batched projections on a database of their own. */
+    /** The batched projections on a database of their own. */
     private static final class Projections {
 
         final MongoDatabase real = client.getDatabase("batched-" + databases.incrementAndGet());
@@ -292,11 +300,14 @@ class BatchedProjectionsTest {
         final MongoDatabase database = failing(real, blocked);
         final AccessLogProjection accessLog = new AccessLogProjection(database, new AccessLogQueries(database));
         final ComplianceMonitor compliance = new ComplianceMonitor(database, new EventLog(database));
+        final BalanceProjection balances = new BalanceProjection(database);
         final List<Processor> processors = List.of(
                 new Processor(AccessLogProjection.GROUP, accessLog.batchedWrites(),
-                              new AnnotationEventHandlerAdapter(accessLog), COLLECTIONS.subList(0, 1)),
+                              new AnnotationEventHandlerAdapter(accessLog), ACCESS_LOG),
                 new Processor(ComplianceMonitor.GROUP, compliance.batchedWrites(),
-                              new AnnotationEventHandlerAdapter(compliance), COLLECTIONS.subList(1, COLLECTIONS.size())));
+                              new AnnotationEventHandlerAdapter(compliance), COMPLIANCE),
+                new Processor(BalanceProjection.GROUP, balances.batchedWrites(),
+                              new AnnotationEventHandlerAdapter(balances), BALANCES));
 
         /** Outside any unit of work: each event's writes are made at once. */
         void deliverAlone(EventMessage<?> event) {

@@ -2,11 +2,11 @@ package io.consentledger.query.balance;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.ReplaceOptions;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.FindLinkBalance;
 import io.consentledger.contracts.share.TransactionFacts;
 import io.consentledger.contracts.share.TransactionsShared;
+import io.consentledger.query.BatchedWrites;
 import io.consentledger.query.Docs;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,10 @@ import static com.mongodb.client.model.Filters.eq;
 
 /**
  * Balances per link. Shares of one link can come from several consents, so this processor sequences events by link
- * ({@code linkSequencingPolicy}), not by aggregate. Each handler reads and replaces one document by {@code _id}.
- * Transactions are keyed by id, and a balance share is recognised by its event id, so a second delivery changes
- * nothing.
+ * ({@code linkSequencingPolicy}), not by aggregate. A balance is one document by {@code _id}, read once and replaced
+ * once per processor batch ({@link BatchedWrites}). Transactions are keyed by id, a balance share is recognised by
+ * its event id, and an older balance never replaces a newer one, so a second delivery, of an event or of a batch
+ * whose balances were written already, changes nothing.
  */
 @Component
 @ProcessingGroup(BalanceProjection.GROUP)
@@ -43,6 +45,7 @@ public class BalanceProjection {
     private static final Logger logger = LoggerFactory.getLogger(BalanceProjection.class);
 
     private final MongoCollection<Document> balances;
+    private final BatchedWrites<Batch> batches = new BatchedWrites<>(GROUP, fromProcessor -> new Batch(), Batch::write);
 
     public BalanceProjection(MongoDatabase database) {
         this.balances = database.getCollection(COLLECTION);
@@ -50,7 +53,11 @@ public class BalanceProjection {
 
     @EventHandler
     void on(BalanceShared event, @MessageIdentifier String eventId) {
-        Document current = balances.find(eq("_id", event.linkId())).first();
+        batches.apply(batch -> on(event, eventId, batch));
+    }
+
+    private void on(BalanceShared event, String eventId, Batch batch) {
+        Document current = batch.current(event.linkId());
         Document base = current == null ? null : current.get("base", Document.class);
         if (base != null && (eventId.equals(base.getString("eventId"))
                 || Docs.instant(base, "asOf").isAfter(event.asOf()))) {
@@ -62,12 +69,16 @@ public class BalanceProjection {
                                                            .append("amount", Docs.decimal(event.amount()))
                                                            .append("currency", event.currency())
                                                            .append("asOf", Docs.date(event.asOf()));
-        save(event.linkId(), newBase, pending);
+        batch.save(event.linkId(), newBase, pending);
     }
 
     @EventHandler
     void on(TransactionsShared event, @MessageIdentifier String eventId) {
-        Document current = balances.find(eq("_id", event.linkId())).first();
+        batches.apply(batch -> on(event, eventId, batch));
+    }
+
+    private void on(TransactionsShared event, String eventId, Batch batch) {
+        Document current = batch.current(event.linkId());
         Document base = current == null ? null : current.get("base", Document.class);
         Instant asOf = base == null ? null : Docs.instant(base, "asOf");
         Map<String, Document> pending = pending(current);
@@ -93,8 +104,13 @@ public class BalanceProjection {
             }
         }
         if (changed) {
-            save(event.linkId(), base, pending);
+            batch.save(event.linkId(), base, pending);
         }
+    }
+
+    /** Registered on the {@value #GROUP} processor: a link's balance is read and written once per batch. */
+    public BatchedWrites<?> batchedWrites() {
+        return batches;
     }
 
     @ResetHandler
@@ -134,12 +150,28 @@ public class BalanceProjection {
                                            pending.size(), sources));
     }
 
-    private void save(String linkId, Document base, Map<String, Document> pending) {
-        // an array, not a map: transaction ids are client data and may hold '.' or '$'
-        balances.replaceOne(eq("_id", linkId),
-                            new Document("_id", linkId).append("base", base)
-                                                       .append("transactions", new ArrayList<>(pending.values())),
-                            new ReplaceOptions().upsert(true));
+    /** The balances one batch of events reads and changes; each is read once and written once per batch. */
+    private final class Batch {
+
+        private final Map<String, Optional<Document>> loaded = new HashMap<>();
+        private final Map<String, Document> changed = new LinkedHashMap<>();
+
+        Document current(String linkId) {
+            return loaded.computeIfAbsent(linkId, id -> Optional.ofNullable(balances.find(eq("_id", id)).first()))
+                         .orElse(null);
+        }
+
+        void save(String linkId, Document base, Map<String, Document> pending) {
+            // an array, not a map: transaction ids are client data and may hold '.' or '$'
+            Document balance = new Document("_id", linkId).append("base", base)
+                                                          .append("transactions", new ArrayList<>(pending.values()));
+            loaded.put(linkId, Optional.of(balance));
+            changed.put(linkId, balance);
+        }
+
+        void write() {
+            Docs.replaceAll(balances, changed.values());
+        }
     }
 
     private static Map<String, Document> pending(Document current) {

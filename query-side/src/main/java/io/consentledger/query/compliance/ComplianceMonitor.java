@@ -3,8 +3,6 @@ package io.consentledger.query.compliance;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -44,7 +42,6 @@ import org.springframework.stereotype.Component;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -393,7 +390,7 @@ public class ComplianceMonitor {
         }
 
         void write() {
-            replaceAll(ComplianceMonitor.this.violations, violations.values());
+            Docs.replaceAll(ComplianceMonitor.this.violations, violations.values());
             consents.write();
             links.write();
             markChecked();
@@ -466,7 +463,7 @@ public class ComplianceMonitor {
 
         /** Writes the changed documents, each with its state from before the batch, when the batch is a processor's. */
         void write() {
-            replaceAll(collection, changed.entrySet().stream().map(entry -> batch.start < 0 ? entry.getValue()
+            Docs.replaceAll(collection, changed.entrySet().stream().map(entry -> batch.start < 0 ? entry.getValue()
                     : new Document(entry.getValue()).append(WRITTEN_BY_BATCH, batch.start)
                                                    .append(BEFORE_BATCH, asLoaded.get(entry.getKey()).orElse(null)))
                                               .toList());
@@ -475,13 +472,6 @@ public class ComplianceMonitor {
 
     private static Document deepCopy(Document document) {
         return Document.parse(document.toJson(EXACT));
-    }
-
-    private static void replaceAll(MongoCollection<Document> collection, Collection<Document> documents) {
-        if (!documents.isEmpty()) {
-            collection.bulkWrite(documents.stream().map(document -> new ReplaceOneModel<>(
-                    eq("_id", document.get("_id")), document, new ReplaceOptions().upsert(true))).toList());
-        }
     }
 
     @ResetHandler
