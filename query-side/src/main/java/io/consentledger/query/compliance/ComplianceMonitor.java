@@ -95,8 +95,14 @@ public class ComplianceMonitor {
     static final String VIOLATIONS = "compliance_violations";
     static final String STATUS = "compliance_status";
 
-    /** How many of a consent's latest counted shares it remembers, to recognise one delivered again on its own. */
-    static final int RECENT_SHARES = 200;
+    /**
+     * How many of a consent's latest counted shares it remembers, to recognise one delivered again on its own: a dead
+     * letter whose retry failed after the counts were written, retried again before this many later shares of its
+     * consent were counted. (A processor batch delivered again needs none of this: it starts from the state before
+     * the batch.) Kept small, because the consent document is rewritten, with its state before the batch, after every
+     * batch that shares under it.
+     */
+    static final int RECENT_SHARES = 20;
     private static final String WRITTEN_BY_BATCH = "writtenByBatch";
     private static final String BEFORE_BATCH = "beforeBatch";
     private static final JsonWriterSettings EXACT = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();

@@ -7,12 +7,14 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
+import io.consentledger.eventstore.WakingEventSource;
 import io.consentledger.eventstore.embedded.EmbeddedMongoServer;
 import io.consentledger.eventstore.serialization.LedgerSerializers;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.axonframework.config.Configuration;
+import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
@@ -32,6 +34,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +46,9 @@ import java.util.concurrent.TimeUnit;
 @AutoConfiguration(before = AxonAutoConfiguration.class)
 @EnableConfigurationProperties(LedgerStoreProperties.class)
 public class LedgerMongoAutoConfiguration {
+
+    /** The bean name that {@code axon.eventhandling.processors.<name>.source} names. */
+    public static final String PROCESSOR_EVENT_SOURCE = "processorEventSource";
 
     static final String TOKENS_COLLECTION = "tracking_tokens";
 
@@ -116,6 +122,22 @@ public class LedgerMongoAutoConfiguration {
                                  .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
                                  .fetchDelay(properties.getEventStore().getFetchDelay().toMillis())
                                  .build();
+    }
+
+    /**
+     * The source of the streaming processors (their {@code source} setting, and the default for any other): the
+     * event store, with streams that wake an idle pooled processor as soon as events arrive.
+     */
+    @Bean(PROCESSOR_EVENT_SOURCE)
+    @ConditionalOnMissingBean(name = PROCESSOR_EVENT_SOURCE)
+    public WakingEventSource processorEventSource(EventStore eventStore) {
+        return new WakingEventSource(eventStore, Duration.ofMillis(20));
+    }
+
+    @Bean
+    public ConfigurerModule processorEventSourceByDefault(ObjectProvider<WakingEventSource> processorEventSource) {
+        return configurer -> configurer.eventProcessing(processing -> processing.configureDefaultStreamableMessageSource(
+                c -> processorEventSource.getObject())); // looked up when a processor is built: the source needs Axon's configuration
     }
 
     @Bean

@@ -20,7 +20,7 @@ import java.time.Duration;
  *     journal: true
  *     gap-timeout: 10s
  *     batch-size: 100
- *     fetch-delay: 100ms
+ *     fetch-delay: 20ms            # how often an idle event store looks for new events
  * </pre>
  */
 @ConfigurationProperties(prefix = "consent-ledger")
@@ -110,7 +110,7 @@ public class LedgerStoreProperties {
         private Duration gapTimeout = Duration.ofSeconds(10);
         private int batchSize = 100;
         /** How often an idle tracking reader polls for events appended by another process. */
-        private Duration fetchDelay = Duration.ofMillis(100);
+        private Duration fetchDelay = Duration.ofMillis(20);
         private Duration tokenClaimTimeout = Duration.ofSeconds(10);
 
         public String getWriteConcern() {

@@ -1,0 +1,101 @@
+package io.consentledger.eventstore;
+
+import io.consentledger.eventstore.serialization.LedgerSerializers;
+import io.consentledger.eventstore.testing.StoreTest;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingEventStream;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A pooled processor that finds its stream empty asks to be called back when events arrive; without that, it looks
+ * again only after 500 ms. The writer and the reader here are separate event stores over one store, as the command
+ * side and the query side are.
+ */
+class WakingEventSourceTest extends StoreTest {
+
+    private EmbeddedEventStore writer;
+    private EmbeddedEventStore reader;
+    private WakingEventSource source;
+
+    @BeforeEach
+    void open() {
+        String collection = freshCollection("waking");
+        writer = EmbeddedEventStore.builder().storageEngine(engine(collection)).build();
+        reader = EmbeddedEventStore.builder().storageEngine(engine(collection)).fetchDelay(20).build();
+        source = new WakingEventSource(reader, Duration.ofMillis(20));
+    }
+
+    @AfterEach
+    void close() {
+        writer.shutDown();
+        reader.shutDown();
+    }
+
+    private static GapAwareMongoEventStorageEngine engine(String collection) {
+        return GapAwareMongoEventStorageEngine.builder().database(stores.database()).eventsCollection(collection)
+                                              .snapshotsCollection(collection + "_snapshots")
+                                              .eventSerializer(LedgerSerializers.jackson())
+                                              .snapshotSerializer(LedgerSerializers.jackson()).build();
+    }
+
+    private void append(String payload, long sequence) {
+        writer.publish(new GenericDomainEventMessage<>("Account", "account-1", sequence, payload));
+    }
+
+    @Test
+    void aStreamItsProcessorFoundEmptyCallsItBackWhenEventsArrive() throws Exception {
+        append("first", 0);
+        TrackingEventStream stream = source.openStream(null);
+        CountDownLatch calledBack = new CountDownLatch(1);
+        AtomicInteger callbacks = new AtomicInteger();
+        assertThat(stream.setOnAvailableCallback(() -> {
+            callbacks.incrementAndGet();
+            calledBack.countDown();
+        })).as("callbacks supported").isTrue();
+
+        assertThat(stream.hasNextAvailable(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(stream.nextAvailable().getPayload()).isEqualTo("first");
+        assertThat(stream.hasNextAvailable()).as("drained: the processor now waits").isFalse();
+        assertThat(callbacks).as("nothing arrived yet").hasValue(0);
+
+        append("second", 1);
+
+        assertThat(calledBack.await(10, TimeUnit.SECONDS)).as("called back").isTrue();
+        assertThat(stream.hasNextAvailable()).isTrue();
+        TrackedEventMessage<?> next = stream.nextAvailable();
+        assertThat(next.getPayload()).isEqualTo("second");
+        stream.close();
+    }
+
+    @Test
+    void aClosedStreamStopsWatching() throws Exception {
+        WakingEventSource.WakingStream stream = (WakingEventSource.WakingStream) source.openStream(null);
+        stream.setOnAvailableCallback(() -> { });
+        assertThat(stream.hasNextAvailable()).isFalse();
+        assertThat(stream.watching()).isTrue();
+
+        stream.close();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !stream.watching());
+    }
+
+    @Test
+    void aStreamNobodyAsksToCallBackStartsNoWatcher() throws Exception {
+        WakingEventSource.WakingStream stream = (WakingEventSource.WakingStream) source.openStream(null);
+        assertThat(stream.hasNextAvailable()).isFalse();
+        assertThat(stream.watching()).isFalse();
+        stream.close();
+    }
+}
