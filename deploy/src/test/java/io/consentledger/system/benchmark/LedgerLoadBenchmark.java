@@ -70,7 +70,7 @@ public final class LedgerLoadBenchmark {
     private final int consents = Integer.getInteger("bench.consents", 1000);
     private final int[] levels = Arrays.stream(System.getProperty("bench.levels", "8,16,32,64").split(","))
                                        .map(String::trim).mapToInt(Integer::parseInt).toArray();
-    private final int warmupSeconds = Integer.getInteger("bench.warmupSeconds", 30);
+    private final int warmupSeconds = Integer.getInteger("bench.warmupSeconds", 150);
     private final int warmupWindowSeconds = Integer.getInteger("bench.warmupWindowSeconds", 15);
     private final int warmupMaxSeconds = Integer.getInteger("bench.warmupMaxSeconds", 300);
     private final int stepSeconds = Integer.getInteger("bench.stepSeconds", 20);
