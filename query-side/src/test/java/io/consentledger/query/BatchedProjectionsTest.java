@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
+import io.consentledger.contracts.audit.CheckCompliance;
 import io.consentledger.contracts.common.AccessFrequency;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
@@ -16,8 +17,11 @@ import io.consentledger.query.access.AccessLogProjection;
 import io.consentledger.query.access.AccessLogQueries;
 import io.consentledger.query.balance.BalanceProjection;
 import io.consentledger.query.compliance.ComplianceMonitor;
+import io.consentledger.query.compliance.ComplianceRule;
+import io.consentledger.query.compliance.Violation;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -27,9 +31,13 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GenericTrackedDomainEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.axonframework.messaging.DefaultInterceptorChain;
 import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
@@ -192,6 +200,48 @@ class BatchedProjectionsTest {
                 .as("numbered in log order").isSorted().doesNotHaveDuplicates();
     }
 
+    /**
+     * With concurrent writers an event can be committed after an event at a later position: the processor then gets
+     * it as a gap filled, and its token's position does not move. A batch that starts with such an event must not
+     * be mistaken for the previous batch delivered again.
+     */
+    @Example
+    void aBatchThatStartsWithALateEventIsNotTakenForTheOneBefore() {
+        List<GenericDomainEventMessage<?>> events = new ArrayList<>();
+        LedgerScript script = new LedgerScript(events::add);
+        Instant asOf = script.now();
+        script.link("link-9")
+              .requestConsent("c-9", "link-9", EnumSet.of(Scope.BALANCES), EnumSet.of(Purpose.FRAUD_ALERTS),
+                              TransactionWindow.lookback(90), AccessFrequency.perDay(1))
+              .authorise("c-9")
+              .later(Duration.ofMinutes(1)).shareBalance("c-9", "1.00", asOf)  // position 4, committed last
+              .later(Duration.ofMinutes(1)).shareBalance("c-9", "2.00", asOf); // position 5, read first
+        List<TrackedEventMessage<?>> delivered = List.of(
+                tracked(events.get(0), 1, Set.of()), tracked(events.get(1), 2, Set.of()),
+                tracked(events.get(2), 3, Set.of()),
+                tracked(events.get(4), 5, Set.of(4L)), // the gap at 4 is still open
+                tracked(events.get(3), 5, Set.of()));  // 4 arrives: the gap closes, the index stays 5
+        Projections oneByOne = new Projections();
+        delivered.forEach(oneByOne::deliverAlone);
+        assertThat(oneByOne.compliance.handle(new CheckCompliance(null)).violations()).extracting(Violation::rule)
+                .as("the second share of the day").containsExactly(ComplianceRule.FREQUENCY_EXCEEDED.name());
+
+        Projections batched = new Projections();
+        Processor compliance = batched.processors.get(1);
+        for (List<TrackedEventMessage<?>> batch : List.of(delivered.subList(0, 3), delivered.subList(3, 4),
+                                                          delivered.subList(4, 5))) {
+            assertThat(compliance.deliver(batch, () -> { })).isTrue();
+        }
+        assertThat(batched.dump().get("compliance_violations"))
+                .isEqualTo(oneByOne.dump().get("compliance_violations"));
+        assertThat(batched.dump().get("compliance_consents"))
+                .isEqualTo(oneByOne.dump().get("compliance_consents"));
+    }
+
+    private static TrackedEventMessage<?> tracked(GenericDomainEventMessage<?> event, long index, Set<Long> gaps) {
+        return new GenericTrackedDomainEventMessage<>(GapAwareTrackingToken.newInstance(index, gaps), event);
+    }
+
     private static final String TOKEN_STORE = "token store";
 
     /** A collection whose writes the store refuses, or the token store. */
@@ -274,12 +324,24 @@ class BatchedProjectionsTest {
 
     /** One projection's processor: a batch runs as a pooled streaming processor runs it. */
     private record Processor(String name, BatchedWrites<?> interceptor, AnnotationEventHandlerAdapter handler,
-                             List<String> collections) {
+                             List<String> collections, TokenStore tokenStore) {
 
-        /** True if the batch committed; false if it was rolled back (its token not stored) and must come again. */
+        Processor {
+            tokenStore.initializeTokenSegments(name, 1);
+        }
+
+        /**
+         * True if the batch committed; false if it was rolled back (its token not stored) and must come again. As
+         * Axon's {@code WorkPackage}: the segment in the unit of work's resources, and the batch's last token stored
+         * in a prepare-commit step registered before the handlers run ({@code storeToken} runs first, and may fail).
+         */
         boolean deliver(List<TrackedEventMessage<?>> batch, Runnable storeToken) {
             BatchingUnitOfWork<TrackedEventMessage<?>> unitOfWork = new BatchingUnitOfWork<>(batch);
-            unitOfWork.onPrepareCommit(u -> storeToken.run());
+            unitOfWork.resources().put("Processor[" + name + "]/SegmentId", 0);
+            unitOfWork.onPrepareCommit(u -> {
+                storeToken.run();
+                tokenStore.storeToken(batch.get(batch.size() - 1).trackingToken(), name, 0);
+            });
             ResultMessage<?> result = unitOfWork.executeWithResult(() -> new DefaultInterceptorChain<>(
                     unitOfWork, List.of(interceptor), message -> {
                         if (handler.canHandle(message)) {
@@ -299,15 +361,16 @@ class BatchedProjectionsTest {
         final Set<String> blocked = new HashSet<>();
         final MongoDatabase database = failing(real, blocked);
         final AccessLogProjection accessLog = new AccessLogProjection(database, new AccessLogQueries(database));
-        final ComplianceMonitor compliance = new ComplianceMonitor(database, new EventLog(database));
+        final TokenStore tokens = new InMemoryTokenStore();
+        final ComplianceMonitor compliance = new ComplianceMonitor(database, new EventLog(database), tokens);
         final BalanceProjection balances = new BalanceProjection(database);
         final List<Processor> processors = List.of(
                 new Processor(AccessLogProjection.GROUP, accessLog.batchedWrites(),
-                              new AnnotationEventHandlerAdapter(accessLog), ACCESS_LOG),
+                              new AnnotationEventHandlerAdapter(accessLog), ACCESS_LOG, tokens),
                 new Processor(ComplianceMonitor.GROUP, compliance.batchedWrites(),
-                              new AnnotationEventHandlerAdapter(compliance), COMPLIANCE),
+                              new AnnotationEventHandlerAdapter(compliance), COMPLIANCE, tokens),
                 new Processor(BalanceProjection.GROUP, balances.batchedWrites(),
-                              new AnnotationEventHandlerAdapter(balances), BALANCES));
+                              new AnnotationEventHandlerAdapter(balances), BALANCES, tokens));
 
         /** Outside any unit of work: each event's writes are made at once. */
         void deliverAlone(EventMessage<?> event) {

@@ -32,6 +32,8 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -71,9 +73,9 @@ import static com.mongodb.client.model.Filters.in;
  * violations are keyed by event and rule.
  * <ul>
  *   <li>A processor batch comes again when its writes failed half-way, or its token was not stored (a crash, a
- *   segment taken over). A consent or link document keeps the global position of the first event of the batch that
- *   wrote it ({@code writtenByBatch}) and its state before that batch ({@code beforeBatch}); a batch that starts at or
- *   before that position starts from the earlier state. So the shares of a consent revoked, or of a link unlinked,
+ *   segment taken over), from the same token its processor had stored. A consent or link document keeps that token
+ *   for the batch that wrote it ({@code writtenAfter}) and its state before that batch ({@code beforeBatch}); a batch
+ *   that starts from the same stored token starts from the earlier state. So the shares of a consent revoked, or of a link unlinked,
  *   later in the same batch are not judged by that later state, and the daily counts do not include them twice.</li>
  *   <li>An event delivered on its own (the dead-letter queue retries it) is checked against the current state, and
  *   counted towards its consent's daily limit once, through the consent's {@code recentShares} (the sequence
@@ -103,7 +105,7 @@ public class ComplianceMonitor {
      * batch that shares under it.
      */
     static final int RECENT_SHARES = 20;
-    private static final String WRITTEN_BY_BATCH = "writtenByBatch";
+    private static final String WRITTEN_BY_BATCH = "writtenAfter";
     private static final String BEFORE_BATCH = "beforeBatch";
     private static final JsonWriterSettings EXACT = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
 
@@ -119,15 +121,17 @@ public class ComplianceMonitor {
     private final MongoCollection<Document> violations;
     private final MongoCollection<Document> status;
     private final EventLog eventLog;
+    private final TokenStore tokenStore;
     private final BatchedWrites<Batch> batches = new BatchedWrites<>(GROUP, Batch::new, Batch::write);
 
-    public ComplianceMonitor(MongoDatabase database, EventLog eventLog) {
+    public ComplianceMonitor(MongoDatabase database, EventLog eventLog, TokenStore tokenStore) {
         this.consents = database.getCollection(CONSENTS);
         this.links = database.getCollection(LINKS);
         this.checked = database.getCollection(CHECKED);
         this.violations = database.getCollection(VIOLATIONS);
         this.status = database.getCollection(STATUS);
         this.eventLog = eventLog;
+        this.tokenStore = tokenStore;
     }
 
     @EventHandler
@@ -360,8 +364,12 @@ public class ComplianceMonitor {
         final Map<String, Document> violations = new LinkedHashMap<>();
         final Set<String> checked = new LinkedHashSet<>();
         final boolean fromProcessor;
-        /** The global position of a processor batch's first event; -1 before it, and outside a processor batch. */
-        long start = -1;
+        /**
+         * A processor batch's origin: the token its processor had stored when the batch began, which the events of
+         * the batch follow, and from which the same batch starts again if it fails. Null before the first event,
+         * and outside a processor batch.
+         */
+        String origin;
         long checkedThrough = -1;
 
         Batch(boolean fromProcessor) {
@@ -370,8 +378,12 @@ public class ComplianceMonitor {
 
         /** Called with each event's token before the event reads any state. */
         Batch at(TrackingToken token) {
-            if (fromProcessor && start < 0) {
-                start = position(token);
+            if (fromProcessor && origin == null) {
+                Integer segment = CurrentUnitOfWork.isStarted()
+                        ? CurrentUnitOfWork.get().getResource("Processor[" + GROUP + "]/SegmentId") : null;
+                if (segment != null) { // Axon's WorkPackage names the segment there
+                    origin = String.valueOf(tokenStore.fetchToken(GROUP, segment));
+                }
             }
             return this;
         }
@@ -440,18 +452,20 @@ public class ComplianceMonitor {
 
         /**
          * The document as it was before the batch. A processor batch starts after the stored token; a document
-         * written by an earlier attempt at the same events (it failed, or its token was not stored) already holds
-         * their changes, so its state from before that attempt is used. An event delivered on its own (a dead
+         * written by an earlier attempt from the same stored token (it failed, or its token was not stored) already
+         * holds the changes of the events being delivered again, so its state from before that attempt is used.
+         * (The origin is the stored token, not the first event's position: an event that fills a gap leaves the
+         * position where it was, and would make the next batch look like the last one again.) An event delivered on its own (a dead
          * letter) is checked against the current state, and leaves that record of the last processor batch as it
          * was.
          */
         private Optional<Document> load(String id) {
             Document stored = collection.find(eq("_id", id)).first();
-            Number writtenBy = stored == null ? null : stored.get(WRITTEN_BY_BATCH, Number.class);
-            Optional<Document> state = batch.start >= 0 && writtenBy != null && writtenBy.longValue() >= batch.start
+            Optional<Document> state = batch.origin != null && stored != null
+                    && batch.origin.equals(stored.getString(WRITTEN_BY_BATCH))
                     ? Optional.ofNullable(stored.get(BEFORE_BATCH, Document.class))
                     : Optional.ofNullable(stored);
-            if (batch.start >= 0) {
+            if (batch.origin != null) {
                 state.ifPresent(document -> {
                     document.remove(WRITTEN_BY_BATCH);
                     document.remove(BEFORE_BATCH);
@@ -469,8 +483,8 @@ public class ComplianceMonitor {
 
         /** Writes the changed documents, each with its state from before the batch, when the batch is a processor's. */
         void write() {
-            Docs.replaceAll(collection, changed.entrySet().stream().map(entry -> batch.start < 0 ? entry.getValue()
-                    : new Document(entry.getValue()).append(WRITTEN_BY_BATCH, batch.start)
+            Docs.replaceAll(collection, changed.entrySet().stream().map(entry -> batch.origin == null ? entry.getValue()
+                    : new Document(entry.getValue()).append(WRITTEN_BY_BATCH, batch.origin)
                                                    .append(BEFORE_BATCH, asLoaded.get(entry.getKey()).orElse(null)))
                                               .toList());
         }

@@ -18,6 +18,7 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericTrackedDomainEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +53,7 @@ class ComplianceRedeliveryTest {
         server = EmbeddedMongoServer.inMemory();
         client = MongoClients.create(server.connectionString());
         database = client.getDatabase("compliance-redelivery");
-        monitor = new ComplianceMonitor(database, new EventLog(database));
+        monitor = new ComplianceMonitor(database, new EventLog(database), new InMemoryTokenStore());
         handler = new AnnotationEventHandlerAdapter(monitor);
         script = new LedgerScript(message -> {
             TrackedEventMessage<?> tracked = new GenericTrackedDomainEventMessage<>(
