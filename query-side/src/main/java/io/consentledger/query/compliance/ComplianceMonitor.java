@@ -150,7 +150,7 @@ public class ComplianceMonitor {
                 .append("maxPerDay", event.frequency().maxPerDay())
                 .append("expiresAt", Docs.date(event.expiresAt()))
                 .append("sharesByDay", new Document());
-        inBatch(token, batch -> {
+        inBatch(batch -> {
             batch.consents.put(event.consentId(), consent);
             batch.advance(token);
         });
@@ -186,7 +186,7 @@ public class ComplianceMonitor {
 
     @EventHandler
     void on(BankAccountUnlinked event, TrackingToken token) {
-        inBatch(token, batch -> {
+        inBatch(batch -> {
             Document link = batch.links.get(event.linkId());
             batch.links.put(event.linkId(), (link == null ? new Document("_id", event.linkId()) : link)
                     .append("unlinkedAt", Docs.date(event.unlinkedAt())));
@@ -199,7 +199,7 @@ public class ComplianceMonitor {
         Share share = new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()),
                                 event.shareId(), event.consentId(), event.linkId(), event.recipientId(),
                                 event.customerId(), event.scope(), event.purpose(), event.sharedAt(), List.of());
-        inBatch(token, batch -> check(batch, share, Scope.BALANCES, token));
+        inBatch(batch -> check(batch, share, Scope.BALANCES, token));
     }
 
     @EventHandler
@@ -207,16 +207,16 @@ public class ComplianceMonitor {
         Share share = new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()),
                                 event.shareId(), event.consentId(), event.linkId(), event.recipientId(),
                                 event.customerId(), event.scope(), event.purpose(), event.sharedAt(), event.transactions());
-        inBatch(token, batch -> check(batch, share, event.scope(), token));
+        inBatch(batch -> check(batch, share, event.scope(), token));
     }
 
-    private void inBatch(TrackingToken token, Consumer<Batch> work) {
-        batches.apply(batch -> work.accept(batch.at(token)));
+    private void inBatch(Consumer<Batch> work) {
+        batches.apply(batch -> work.accept(batch.withOrigin()));
     }
 
     /** A consent event changes the consent's state, if the check knows the consent (it was requested in the log). */
     private void update(String consentId, TrackingToken token, Consumer<Document> change) {
-        inBatch(token, batch -> {
+        inBatch(batch -> {
             Document consent = batch.consents.get(consentId);
             if (consent != null) {
                 change.accept(consent);
@@ -376,8 +376,8 @@ public class ComplianceMonitor {
             this.fromProcessor = fromProcessor;
         }
 
-        /** Called with each event's token before the event reads any state. */
-        Batch at(TrackingToken token) {
+        /** Called for each event before it reads any state; the first event of a processor batch finds the origin. */
+        Batch withOrigin() {
             if (fromProcessor && origin == null) {
                 Integer segment = CurrentUnitOfWork.isStarted()
                         ? CurrentUnitOfWork.get().getResource("Processor[" + GROUP + "]/SegmentId") : null;
