@@ -1,7 +1,6 @@
 package io.consentledger.query;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
@@ -12,7 +11,7 @@ import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.common.TransactionWindow;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.eventstore.EventLog;
-import io.consentledger.eventstore.embedded.EmbeddedMongoServer;
+import io.consentledger.eventstore.testing.TestStores;
 import io.consentledger.query.access.AccessLogProjection;
 import io.consentledger.query.access.AccessLogQueries;
 import io.consentledger.query.balance.BalanceProjection;
@@ -84,16 +83,17 @@ class BatchedProjectionsTest {
     private static final List<String> COLLECTIONS = Stream.of(ACCESS_LOG, COMPLIANCE, BALANCES)
                                                           .flatMap(List::stream).toList();
 
-    private static EmbeddedMongoServer server;
+    private static TestStores stores;
     private static MongoClient client;
+    private static final List<String> DATABASES = new ArrayList<>();
     private static final List<TrackedEventMessage<?>> LOG = new ArrayList<>();
     private static Map<String, List<Document>> oneAtATime;
     private static final AtomicInteger databases = new AtomicInteger();
 
     @BeforeContainer
     static void start() {
-        server = EmbeddedMongoServer.inMemory();
-        client = MongoClients.create(server.connectionString());
+        stores = TestStores.open(); // the embedded server, or the MongoDB named by CONSENT_LEDGER_TEST_MONGODB_URI
+        client = stores.client();
         scenario(new LedgerScript(message -> LOG.add(new GenericTrackedDomainEventMessage<>(
                 new GlobalSequenceTrackingToken(LOG.size() + 1), message))));
         Projections reference = new Projections();
@@ -105,8 +105,8 @@ class BatchedProjectionsTest {
 
     @AfterContainer
     static void stop() {
-        client.close();
-        server.close();
+        DATABASES.forEach(name -> client.getDatabase(name).drop());
+        stores.close();
     }
 
     /** Every rule the check knows, and consents and links whose state changes between their shares. */
@@ -322,6 +322,13 @@ class BatchedProjectionsTest {
         }));
     }
 
+    private static MongoDatabase database(String name) {
+        synchronized (DATABASES) {
+            DATABASES.add(name);
+        }
+        return client.getDatabase(name);
+    }
+
     /** One projection's processor: a batch runs as a pooled streaming processor runs it. */
     private record Processor(String name, BatchedWrites<?> interceptor, AnnotationEventHandlerAdapter handler,
                              List<String> collections, TokenStore tokenStore) {
@@ -357,7 +364,7 @@ class BatchedProjectionsTest {
     /** The batched projections on a database of their own. */
     private static final class Projections {
 
-        final MongoDatabase real = client.getDatabase("batched-" + databases.incrementAndGet());
+        final MongoDatabase real = database(stores.databaseName() + "-" + databases.incrementAndGet());
         final Set<String> blocked = new HashSet<>();
         final MongoDatabase database = failing(real, blocked);
         final AccessLogProjection accessLog = new AccessLogProjection(database, new AccessLogQueries(database));
