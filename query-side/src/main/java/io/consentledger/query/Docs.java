@@ -2,6 +2,7 @@ package io.consentledger.query;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import org.bson.Document;
@@ -10,7 +11,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Small conversions between read-model documents and Java values. Instants are stored as BSON dates (ms). */
 public final class Docs {
@@ -39,6 +42,14 @@ public final class Docs {
 
     public static List<String> strings(Document document, String field) {
         return document.getList(field, String.class, List.of());
+    }
+
+    /** Which of {@code ids} are stored already, in one round trip that reads ids only. */
+    public static Set<String> storedIds(MongoCollection<Document> collection, Collection<String> ids) {
+        Set<String> stored = new HashSet<>();
+        collection.find(Filters.in("_id", ids)).projection(Projections.include("_id"))
+                  .forEach(document -> stored.add(document.getString("_id")));
+        return stored;
     }
 
     /** Replaces (or inserts) each document by its {@code _id}, in one round trip. */

@@ -6,7 +6,6 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
-import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import io.consentledger.contracts.audit.FindAccessRecords;
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.in;
 
 /**
  * The access history: one record per share, {@code _id} = the share event's id, so a second delivery inserts
@@ -131,8 +129,7 @@ public class AccessLogProjection {
         if (batch.isEmpty()) {
             return;
         }
-        records.find(in("_id", batch.keySet())).projection(Projections.include("_id"))
-               .forEach(stored -> batch.remove(stored.getString("_id")));
+        batch.keySet().removeAll(Docs.storedIds(records, batch.keySet()));
         if (batch.isEmpty()) {
             return; // delivered twice
         }

@@ -6,6 +6,7 @@ import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.FindLinkBalance;
 import io.consentledger.contracts.share.TransactionFacts;
 import io.consentledger.contracts.share.TransactionsShared;
+import io.consentledger.query.BatchDocuments;
 import io.consentledger.query.BatchedWrites;
 import io.consentledger.query.Docs;
 import org.axonframework.config.ProcessingGroup;
@@ -21,7 +22,6 @@ import org.springframework.stereotype.Component;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,24 +153,20 @@ public class BalanceProjection {
     /** The balances one batch of events reads and changes; each is read once and written once per batch. */
     private final class Batch {
 
-        private final Map<String, Optional<Document>> loaded = new HashMap<>();
-        private final Map<String, Document> changed = new LinkedHashMap<>();
+        private final BatchDocuments balances = new BatchDocuments(BalanceProjection.this.balances);
 
         Document current(String linkId) {
-            return loaded.computeIfAbsent(linkId, id -> Optional.ofNullable(balances.find(eq("_id", id)).first()))
-                         .orElse(null);
+            return balances.get(linkId);
         }
 
         void save(String linkId, Document base, Map<String, Document> pending) {
             // an array, not a map: transaction ids are client data and may hold '.' or '$'
-            Document balance = new Document("_id", linkId).append("base", base)
-                                                          .append("transactions", new ArrayList<>(pending.values()));
-            loaded.put(linkId, Optional.of(balance));
-            changed.put(linkId, balance);
+            balances.put(linkId, new Document("_id", linkId).append("base", base)
+                                                            .append("transactions", new ArrayList<>(pending.values())));
         }
 
         void write() {
-            Docs.replaceAll(balances, changed.values());
+            balances.write();
         }
     }
 

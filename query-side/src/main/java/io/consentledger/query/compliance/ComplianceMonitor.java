@@ -2,7 +2,6 @@ package io.consentledger.query.compliance;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -24,6 +23,7 @@ import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.TransactionFacts;
 import io.consentledger.contracts.share.TransactionsShared;
 import io.consentledger.eventstore.EventLog;
+import io.consentledger.query.BatchDocuments;
 import io.consentledger.query.BatchedWrites;
 import io.consentledger.query.Docs;
 import org.axonframework.config.ProcessingGroup;
@@ -36,7 +36,6 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
 import org.springframework.stereotype.Component;
@@ -49,12 +48,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.in;
 
 /**
  * Was any data shared outside a consent? This check re-derives every consent's state from the events and
@@ -75,8 +72,9 @@ import static com.mongodb.client.model.Filters.in;
  *   <li>A processor batch comes again when its writes failed half-way, or its token was not stored (a crash, a
  *   segment taken over), from the same token its processor had stored. A consent or link document keeps that token
  *   for the batch that wrote it ({@code writtenAfter}) and its state before that batch ({@code beforeBatch}); a batch
- *   that starts from the same stored token starts from the earlier state. So the shares of a consent revoked, or of a link unlinked,
- *   later in the same batch are not judged by that later state, and the daily counts do not include them twice.</li>
+ *   that starts from the same stored token starts from the earlier state. So the shares of a consent revoked, or of
+ *   a link unlinked, later in the same batch are not judged by that later state, and the daily counts do not include
+ *   them twice.</li>
  *   <li>An event delivered on its own (the dead-letter queue retries it) is checked against the current state, and
  *   counted towards its consent's daily limit once, through the consent's {@code recentShares} (the sequence
  *   numbers in the consent, with their days, of its latest counted shares): a share found there was counted, with
@@ -105,7 +103,7 @@ public class ComplianceMonitor {
      * batch that shares under it.
      */
     static final int RECENT_SHARES = 20;
-    private static final String WRITTEN_BY_BATCH = "writtenAfter";
+    private static final String WRITTEN_AFTER = "writtenAfter";
     private static final String BEFORE_BATCH = "beforeBatch";
     private static final JsonWriterSettings EXACT = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
 
@@ -113,7 +111,7 @@ public class ComplianceMonitor {
      * Fields of a consent or link document that record the processor batch that last wrote it, not the check's
      * state: a replay, with other batches, writes other values.
      */
-    public static final List<String> BATCH_FIELDS = List.of(WRITTEN_BY_BATCH, BEFORE_BATCH);
+    public static final List<String> BATCH_FIELDS = List.of(WRITTEN_AFTER, BEFORE_BATCH);
 
     private final MongoCollection<Document> consents;
     private final MongoCollection<Document> links;
@@ -359,8 +357,10 @@ public class ComplianceMonitor {
      */
     private final class Batch {
 
-        final LoadedById consents = new LoadedById(ComplianceMonitor.this.consents, this);
-        final LoadedById links = new LoadedById(ComplianceMonitor.this.links, this);
+        final BatchDocuments consents = new BatchDocuments(ComplianceMonitor.this.consents, this::asOfOrigin);
+        final BatchDocuments links = new BatchDocuments(ComplianceMonitor.this.links, this::asOfOrigin);
+        /** The state of each loaded document before this batch, kept with it when it is written back. */
+        private final Map<String, Document> beforeBatch = new HashMap<>();
         final Map<String, Document> violations = new LinkedHashMap<>();
         final Set<String> checked = new LinkedHashSet<>();
         final boolean fromProcessor;
@@ -388,6 +388,35 @@ public class ComplianceMonitor {
             return this;
         }
 
+        /**
+         * The document as it was before the batch. A processor batch starts after the stored token; a document
+         * written by an earlier attempt from the same stored token (it failed, or its token was not stored) already
+         * holds the changes of the events being delivered again, so its state from before that attempt is used.
+         * (The origin is the stored token, not the first event's position: an event that fills a gap leaves the
+         * position where it was, and would make the next batch look like the last one again.) An event delivered
+         * on its own (a dead letter) is checked against the current state, and leaves that record of the last
+         * processor batch as it was.
+         */
+        private Document asOfOrigin(Document stored) {
+            if (origin == null) {
+                return stored;
+            }
+            Document state = origin.equals(stored.getString(WRITTEN_AFTER)) ? stored.get(BEFORE_BATCH, Document.class)
+                    : stored;
+            if (state != null) {
+                state.remove(WRITTEN_AFTER);
+                state.remove(BEFORE_BATCH);
+                beforeBatch.put(stored.getString("_id"), deepCopy(state));
+            }
+            return state;
+        }
+
+        /** A changed document as stored: with its state before the batch, when the batch is a processor's. */
+        private Document asStored(String id, Document document) {
+            return origin == null ? document : new Document(document).append(WRITTEN_AFTER, origin)
+                                                                     .append(BEFORE_BATCH, beforeBatch.get(id));
+        }
+
         void advance(TrackingToken token) {
             checkedThrough = Math.max(checkedThrough, position(token));
         }
@@ -409,8 +438,8 @@ public class ComplianceMonitor {
 
         void write() {
             Docs.replaceAll(ComplianceMonitor.this.violations, violations.values());
-            consents.write();
-            links.write();
+            consents.write(this::asStored);
+            links.write(this::asStored);
             markChecked();
             if (checkedThrough >= 0) {
                 status.updateOne(eq("_id", "status"), Updates.max("checkedThrough", checkedThrough),
@@ -424,69 +453,10 @@ public class ComplianceMonitor {
                 return;
             }
             Set<String> unmarked = new LinkedHashSet<>(checked);
-            ComplianceMonitor.this.checked.find(in("_id", checked)).projection(Projections.include("_id"))
-                                          .forEach(marked -> unmarked.remove(marked.getString("_id")));
+            unmarked.removeAll(Docs.storedIds(ComplianceMonitor.this.checked, checked));
             if (!unmarked.isEmpty()) {
                 ComplianceMonitor.this.checked.insertMany(unmarked.stream().map(id -> new Document("_id", id)).toList());
             }
-        }
-    }
-
-    /** Documents by {@code _id}, each read at most once per batch; {@code put} marks one to be written back. */
-    private static final class LoadedById {
-
-        private final MongoCollection<Document> collection;
-        private final Batch batch;
-        private final Map<String, Optional<Document>> loaded = new HashMap<>();
-        private final Map<String, Optional<Document>> asLoaded = new HashMap<>();
-        private final Map<String, Document> changed = new LinkedHashMap<>();
-
-        LoadedById(MongoCollection<Document> collection, Batch batch) {
-            this.collection = collection;
-            this.batch = batch;
-        }
-
-        Document get(String id) {
-            return loaded.computeIfAbsent(id, this::load).orElse(null);
-        }
-
-        /**
-         * The document as it was before the batch. A processor batch starts after the stored token; a document
-         * written by an earlier attempt from the same stored token (it failed, or its token was not stored) already
-         * holds the changes of the events being delivered again, so its state from before that attempt is used.
-         * (The origin is the stored token, not the first event's position: an event that fills a gap leaves the
-         * position where it was, and would make the next batch look like the last one again.) An event delivered on its own (a dead
-         * letter) is checked against the current state, and leaves that record of the last processor batch as it
-         * was.
-         */
-        private Optional<Document> load(String id) {
-            Document stored = collection.find(eq("_id", id)).first();
-            Optional<Document> state = batch.origin != null && stored != null
-                    && batch.origin.equals(stored.getString(WRITTEN_BY_BATCH))
-                    ? Optional.ofNullable(stored.get(BEFORE_BATCH, Document.class))
-                    : Optional.ofNullable(stored);
-            if (batch.origin != null) {
-                state.ifPresent(document -> {
-                    document.remove(WRITTEN_BY_BATCH);
-                    document.remove(BEFORE_BATCH);
-                });
-            }
-            asLoaded.put(id, state.map(ComplianceMonitor::deepCopy));
-            return state;
-        }
-
-        void put(String id, Document document) {
-            get(id);
-            loaded.put(id, Optional.of(document));
-            changed.put(id, document);
-        }
-
-        /** Writes the changed documents, each with its state from before the batch, when the batch is a processor's. */
-        void write() {
-            Docs.replaceAll(collection, changed.entrySet().stream().map(entry -> batch.origin == null ? entry.getValue()
-                    : new Document(entry.getValue()).append(WRITTEN_BY_BATCH, batch.origin)
-                                                   .append(BEFORE_BATCH, asLoaded.get(entry.getKey()).orElse(null)))
-                                              .toList());
         }
     }
 
