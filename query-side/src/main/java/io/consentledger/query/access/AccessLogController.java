@@ -1,10 +1,14 @@
 package io.consentledger.query.access;
 
 import io.consentledger.contracts.audit.AccessFilter;
+import io.consentledger.contracts.audit.AccessPage;
+import io.consentledger.contracts.audit.AccessRecord;
 import io.consentledger.contracts.audit.FindAccessRecords;
+import io.consentledger.contracts.audit.FindRecipientsOfCustomer;
+import io.consentledger.contracts.audit.RecipientAccess;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
-import io.consentledger.query.security.AuditorQueryFilter;
+import io.consentledger.query.auditors.AuditorQueryFilter;
 import io.consentledger.query.security.Visibility;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
@@ -13,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -30,11 +35,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The audit trail: one record per share, filtered, paged with stable cursors, or exported whole. Providers and
- * recipients see only their own records, whatever they filter on ({@link Visibility#narrow}).
+ * The audit trail: one record per share, filtered, paged with stable cursors, or exported whole; and which recipients
+ * saw a customer's data. Providers and recipients see only their own records, whatever they filter on
+ * ({@link Visibility#narrow}).
  */
 @RestController
-@RequestMapping("/api/v1/audit/access")
+@RequestMapping("/api/v1/audit")
 public class AccessLogController {
 
     static final int DEFAULT_PAGE_SIZE = 50;
@@ -52,7 +58,7 @@ public class AccessLogController {
         this.json = json;
     }
 
-    @GetMapping
+    @GetMapping("/access")
     public AccessPage list(AccessParams params,
                            @RequestParam(defaultValue = "oldest") String order,
                            @RequestParam(required = false) String cursor,
@@ -75,7 +81,7 @@ public class AccessLogController {
     }
 
     /** The same filter, streamed as NDJSON (default) or CSV, oldest first, in constant memory. */
-    @GetMapping("/export")
+    @GetMapping("/access/export")
     public ResponseEntity<StreamingResponseBody> export(AccessParams params,
                                                         @RequestParam(defaultValue = "ndjson") String format) {
         Optional<AccessFilter> filter = Visibility.narrow(params.toFilter());
@@ -108,8 +114,21 @@ public class AccessLogController {
                              .body(body);
     }
 
+    /** Which recipients saw data of this customer between {@code from} and {@code to}, and for which purposes? */
+    @GetMapping("/customers/{customerId}/recipients")
+    public List<RecipientAccess> recipientsOfCustomer(
+            @PathVariable String customerId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new IllegalArgumentException("from must be before to");
+        }
+        return queries.query(new FindRecipientsOfCustomer(customerId, from, to),
+                             ResponseTypes.multipleInstancesOf(RecipientAccess.class)).join();
+    }
+
     /**
-     * The filter both endpoints take, from query parameters. Every field is optional; {@code from} is inclusive and
+     * The filter the access endpoints take, from query parameters. Every field is optional; {@code from} is inclusive and
      * {@code to} exclusive, as ISO-8601 instants.
      */
     public record AccessParams(String customerId, String linkId, String recipientId, String providerId,

@@ -8,21 +8,19 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
-import io.consentledger.contracts.audit.FindAccessRecords;
 import io.consentledger.contracts.common.AppliedWindow;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.TransactionsShared;
-import io.consentledger.query.BatchedWrites;
-import io.consentledger.query.Docs;
+import io.consentledger.query.projection.BatchedWrites;
+import io.consentledger.query.projection.Docs;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.annotation.MessageIdentifier;
-import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 
@@ -41,6 +39,8 @@ import static com.mongodb.client.model.Filters.eq;
  * stored and inserted in their order, so record <i>n</i> is readable before <i>n+1</i> and a cursor over {@code seq}
  * stays stable while new events arrive, late commits included. Numbers skipped by a batch that failed and was
  * delivered again leave gaps, which a cursor does not mind. The global position is kept for reference.
+ * <p>
+ * The records are read only through {@link AccessLogQueries}.
  */
 @Component
 @ProcessingGroup(AccessLogProjection.GROUP)
@@ -52,15 +52,13 @@ public class AccessLogProjection {
 
     private final MongoCollection<Document> records;
     private final MongoCollection<Document> counter;
-    private final AccessLogQueries queries;
 
     private final BatchedWrites<Map<String, Document>> batches =
             new BatchedWrites<>(GROUP, fromProcessor -> new LinkedHashMap<>(), this::storeAll);
 
-    public AccessLogProjection(MongoDatabase database, AccessLogQueries queries) {
+    public AccessLogProjection(MongoDatabase database) {
         this.records = database.getCollection(RECORDS);
         this.counter = database.getCollection(COUNTER);
-        this.queries = queries;
         ensureIndexes();
     }
 
@@ -164,10 +162,5 @@ public class AccessLogProjection {
     /** Registered on the {@value #GROUP} processor: the records of a batch are stored together. */
     public BatchedWrites<Map<String, Document>> batchedWrites() {
         return batches;
-    }
-
-    @QueryHandler
-    public AccessPage handle(FindAccessRecords query) {
-        return queries.page(query.filter(), query.cursor(), query.newestFirst(), query.limit());
     }
 }

@@ -3,9 +3,17 @@ package io.consentledger.query.access;
 import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Sorts;
 import io.consentledger.contracts.audit.AccessFilter;
-import io.consentledger.query.Docs;
+import io.consentledger.contracts.audit.AccessPage;
+import io.consentledger.contracts.audit.AccessRecord;
+import io.consentledger.contracts.audit.FindAccessRecords;
+import io.consentledger.contracts.audit.FindRecipientsOfCustomer;
+import io.consentledger.contracts.audit.RecipientAccess;
+import io.consentledger.query.projection.Docs;
+import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 
@@ -15,7 +23,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Reads the access history: pages with stable cursors, and streams for exports. */
+/**
+ * The one door to the access history ({@code access_records}): pages with stable cursors and the auditors' questions
+ * through the query bus, and streams for exports. Nothing else reads the collection.
+ */
 @Component
 public class AccessLogQueries {
 
@@ -29,7 +40,39 @@ public class AccessLogQueries {
         this.records = database.getCollection(AccessLogProjection.RECORDS);
     }
 
-    public AccessPage page(AccessFilter filter, String cursor, boolean newestFirst, int limit) {
+    @QueryHandler
+    public AccessPage handle(FindAccessRecords query) {
+        return page(query.filter(), query.cursor(), query.newestFirst(), query.limit());
+    }
+
+    /** Which recipients saw data of customer X between t1 and t2, and for which purposes? */
+    @QueryHandler
+    public List<RecipientAccess> handle(FindRecipientsOfCustomer query) {
+        AccessFilter filter = new AccessFilter(query.customerId(), null, null, null, null, null, null,
+                                               query.from(), query.to());
+        List<RecipientAccess> answer = new ArrayList<>();
+        records.aggregate(List.of(
+                Aggregates.match(toQuery(filter)),
+                Aggregates.group("$recipientId",
+                                 Accumulators.addToSet("purposes", "$purpose"),
+                                 Accumulators.addToSet("scopes", "$scope"),
+                                 Accumulators.addToSet("consentIds", "$consentId"),
+                                 Accumulators.sum("shares", 1),
+                                 Accumulators.min("first", "$sharedAt"),
+                                 Accumulators.max("last", "$sharedAt")),
+                Aggregates.sort(Sorts.ascending("_id"))
+        )).forEach(d -> answer.add(new RecipientAccess(
+                d.getString("_id"), sorted(Docs.strings(d, "purposes")), sorted(Docs.strings(d, "scopes")),
+                sorted(Docs.strings(d, "consentIds")), d.get("shares", Number.class).longValue(),
+                Docs.instant(d, "first"), Docs.instant(d, "last"))));
+        return answer;
+    }
+
+    private static List<String> sorted(List<String> values) {
+        return values.stream().sorted().toList();
+    }
+
+    AccessPage page(AccessFilter filter, String cursor, boolean newestFirst, int limit) {
         int size = Math.max(1, Math.min(limit, MAX_PAGE_SIZE));
         Document query = toQuery(filter);
         Long after = decodeCursor(cursor, newestFirst);
@@ -56,7 +99,7 @@ public class AccessLogQueries {
         }
     }
 
-    public static Document toQuery(AccessFilter filter) {
+    static Document toQuery(AccessFilter filter) {
         Document query = new Document();
         putIfPresent(query, "customerId", filter.customerId());
         putIfPresent(query, "linkId", filter.linkId());

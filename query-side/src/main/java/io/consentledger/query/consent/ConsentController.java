@@ -1,8 +1,9 @@
 package io.consentledger.query.consent;
 
+import io.consentledger.contracts.consent.ConsentView;
 import io.consentledger.contracts.consent.FindConsent;
 import io.consentledger.contracts.consent.FindCustomerConsents;
-import io.consentledger.query.security.AuditorQueryFilter;
+import io.consentledger.query.auditors.AuditorQueryFilter;
 import io.consentledger.query.security.Visibility;
 import io.consentledger.query.web.QueryProblems;
 import org.axonframework.messaging.responsetypes.ResponseTypes;

@@ -1,15 +1,11 @@
 package io.consentledger.query.metrics;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import io.consentledger.contracts.consent.ConsentStatus;
+import io.consentledger.query.consent.ConsentViews;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.bson.Document;
 import org.springframework.stereotype.Component;
 
-import java.time.Clock;
-import java.util.Date;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -23,14 +19,12 @@ public class ConsentStatusMetrics {
 
     private static final long REFRESH_NANOS = 30_000_000_000L;
 
-    private final MongoCollection<Document> views;
-    private final Clock clock;
+    private final ConsentViews views;
     private volatile Map<ConsentStatus, Long> counts = new EnumMap<>(ConsentStatus.class);
     private volatile long countedAt;
 
-    public ConsentStatusMetrics(MeterRegistry registry, MongoDatabase database, Clock clock) {
-        this.views = database.getCollection("consent_views");
-        this.clock = clock;
+    public ConsentStatusMetrics(MeterRegistry registry, ConsentViews views) {
+        this.views = views;
         for (ConsentStatus status : ConsentStatus.values()) {
             Gauge.builder("ledger.consents", this, m -> m.count(status))
                  .description("Consents by effective status")
@@ -42,24 +36,9 @@ public class ConsentStatusMetrics {
     double count(ConsentStatus status) {
         long now = System.nanoTime();
         if (countedAt == 0 || now - countedAt > REFRESH_NANOS) {
-            counts = recount();
+            counts = views.countByStatus();
             countedAt = now;
         }
         return counts.getOrDefault(status, 0L);
     }
-
-    Map<ConsentStatus, Long> recount() {
-        Map<ConsentStatus, Long> fresh = new EnumMap<>(ConsentStatus.class);
-        Date now = Date.from(clock.instant());
-        for (Document view : views.find().projection(new Document("status", 1).append("expiresAt", 1))) {
-            ConsentStatus status = ConsentStatus.valueOf(view.getString("status"));
-            Date expiresAt = view.getDate("expiresAt");
-            if (status == ConsentStatus.AUTHORISED && expiresAt != null && !now.before(expiresAt)) {
-                status = ConsentStatus.EXPIRED;
-            }
-            fresh.merge(status, 1L, Long::sum);
-        }
-        return fresh;
-    }
-
 }

@@ -1,19 +1,15 @@
 package io.consentledger.query.security;
 
-import com.mongodb.client.MongoDatabase;
 import io.consentledger.security.ApiAuthorizationRules;
 import io.consentledger.security.Party;
-import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 
-import java.time.Clock;
-
 /**
  * The query side's function-level rules. Which rows a provider or recipient sees is decided where the data is read
  * ({@link Visibility}); auditors read everything and change nothing; operators see only the operator endpoints.
+ * Who queried the audit trail is recorded by {@code io.consentledger.query.auditors}.
  */
 @Configuration(proxyBeanMethods = false)
 public class QueryApiSecurity {
@@ -32,19 +28,5 @@ public class QueryApiSecurity {
                 .requestMatchers(HttpMethod.GET, "/api/v1/audit/auditor-queries").hasAnyRole(AUDITOR, OPERATOR)
                 .requestMatchers(HttpMethod.GET, "/api/v1/audit/**").hasRole(AUDITOR)
                 .requestMatchers("/api/v1/operator/**").hasRole(OPERATOR);
-    }
-
-    @Bean
-    public AuditorQueryLog auditorQueryLog(MongoDatabase database, Clock clock) {
-        return new AuditorQueryLog(database, clock);
-    }
-
-    /** After the security chain, so the caller is known; records every auditor's query and every audit call. */
-    @Bean
-    public FilterRegistrationBean<AuditorQueryFilter> auditorQueryFilter(AuditorQueryLog log) {
-        FilterRegistrationBean<AuditorQueryFilter> registration = new FilterRegistrationBean<>(new AuditorQueryFilter(log));
-        registration.addUrlPatterns("/api/*");
-        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 30);
-        return registration;
     }
 }

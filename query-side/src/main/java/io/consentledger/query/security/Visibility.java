@@ -1,17 +1,21 @@
 package io.consentledger.query.security;
 
 import io.consentledger.contracts.audit.AccessFilter;
-import io.consentledger.query.consent.ConsentView;
+import io.consentledger.contracts.common.Scope;
+import io.consentledger.contracts.consent.ConsentStatus;
+import io.consentledger.contracts.consent.ConsentView;
 import io.consentledger.security.Caller;
 import io.consentledger.security.Callers;
 import io.consentledger.security.Party;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Object-level rules of the query side (OWASP API1): an auditor sees every row; a provider the rows with its
  * providerId; a recipient the rows with its recipientId. Whatever filter a caller sends, it is narrowed to its own
- * rows; a filter naming another party matches nothing. Operators see no business data.
+ * rows; a filter naming another party matches nothing. Operators see no business data. The rules take what the read
+ * models answer; this class reads none of them.
  */
 public final class Visibility {
 
@@ -29,6 +33,21 @@ public final class Visibility {
 
     public static boolean canSee(ConsentView view) {
         return canSee(Callers.required(), view.providerId(), view.recipientId());
+    }
+
+    /**
+     * Who may read a link's balance, given every consent on the link: an auditor every balance; a provider those of
+     * its own links; a recipient only while it holds an AUTHORISED, unexpired consent granting BALANCES on the link.
+     * Anyone else gets the answer for an unknown link.
+     */
+    public static boolean canSeeBalance(Caller caller, List<ConsentView> consentsOnLink) {
+        return switch (caller.party()) {
+            case AUDITOR -> true;
+            case PROVIDER -> consentsOnLink.stream().anyMatch(c -> caller.isProvider(c.providerId()));
+            case RECIPIENT -> consentsOnLink.stream().anyMatch(c -> caller.isRecipient(c.recipientId())
+                    && c.status() == ConsentStatus.AUTHORISED && Scope.withImplied(c.scopes()).contains(Scope.BALANCES));
+            case OPERATOR -> false;
+        };
     }
 
     /** The caller's filter narrowed to its own records; empty when it names another party's. */

@@ -5,13 +5,13 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import io.consentledger.contracts.audit.AccessFilter;
+import io.consentledger.contracts.audit.FindAccessRecords;
 import io.consentledger.contracts.audit.FindRecipientsOfCustomer;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.eventstore.embedded.EmbeddedMongoServer;
 import io.consentledger.query.access.AccessLogProjection;
 import io.consentledger.query.access.AccessLogQueries;
-import io.consentledger.query.audit.AuditorQuestions;
 import org.bson.Document;
 
 import java.time.Duration;
@@ -44,16 +44,15 @@ public final class AuditQueryBenchmark {
             MongoDatabase database = client.getDatabase("bench");
             MongoCollection<Document> records = database.getCollection(AccessLogProjection.RECORDS);
             AccessLogQueries access = new AccessLogQueries(database);
-            AuditorQuestions questions = new AuditorQuestions(database);
             Instant base = Instant.parse("2026-01-01T00:00:00Z");
 
             Map<String, Supplier<Object>> queries = new LinkedHashMap<>();
-            queries.put("access by customerId, page of 50", () -> access.page(filter("customer-42", null, null), null, false, 50));
-            queries.put("access by customerId, newest first", () -> access.page(filter("customer-42", null, null), null, true, 50));
-            queries.put("access by recipientId, page of 50", () -> access.page(filter(null, "recipient-7", null), null, false, 50));
-            queries.put("access by purpose + time window", () -> access.page(filter(null, null, Purpose.FRAUD_ALERTS), null, false, 50));
-            queries.put("access, no filter, page of 50", () -> access.page(AccessFilter.none(), null, false, 50));
-            queries.put("recipients of customer in period", () -> questions.handle(
+            queries.put("access by customerId, page of 50", () -> access.handle(new FindAccessRecords(filter("customer-42", null, null), null, false, 50)));
+            queries.put("access by customerId, newest first", () -> access.handle(new FindAccessRecords(filter("customer-42", null, null), null, true, 50)));
+            queries.put("access by recipientId, page of 50", () -> access.handle(new FindAccessRecords(filter(null, "recipient-7", null), null, false, 50)));
+            queries.put("access by purpose + time window", () -> access.handle(new FindAccessRecords(filter(null, null, Purpose.FRAUD_ALERTS), null, false, 50)));
+            queries.put("access, no filter, page of 50", () -> access.handle(new FindAccessRecords(AccessFilter.none(), null, false, 50)));
+            queries.put("recipients of customer in period", () -> access.handle(
                     new FindRecipientsOfCustomer("customer-42", base, base.plus(Duration.ofDays(365)))));
 
             Map<String, Integer> largestUnder200 = new LinkedHashMap<>();

@@ -6,6 +6,8 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.consentledger.contracts.audit.CheckCompliance;
+import io.consentledger.contracts.audit.ComplianceRule;
+import io.consentledger.contracts.audit.Violation;
 import io.consentledger.contracts.common.AccessFrequency;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;

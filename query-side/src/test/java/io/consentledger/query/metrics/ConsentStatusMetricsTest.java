@@ -1,6 +1,7 @@
 package io.consentledger.query.metrics;
 
 import io.consentledger.eventstore.testing.TestStores;
+import io.consentledger.query.consent.ConsentViews;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +32,7 @@ class ConsentStatusMetricsTest {
         views.insertOne(new Document("_id", "c").append("status", "REVOKED").append("expiresAt", Date.from(now.plusSeconds(60))));
         views.insertOne(new Document("_id", "d").append("status", "AWAITING_AUTHORISATION"));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        new ConsentStatusMetrics(registry, stores.database(), Clock.fixed(now, ZoneOffset.UTC));
+        new ConsentStatusMetrics(registry, new ConsentViews(stores.database(), Clock.fixed(now, ZoneOffset.UTC)));
 
         assertThat(registry.get("ledger.consents").tag("status", "AUTHORISED").gauge().value()).isEqualTo(1);
         assertThat(registry.get("ledger.consents").tag("status", "EXPIRED").gauge().value()).isEqualTo(1);

@@ -1,4 +1,4 @@
-package io.consentledger.query.compliance;
+package io.consentledger.contracts.audit;
 
 /** What the compliance check verifies for every share, from the events alone. */
 public enum ComplianceRule {

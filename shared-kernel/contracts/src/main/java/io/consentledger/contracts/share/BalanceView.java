@@ -1,4 +1,4 @@
-package io.consentledger.query.balance;
+package io.consentledger.contracts.share;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.consentledger.query.compliance;
+package io.consentledger.contracts.audit;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.consentledger.query.security;
+package io.consentledger.query.auditors;
 
 import io.consentledger.security.Caller;
 import io.consentledger.security.Callers;

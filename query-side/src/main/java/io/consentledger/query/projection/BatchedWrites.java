@@ -1,6 +1,7 @@
-package io.consentledger.query;
+package io.consentledger.query.projection;
 
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
@@ -51,6 +52,17 @@ public final class BatchedWrites<B> implements MessageHandlerInterceptor<EventMe
         B own = newBatch.apply(false);
         work.accept(own);
         flush.accept(own);
+    }
+
+    /**
+     * The token the processor of {@code processingGroup} had stored when the current batch began, as text; null
+     * outside a processor's batch. A batch that fails is delivered again from that same token.
+     */
+    public static String storedTokenOfCurrentBatch(TokenStore tokenStore, String processingGroup) {
+        Integer segment = CurrentUnitOfWork.isStarted()
+                ? CurrentUnitOfWork.get().getResource("Processor[" + processingGroup + "]/SegmentId") : null;
+        // Axon's WorkPackage names the segment there
+        return segment == null ? null : String.valueOf(tokenStore.fetchToken(processingGroup, segment));
     }
 
     @Override

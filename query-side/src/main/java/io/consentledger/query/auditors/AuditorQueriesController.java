@@ -1,4 +1,4 @@
-package io.consentledger.query.security;
+package io.consentledger.query.auditors;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;

@@ -1,4 +1,4 @@
-package io.consentledger.query;
+package io.consentledger.query.projection;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
@@ -12,12 +12,13 @@ import io.consentledger.contracts.common.TransactionWindow;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.eventstore.EventLog;
 import io.consentledger.eventstore.testing.TestStores;
+import io.consentledger.query.LedgerScript;
 import io.consentledger.query.access.AccessLogProjection;
 import io.consentledger.query.access.AccessLogQueries;
 import io.consentledger.query.balance.BalanceProjection;
 import io.consentledger.query.compliance.ComplianceMonitor;
-import io.consentledger.query.compliance.ComplianceRule;
-import io.consentledger.query.compliance.Violation;
+import io.consentledger.contracts.audit.ComplianceRule;
+import io.consentledger.contracts.audit.Violation;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -367,7 +368,7 @@ class BatchedProjectionsTest {
         final MongoDatabase real = database(stores.databaseName() + "-" + databases.incrementAndGet());
         final Set<String> blocked = new HashSet<>();
         final MongoDatabase database = failing(real, blocked);
-        final AccessLogProjection accessLog = new AccessLogProjection(database, new AccessLogQueries(database));
+        final AccessLogProjection accessLog = new AccessLogProjection(database);
         final TokenStore tokens = new InMemoryTokenStore();
         final ComplianceMonitor compliance = new ComplianceMonitor(database, new EventLog(database), tokens);
         final BalanceProjection balances = new BalanceProjection(database);

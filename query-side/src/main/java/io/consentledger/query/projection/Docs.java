@@ -1,4 +1,4 @@
-package io.consentledger.query;
+package io.consentledger.query.projection;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;

@@ -1,10 +1,10 @@
-package io.consentledger.query.security;
+package io.consentledger.query.auditors;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
-import io.consentledger.query.Docs;
+import io.consentledger.query.projection.Docs;
 import org.bson.Document;
 
 import java.time.Clock;

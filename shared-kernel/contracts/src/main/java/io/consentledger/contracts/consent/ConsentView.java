@@ -1,4 +1,4 @@
-package io.consentledger.query.consent;
+package io.consentledger.contracts.consent;
 
 import io.consentledger.contracts.common.AccessFrequency;
 import io.consentledger.contracts.common.Purpose;

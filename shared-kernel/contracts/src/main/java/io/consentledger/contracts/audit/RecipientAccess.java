@@ -1,4 +1,4 @@
-package io.consentledger.query.audit;
+package io.consentledger.contracts.audit;
 
 import java.time.Instant;
 import java.util.List;
