@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import static com.mongodb.client.model.Filters.eq;
 
@@ -54,35 +55,47 @@ public class BalanceProjection {
 
     @EventHandler
     void on(BalanceShared event, @MessageIdentifier String eventId) {
-        batches.apply(batch -> on(event, eventId, batch));
-    }
-
-    private void on(BalanceShared event, String eventId, Batch batch) {
-        Document current = batch.current(event.linkId());
-        Document base = current == null ? null : current.get("base", Document.class);
-        if (base != null && (eventId.equals(base.getString("eventId"))
-                || Docs.instant(base, "asOf").isAfter(event.asOf()))) {
-            return; // the same share again, or an older balance than the one we hold
-        }
-        Map<String, Document> pending = pending(current);
-        pending.values().removeIf(t -> !Docs.instant(t, "bookedAt").isAfter(event.asOf()));
-        Document newBase = new Document("eventId", eventId).append("shareId", event.shareId())
-                                                           .append("amount", Docs.decimal(event.amount()))
-                                                           .append("currency", event.currency())
-                                                           .append("asOf", Docs.date(event.asOf()));
-        batch.save(event.linkId(), newBase, pending);
+        batches.apply(batch -> batch.update(event.linkId(), held -> withBalance(held, event, eventId)));
     }
 
     @EventHandler
     void on(TransactionsShared event, @MessageIdentifier String eventId) {
-        batches.apply(batch -> on(event, eventId, batch));
+        batches.apply(batch -> batch.update(event.linkId(), held -> withTransactions(held, event, eventId)));
     }
 
-    private void on(TransactionsShared event, String eventId, Batch batch) {
-        Document current = batch.current(event.linkId());
-        Document base = current == null ? null : current.get("base", Document.class);
+    /** A link's balance as stored: the latest shared balance, and the transactions shared after its {@code asOf}. */
+    private record Held(Document base, Map<String, Document> pending) {
+
+        static Held of(Document stored) {
+            Map<String, Document> pending = new LinkedHashMap<>();
+            if (stored == null) {
+                return new Held(null, pending);
+            }
+            stored.getList("transactions", Document.class, List.of())
+                  .forEach(t -> pending.put(t.getString("transactionId"), t));
+            return new Held(stored.get("base", Document.class), pending);
+        }
+    }
+
+    /** The new balance, with the transactions booked after it; null for the same share again or an older balance. */
+    private static Held withBalance(Held held, BalanceShared event, String eventId) {
+        Document base = held.base();
+        if (base != null && (eventId.equals(base.getString("eventId"))
+                || Docs.instant(base, "asOf").isAfter(event.asOf()))) {
+            return null; // the same share again, or an older balance than the one we hold
+        }
+        held.pending().values().removeIf(t -> !Docs.instant(t, "bookedAt").isAfter(event.asOf()));
+        Document newBase = new Document("eventId", eventId).append("shareId", event.shareId())
+                                                           .append("amount", Docs.decimal(event.amount()))
+                                                           .append("currency", event.currency())
+                                                           .append("asOf", Docs.date(event.asOf()));
+        return new Held(newBase, held.pending());
+    }
+
+    /** The balance with the transactions it does not include yet, each once; null when none is new. */
+    private static Held withTransactions(Held held, TransactionsShared event, String eventId) {
+        Document base = held.base();
         Instant asOf = base == null ? null : Docs.instant(base, "asOf");
-        Map<String, Document> pending = pending(current);
         boolean changed = false;
         for (TransactionFacts transaction : event.transactions()) {
             if (asOf != null && !transaction.bookedAt().isAfter(asOf)) {
@@ -93,20 +106,18 @@ public class BalanceProjection {
                             transaction.transactionId(), event.linkId(), transaction.currency(), base.getString("currency"));
                 continue;
             }
-            if (!pending.containsKey(transaction.transactionId())) {
-                pending.put(transaction.transactionId(),
-                            new Document("transactionId", transaction.transactionId())
-                                    .append("amount", Docs.decimal(transaction.amount()))
-                                    .append("currency", transaction.currency())
-                                    .append("bookedAt", Docs.date(transaction.bookedAt()))
-                                    .append("eventId", eventId)
-                                    .append("shareId", event.shareId()));
+            if (!held.pending().containsKey(transaction.transactionId())) {
+                held.pending().put(transaction.transactionId(),
+                                   new Document("transactionId", transaction.transactionId())
+                                           .append("amount", Docs.decimal(transaction.amount()))
+                                           .append("currency", transaction.currency())
+                                           .append("bookedAt", Docs.date(transaction.bookedAt()))
+                                           .append("eventId", eventId)
+                                           .append("shareId", event.shareId()));
                 changed = true;
             }
         }
-        if (changed) {
-            batch.save(event.linkId(), base, pending);
-        }
+        return changed ? held : null;
     }
 
     /** Registered on the {@value #GROUP} processor: a link's balance is read and written once per batch. */
@@ -125,8 +136,9 @@ public class BalanceProjection {
         if (document == null) {
             return Optional.empty();
         }
-        Document base = document.get("base", Document.class);
-        Map<String, Document> pending = pending(document);
+        Held held = Held.of(document);
+        Document base = held.base();
+        Map<String, Document> pending = held.pending();
         BigDecimal amount = base == null ? null : Docs.decimal(base, "amount");
         List<BalanceView.Source> sources = new ArrayList<>();
         if (base != null) {
@@ -156,27 +168,18 @@ public class BalanceProjection {
 
         private final BatchDocuments balances = new BatchDocuments(BalanceProjection.this.balances);
 
-        Document current(String linkId) {
-            return balances.get(linkId);
-        }
-
-        void save(String linkId, Document base, Map<String, Document> pending) {
-            // an array, not a map: transaction ids are client data and may hold '.' or '$'
-            balances.put(linkId, new Document("_id", linkId).append("base", base)
-                                                            .append("transactions", new ArrayList<>(pending.values())));
+        /** Applies {@code change} to the link's balance; it returns null when nothing changed. */
+        void update(String linkId, UnaryOperator<Held> change) {
+            Held changed = change.apply(Held.of(balances.get(linkId)));
+            if (changed != null) {
+                // an array, not a map: transaction ids are client data and may hold '.' or '$'
+                balances.put(linkId, new Document("_id", linkId).append("base", changed.base())
+                        .append("transactions", new ArrayList<>(changed.pending().values())));
+            }
         }
 
         void write() {
             balances.write();
         }
-    }
-
-    private static Map<String, Document> pending(Document current) {
-        Map<String, Document> pending = new LinkedHashMap<>();
-        if (current != null) {
-            current.getList("transactions", Document.class, List.of())
-                   .forEach(t -> pending.put(t.getString("transactionId"), t));
-        }
-        return pending;
     }
 }
