@@ -14,7 +14,6 @@ import io.consentledger.eventstore.EventLog;
 import io.consentledger.eventstore.testing.TestStores;
 import io.consentledger.query.LedgerScript;
 import io.consentledger.query.access.AccessLogProjection;
-import io.consentledger.query.access.AccessLogQueries;
 import io.consentledger.query.balance.BalanceProjection;
 import io.consentledger.query.compliance.ComplianceMonitor;
 import io.consentledger.contracts.audit.ComplianceRule;
