@@ -56,7 +56,7 @@ public final class NoteSigner {
         if (!text.startsWith(PREFIX)) {
             throw new IllegalArgumentException("a signer key starts with " + PREFIX);
         }
-        String[] parts = text.substring(PREFIX.length()).split("\\+", -1);
+        String[] parts = text.substring(PREFIX.length()).split("\\+", 3);
         if (parts.length != 3) {
             throw new IllegalArgumentException("a signer key is PRIVATE+KEY+<name>+<hex key id>+<base64 seed>");
         }

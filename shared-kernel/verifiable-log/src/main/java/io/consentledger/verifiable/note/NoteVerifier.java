@@ -46,7 +46,7 @@ public final class NoteVerifier {
 
     /** Parses a vkey; the key id in it must match the key. */
     public static NoteVerifier parse(String vkey) {
-        String[] parts = vkey.strip().split("\\+", -1);
+        String[] parts = vkey.strip().split("\\+", 3);
         if (parts.length != 3) {
             throw new IllegalArgumentException("a verifier key is <name>+<hex key id>+<base64 key>");
         }
