@@ -9,6 +9,7 @@ import io.consentledger.verifiable.merkle.Hashes;
 import io.consentledger.verifiable.merkle.InvalidProofException;
 import io.consentledger.verifiable.merkle.MerkleProofs;
 import io.consentledger.verifiable.note.Checkpoint;
+import io.consentledger.verifiable.note.NoteSigner;
 import io.consentledger.verifiable.note.NoteVerifier;
 import io.consentledger.verifiable.note.TlogProof;
 import io.consentledger.verifiable.tiles.TileAppender;
@@ -48,6 +49,8 @@ public final class VerifyMain {
               --export       the log's export (NDJSON): recomputes every leaf and the root
               --consistency  a consistency proof {from,to,hashes} from --previous to --checkpoint (without --export)
               --receipt      a c2sp.org/tlog-proof@v1 receipt to check (repeatable)
+            or:    java -jar consent-ledger-verify.jar --generate-key <name>
+              prints a new signer key (PRIVATE+KEY+..., keep it secret) and its verifier key, one per line
             """;
 
     private VerifyMain() {
@@ -70,6 +73,17 @@ public final class VerifyMain {
         if (options.help) {
             out.print(USAGE_TEXT);
             return OK;
+        }
+        if (options.generateKey != null) {
+            try {
+                NoteSigner signer = NoteSigner.generate(options.generateKey);
+                out.println(signer.skey());
+                out.println(signer.verifier().vkey());
+                return OK;
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage());
+                return USAGE;
+            }
         }
         try {
             new Run(options, out).verify();
@@ -101,6 +115,7 @@ public final class VerifyMain {
         String consistency;
         final List<String> receipts = new ArrayList<>();
         boolean help;
+        String generateKey;
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -121,10 +136,11 @@ public final class VerifyMain {
                     case "--export" -> options.export = value;
                     case "--consistency" -> options.consistency = value;
                     case "--receipt" -> options.receipts.add(value);
+                    case "--generate-key" -> options.generateKey = value;
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
-            if (!options.help && (options.key == null || options.checkpoint == null)) {
+            if (!options.help && options.generateKey == null && (options.key == null || options.checkpoint == null)) {
                 throw new IllegalArgumentException("--key and --checkpoint are required");
             }
             return options;

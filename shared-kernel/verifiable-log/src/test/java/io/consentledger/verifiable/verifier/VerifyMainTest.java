@@ -262,6 +262,16 @@ class VerifyMainTest {
     }
 
     @Test
+    void generatesAKeyPair() {
+        assertThat(run("--generate-key", "ledger.example/log")).isEqualTo(VerifyMain.OK);
+        String[] keys = output.strip().split("\n");
+        assertThat(keys).hasSize(2);
+        NoteSigner generated = NoteSigner.parse(keys[0]);
+        assertThat(generated.verifier().vkey()).isEqualTo(keys[1]).startsWith("ledger.example/log+");
+        assertThat(run("--generate-key", "bad name")).isEqualTo(VerifyMain.USAGE);
+    }
+
+    @Test
     void exportLinesAreTheLeafPlusTheRecordedHash() {
         LogEntry entry = log.get(1);
         String line = ExportFormat.line(entry);
