@@ -17,7 +17,9 @@ import java.util.List;
 public record Checkpoint(String origin, long size, byte[] rootHash, List<String> extensions) {
 
     public Checkpoint {
-        NoteVerifier.requireValidName(origin.replace(' ', '_')); // the origin is a line: no control characters, not empty
+        if (origin.isEmpty() || origin.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("the origin is a non-empty line without control characters");
+        }
         if (size < 0) {
             throw new IllegalArgumentException("negative tree size");
         }

@@ -1,6 +1,7 @@
 package io.consentledger.verifiable.tiles;
 
 import io.consentledger.verifiable.merkle.ConsistencyProof;
+import io.consentledger.verifiable.merkle.HashSource;
 import io.consentledger.verifiable.merkle.Hashes;
 import io.consentledger.verifiable.merkle.InclusionProof;
 import io.consentledger.verifiable.merkle.MerkleProofs;
@@ -28,16 +29,15 @@ public final class TileLog {
 
     /** The root of the tree of {@code size} leaves: what a checkpoint of that size signs. */
     public byte[] root(long size) {
-        return size == 0 ? Hashes.emptyRoot() : MerkleProofs.root(size, Tiles.hashSource(fetcher.fetch(Tiles.tilesForRoot(size))));
+        return size == 0 ? Hashes.emptyRoot() : MerkleProofs.root(size, fetch(Tiles.tilesForRoot(size)));
     }
 
     public InclusionProof inclusion(long index, long size) {
-        return MerkleProofs.inclusion(index, size, Tiles.hashSource(fetcher.fetch(Tiles.tilesForInclusion(index, size))));
+        return MerkleProofs.inclusion(index, size, fetch(Tiles.tilesForInclusion(index, size)));
     }
 
     public ConsistencyProof consistency(long from, long to) {
-        List<TileId> needed = Tiles.tilesForConsistency(from, to);
-        return MerkleProofs.consistency(from, to, Tiles.hashSource(needed.isEmpty() ? List.of() : fetcher.fetch(needed)));
+        return MerkleProofs.consistency(from, to, fetch(Tiles.tilesForConsistency(from, to)));
     }
 
     /** The leaf hash the tree holds for {@code index} (from its level-0 tile), e.g. for an export line. */
@@ -46,7 +46,7 @@ public final class TileLog {
             throw new IllegalArgumentException("leaf " + index + " is not in a tree of size " + size);
         }
         TileId tile = Tiles.tileFor(new NodeId(0, index));
-        return Tiles.hashSource(fetcher.fetch(List.of(tile))).hash(new NodeId(0, index));
+        return fetch(List.of(tile)).hash(new NodeId(0, index));
     }
 
     /**
@@ -59,5 +59,10 @@ public final class TileLog {
         }
         List<TileId> edge = Tiles.edgeTiles(size);
         return TileAppender.append(size, edge.isEmpty() ? List.of() : fetcher.fetch(edge), newLeafHashes);
+    }
+
+    /** One round trip for all the tiles (none when nothing is needed). */
+    private HashSource fetch(List<TileId> tiles) {
+        return Tiles.hashSource(tiles.isEmpty() ? List.of() : fetcher.fetch(tiles));
     }
 }

@@ -102,6 +102,15 @@ class SignedNoteTest {
                 .isInstanceOf(InvalidProofException.class);
         assertThat(Checkpoint.parseBody("origin\n7\n" + Hashes.base64(root) + "\next one\n").extensions())
                 .containsExactly("ext one");
+        // tlog-checkpoint: the origin MUST be non-empty; no spaces or '+' is only a recommendation
+        assertThat(Checkpoint.parseBody("odd origin+1\n0\n" + Hashes.base64(Hashes.emptyRoot()) + "\n").origin())
+                .isEqualTo("odd origin+1");
+        assertThatThrownBy(() -> Checkpoint.parseBody("\n0\n" + Hashes.base64(root) + "\n"))
+                .isInstanceOf(InvalidProofException.class);
+        // the example body of C2SP tlog-checkpoint.md
+        Checkpoint example = Checkpoint.parseBody("example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n");
+        assertThat(example.size()).isEqualTo(20852163);
+        assertThat(example.body()).isEqualTo("example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n");
     }
 
     @Test
