@@ -78,6 +78,7 @@ public class WebhookDispatcher implements AutoCloseable {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> inFlightPerWebhook = new ConcurrentHashMap<>();
     private final AtomicBoolean passQueued = new AtomicBoolean();
+    private volatile boolean closed;
     private final MeterRegistry meters;
     private final Map<String, AtomicLong> backlog = new ConcurrentHashMap<>();
     private final Timer latency;
@@ -157,8 +158,10 @@ public class WebhookDispatcher implements AutoCloseable {
         try {
             attempt(pending.deliveryId());
         } catch (RuntimeException e) {
-            log.warn("webhook delivery {} could not be attempted, retrying on a later pass: {}",
-                    pending.deliveryId(), e.toString());
+            if (!closed) {
+                log.warn("webhook delivery {} could not be attempted, retrying on a later pass: {}",
+                        pending.deliveryId(), e.toString());
+            }
         } finally {
             inFlight.remove(pending.deliveryId());
             busy.decrementAndGet();
@@ -281,12 +284,20 @@ public class WebhookDispatcher implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Stops picking deliveries and lets the attempts in flight finish (each ends within the total timeout);
+     * interrupts them only if they do not. Whatever was not delivered stays pending in the store.
+     */
     public void close() {
+        closed = true;
         scheduler.shutdownNow();
-        workers.shutdownNow();
+        workers.shutdown();
         try {
-            workers.awaitTermination(settings.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!workers.awaitTermination(settings.totalTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
         } catch (InterruptedException e) {
+            workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
