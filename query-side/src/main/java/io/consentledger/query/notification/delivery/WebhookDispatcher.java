@@ -150,7 +150,9 @@ public class WebhookDispatcher implements AutoCloseable {
         try {
             dispatchDue();
         } catch (RuntimeException e) {
-            log.warn("webhook dispatch pass failed, retrying on the next pass: {}", e.toString());
+            if (!closed) {
+                log.warn("webhook dispatch pass failed, retrying on the next pass: {}", e.toString());
+            }
         }
     }
 
