@@ -13,6 +13,7 @@ import io.consentledger.contracts.link.LinkStatus;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.TransactionsShared;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -84,7 +85,7 @@ public final class NotificationMapper {
     }
 
     private static Optional<AddressedNotification> consent(NotificationType type, String eventId, long position,
-                                                           java.time.Instant at, String consentId,
+                                                           Instant at, String consentId,
                                                            List<String> linkIds, ConsentStatus status,
                                                            String reason, String initiator,
                                                            String recipientId, String providerId) {
@@ -94,7 +95,7 @@ public final class NotificationMapper {
                 Set.of(Subscriber.recipient(recipientId), Subscriber.provider(providerId)), "consent:" + consentId));
     }
 
-    private static Optional<AddressedNotification> share(String eventId, long position, java.time.Instant at,
+    private static Optional<AddressedNotification> share(String eventId, long position, Instant at,
                                                          String consentId, String linkId, String shareId,
                                                          String recipientId, String providerId) {
         Notification n = new Notification(NotificationType.SHARE_RECORDED.wireName(), eventId, position, at,

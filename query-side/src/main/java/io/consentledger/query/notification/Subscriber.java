@@ -4,6 +4,7 @@ import io.consentledger.security.Caller;
 import io.consentledger.security.Party;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Who owns a webhook and receives notifications: a provider or a recipient, by id. Its {@link #key()} is the form
@@ -30,11 +31,11 @@ public record Subscriber(Party party, String id) {
     }
 
     /** The subscriber a caller acts as; empty for auditors and operators, who own no webhooks. */
-    public static java.util.Optional<Subscriber> of(Caller caller) {
+    public static Optional<Subscriber> of(Caller caller) {
         if (caller.party() == Party.PROVIDER || caller.party() == Party.RECIPIENT) {
-            return java.util.Optional.of(new Subscriber(caller.party(), caller.partyId()));
+            return Optional.of(new Subscriber(caller.party(), caller.partyId()));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     public String key() {

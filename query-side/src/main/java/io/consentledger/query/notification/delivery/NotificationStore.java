@@ -16,10 +16,13 @@ import org.bson.Document;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -93,7 +96,7 @@ public class NotificationStore {
     }
 
     /** The webhooks of these subscribers, by subscriber: the processor's lookup, two reads whatever their number. */
-    public Map<Subscriber, List<Webhook>> webhooksOf(java.util.Collection<Subscriber> subscribers) {
+    public Map<Subscriber, List<Webhook>> webhooksOf(Collection<Subscriber> subscribers) {
         List<String> keys = subscribers.stream().map(Subscriber::key).toList();
         List<String> ids = new ArrayList<>();
         owners.find(in("_id", keys)).forEach(d -> ids.addAll(d.getList("webhookIds", String.class)));
@@ -156,7 +159,7 @@ public class NotificationStore {
         return Optional.ofNullable(deliveries.find(eq("_id", id)).first()).map(NotificationStore::delivery);
     }
 
-    public List<Delivery> findDeliveries(java.util.Collection<String> ids) {
+    public List<Delivery> findDeliveries(Collection<String> ids) {
         List<Delivery> found = new ArrayList<>();
         deliveries.find(in("_id", List.copyOf(ids))).forEach(d -> found.add(delivery(d)));
         return found;
@@ -237,9 +240,9 @@ public class NotificationStore {
         for (long seq = last; seq > 0 && ids.size() < limit; seq--) {
             ids.add(webhookId + "/" + seq);
         }
-        Map<String, Document> byId = new java.util.HashMap<>();
+        Map<String, Document> byId = new HashMap<>();
         attempts.find(in("_id", ids)).forEach(d -> byId.put(d.getString("_id"), d));
-        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).map(d -> new DeliveryAttempt(
+        return ids.stream().map(byId::get).filter(Objects::nonNull).map(d -> new DeliveryAttempt(
                 d.getString("deliveryId"), d.getString("webhookId"), d.getInteger("number"),
                 d.getDate("at").toInstant(), d.getInteger("statusCode"), d.getLong("latencyMillis"),
                 d.getString("error"))).toList();

@@ -4,12 +4,14 @@ import io.consentledger.query.notification.address.WebhookUrlPolicy;
 import io.consentledger.query.notification.address.WebhookUrlRefused;
 import io.consentledger.query.notification.signing.WebhookSecret;
 import io.consentledger.query.notification.signing.WebhookSigner;
+import io.consentledger.security.CorrelationIdFilter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.net.ConnectException;
 import java.net.http.HttpClient;
@@ -157,6 +159,8 @@ public class WebhookDispatcher implements AutoCloseable {
     }
 
     private void attemptAndRelease(PendingDelivery pending, AtomicInteger busy) {
+        // the delivery id is the correlation id of the attempt's log lines, and the receiver's webhook-id
+        MDC.put(CorrelationIdFilter.MDC_KEY, pending.deliveryId());
         try {
             attempt(pending.deliveryId());
         } catch (RuntimeException e) {
@@ -165,6 +169,7 @@ public class WebhookDispatcher implements AutoCloseable {
                         pending.deliveryId(), e.toString());
             }
         } finally {
+            MDC.remove(CorrelationIdFilter.MDC_KEY);
             inFlight.remove(pending.deliveryId());
             busy.decrementAndGet();
             wake();

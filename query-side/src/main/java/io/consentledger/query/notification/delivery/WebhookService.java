@@ -2,6 +2,7 @@ package io.consentledger.query.notification.delivery;
 
 import io.consentledger.query.notification.AddressedNotification;
 import io.consentledger.query.notification.Notification;
+import io.consentledger.query.notification.NotificationJson;
 import io.consentledger.query.notification.NotificationType;
 import io.consentledger.query.notification.Subscriber;
 import io.consentledger.query.notification.address.WebhookUrlPolicy;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
@@ -106,7 +108,7 @@ public class WebhookService {
             Instant now = clock.instant();
             Delivery delivery = new Delivery(Delivery.idOf(pingId, webhook.id()), pingId, webhook.id(),
                     owner.key(), ping.type(), "ping:" + pingId, 0,
-                    io.consentledger.query.notification.NotificationJson.write(ping), DeliveryState.PENDING, 0,
+                    NotificationJson.write(ping), DeliveryState.PENDING, 0,
                     now, now, null, null);
             store.recordDelivery(delivery);
             return delivery.id();
@@ -154,7 +156,7 @@ public class WebhookService {
     }
 
     private static List<String> subscribable() {
-        return java.util.Arrays.stream(NotificationType.values()).filter(NotificationType::subscribable)
+        return Arrays.stream(NotificationType.values()).filter(NotificationType::subscribable)
                 .map(NotificationType::wireName).toList();
     }
 }
