@@ -5,24 +5,36 @@ import io.consentledger.query.notification.NotificationJson;
 import io.consentledger.query.notification.NotificationMapper;
 import io.consentledger.query.notification.NotificationType;
 import io.consentledger.query.notification.Subscriber;
+import io.consentledger.query.notification.feed.NotificationFeed;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The outbox writer: turns one ledger event into delivery records, one per enabled webhook of the event's audience
- * that subscribed to its type. Idempotent (the records are keyed by {@code eventId/webhookId}), so a tracking
+ * that subscribed to its type, and, given a feed, into an entry of each audience member's pull feed. Idempotent
+ * (deliveries are keyed by {@code eventId/webhookId}, feed entries by subscriber and event id), so a tracking
  * processor can call it again for the same event after a restart or a replay. The dispatcher sends what it records.
+ * With a feed, the processor that calls it must run on one segment (see {@link NotificationFeed}).
  */
 public class NotificationRecorder {
 
     private final NotificationStore store;
+    private final NotificationFeed feed;
     private final Clock clock;
 
+    /** Webhook deliveries only. */
     public NotificationRecorder(NotificationStore store, Clock clock) {
+        this(store, null, clock);
+    }
+
+    /** Webhook deliveries and the pull feed ({@code feed} may be null: no feed). */
+    public NotificationRecorder(NotificationStore store, NotificationFeed feed, Clock clock) {
         this.store = store;
+        this.feed = feed;
         this.clock = clock;
     }
 
@@ -40,11 +52,15 @@ public class NotificationRecorder {
 
     public int record(AddressedNotification addressed) {
         NotificationType type = addressed.notification().notificationType();
+        String body = NotificationJson.write(addressed.notification());
+        if (feed != null) {
+            addressed.audience().stream().sorted(Comparator.comparing(Subscriber::key))
+                    .forEach(s -> feed.append(s, addressed.notification().eventId(), body));
+        }
         Map<Subscriber, List<Webhook>> webhooks = store.webhooksOf(addressed.audience());
         if (webhooks.isEmpty()) {
             return 0;
         }
-        String body = NotificationJson.write(addressed.notification());
         Instant now = clock.instant();
         int recorded = 0;
         for (List<Webhook> ofOne : webhooks.values()) {
