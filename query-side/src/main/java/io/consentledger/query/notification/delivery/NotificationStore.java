@@ -1,0 +1,296 @@
+package io.consentledger.query.notification.delivery;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import io.consentledger.query.notification.NotificationType;
+import io.consentledger.query.notification.Subscriber;
+import io.consentledger.query.notification.signing.WebhookSecret;
+import org.bson.Document;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+
+/**
+ * Webhooks and their deliveries in MongoDB, on the plain sync driver. Every read and write goes through {@code _id}
+ * (by equality or {@code $in}; two-key filters are plain documents, not {@code $and}, so the embedded server
+ * still serves them by {@code _id}); the one scan is of {@code notification_outbox}, which holds only the pending
+ * deliveries (the backlog), never the history.
+ * <ul>
+ *   <li>{@code notification_webhooks}: one per webhook, {@code _id} = webhook id; carries the attempt counter.</li>
+ *   <li>{@code notification_webhook_owners}: one per subscriber, {@code _id} = {@code PROVIDER:bank-1}, the ids of
+ *       its webhooks.</li>
+ *   <li>{@code notification_deliveries}: one per (event, webhook), {@code _id} = {@code eventId/webhookId}; kept.</li>
+ *   <li>{@code notification_outbox}: the pending deliveries only, {@code _id} = the delivery's id.</li>
+ *   <li>{@code notification_attempts}: one per attempt, {@code _id} = {@code webhookId/<n>} with n counting that
+ *       webhook's attempts from 1, so the newest page of a webhook's log is an {@code $in} on ids.</li>
+ * </ul>
+ * Webhook secrets are stored as they are: signing needs them.
+ */
+public class NotificationStore {
+
+    private final MongoCollection<Document> webhooks;
+    private final MongoCollection<Document> owners;
+    private final MongoCollection<Document> deliveries;
+    private final MongoCollection<Document> outbox;
+    private final MongoCollection<Document> attempts;
+
+    public NotificationStore(MongoDatabase database) {
+        this.webhooks = database.getCollection("notification_webhooks");
+        this.owners = database.getCollection("notification_webhook_owners");
+        this.deliveries = database.getCollection("notification_deliveries");
+        this.outbox = database.getCollection("notification_outbox");
+        this.attempts = database.getCollection("notification_attempts");
+    }
+
+    // ---- webhooks ----
+
+    /** Stores a new webhook. The owner's list is written first, so a crash between leaves no unlisted webhook. */
+    public void insertWebhook(Webhook webhook) {
+        owners.updateOne(eq("_id", webhook.owner().key()), Updates.addToSet("webhookIds", webhook.id()),
+                new UpdateOptions().upsert(true));
+        webhooks.insertOne(new Document("_id", webhook.id())
+                .append("owner", webhook.owner().key())
+                .append("url", webhook.url().toString())
+                .append("events", webhook.events().stream().map(NotificationType::wireName).sorted().toList())
+                .append("secrets", secretsDoc(webhook.secrets()))
+                .append("createdAt", Date.from(webhook.createdAt()))
+                .append("disabledReason", webhook.disabledReason())
+                .append("attemptSeq", 0L));
+    }
+
+    public Optional<Webhook> findWebhook(String id) {
+        return Optional.ofNullable(webhooks.find(eq("_id", id)).first()).map(NotificationStore::webhook);
+    }
+
+    /** The subscriber's webhooks, oldest first. */
+    public List<Webhook> webhooksOf(Subscriber owner) {
+        Document doc = owners.find(eq("_id", owner.key())).first();
+        if (doc == null) {
+            return List.of();
+        }
+        List<String> ids = doc.getList("webhookIds", String.class);
+        List<Webhook> found = new ArrayList<>();
+        webhooks.find(in("_id", ids)).forEach(d -> found.add(webhook(d)));
+        found.removeIf(w -> !w.owner().equals(owner));
+        found.sort(Comparator.comparing(Webhook::createdAt).thenComparing(Webhook::id));
+        return found;
+    }
+
+    /** The webhooks of these subscribers, by subscriber: the processor's lookup, two reads whatever their number. */
+    public Map<Subscriber, List<Webhook>> webhooksOf(Collection<Subscriber> subscribers) {
+        List<String> keys = subscribers.stream().map(Subscriber::key).toList();
+        List<String> ids = new ArrayList<>();
+        owners.find(in("_id", keys)).forEach(d -> ids.addAll(d.getList("webhookIds", String.class)));
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        List<Webhook> found = new ArrayList<>();
+        webhooks.find(in("_id", ids)).forEach(d -> found.add(webhook(d)));
+        return found.stream().sorted(Comparator.comparing(Webhook::id))
+                .collect(Collectors.groupingBy(Webhook::owner));
+    }
+
+    /** Deletes the webhook if {@code owner} owns it. */
+    public boolean deleteWebhook(String id, Subscriber owner) {
+        boolean deleted = webhooks.deleteOne(new Document("_id", id).append("owner", owner.key())).getDeletedCount() == 1;
+        if (deleted) {
+            owners.updateOne(eq("_id", owner.key()), Updates.pull("webhookIds", id));
+        }
+        return deleted;
+    }
+
+    public void replaceSecrets(String id, List<Webhook.VersionedSecret> secrets) {
+        webhooks.updateOne(eq("_id", id), Updates.set("secrets", secretsDoc(secrets)));
+    }
+
+    public void disable(String id, String reason) {
+        webhooks.updateOne(eq("_id", id), Updates.set("disabledReason", reason));
+    }
+
+    // ---- deliveries ----
+
+    /**
+     * Records a delivery, idempotently: if one with the same id exists, nothing changes, except that a pending one
+     * missing from the outbox (a crash between the two writes) is put back. Returns whether it was new.
+     */
+    public boolean recordDelivery(Delivery delivery) {
+        boolean inserted;
+        try {
+            deliveries.insertOne(deliveryDoc(delivery));
+            inserted = true;
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            inserted = false;
+        }
+        Delivery stored = inserted ? delivery : findDelivery(delivery.id()).orElseThrow();
+        if (stored.state() == DeliveryState.PENDING) {
+            outbox.updateOne(eq("_id", stored.id()), Updates.combine(
+                    Updates.setOnInsert("webhookId", stored.webhookId()),
+                    Updates.setOnInsert("orderingKey", stored.orderingKey()),
+                    Updates.setOnInsert("position", stored.position()),
+                    Updates.setOnInsert("dueAt", Date.from(stored.nextAttemptAt()))),
+                    new UpdateOptions().upsert(true));
+        }
+        return inserted;
+    }
+
+    public Optional<Delivery> findDelivery(String id) {
+        return Optional.ofNullable(deliveries.find(eq("_id", id)).first()).map(NotificationStore::delivery);
+    }
+
+    public List<Delivery> findDeliveries(Collection<String> ids) {
+        List<Delivery> found = new ArrayList<>();
+        deliveries.find(in("_id", List.copyOf(ids))).forEach(d -> found.add(delivery(d)));
+        return found;
+    }
+
+    /** The backlog: every pending delivery. */
+    public List<PendingDelivery> pending() {
+        List<PendingDelivery> all = new ArrayList<>();
+        outbox.find().forEach(d -> all.add(new PendingDelivery(d.getString("_id"), d.getString("webhookId"),
+                d.getString("orderingKey"), d.getLong("position"), d.getDate("dueAt").toInstant())));
+        return all;
+    }
+
+    public void markDelivered(String id, int attemptsMade, Instant at) {
+        deliveries.updateOne(eq("_id", id), Updates.combine(Updates.set("state", DeliveryState.DELIVERED.name()),
+                Updates.set("attempts", attemptsMade), Updates.set("finishedAt", Date.from(at)),
+                Updates.set("nextAttemptAt", null), Updates.set("lastError", null)));
+        outbox.deleteOne(eq("_id", id));
+    }
+
+    public void reschedule(String id, int attemptsMade, Instant next, String error) {
+        deliveries.updateOne(eq("_id", id), Updates.combine(Updates.set("attempts", attemptsMade),
+                Updates.set("nextAttemptAt", Date.from(next)), Updates.set("lastError", error)));
+        outbox.updateOne(eq("_id", id), Updates.set("dueAt", Date.from(next)));
+    }
+
+    public void giveUp(String id, int attemptsMade, Instant at, String error) {
+        deliveries.updateOne(eq("_id", id), Updates.combine(Updates.set("state", DeliveryState.GIVEN_UP.name()),
+                Updates.set("attempts", attemptsMade), Updates.set("finishedAt", Date.from(at)),
+                Updates.set("nextAttemptAt", null), Updates.set("lastError", error)));
+        outbox.deleteOne(eq("_id", id));
+    }
+
+    /**
+     * A manual retry of a given-up delivery: pending again, due now, with a fresh set of attempts. Delivered and
+     * still pending deliveries are left alone. Returns whether the delivery was put back.
+     */
+    public boolean retry(String id, Instant now) {
+        Document before = deliveries.findOneAndUpdate(new Document("_id", id).append("state", DeliveryState.GIVEN_UP.name()),
+                Updates.combine(Updates.set("state", DeliveryState.PENDING.name()), Updates.set("attempts", 0),
+                        Updates.set("nextAttemptAt", Date.from(now)), Updates.set("finishedAt", null)),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        if (before == null) {
+            return false;
+        }
+        recordDelivery(delivery(before));
+        return true;
+    }
+
+    // ---- attempts ----
+
+    /** Appends an attempt to its webhook's log. */
+    public void recordAttempt(DeliveryAttempt attempt) {
+        Document counter = webhooks.findOneAndUpdate(eq("_id", attempt.webhookId()), Updates.inc("attemptSeq", 1L),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        if (counter == null) {
+            return; // the webhook was deleted meanwhile; its log went with it
+        }
+        long seq = counter.getLong("attemptSeq");
+        attempts.insertOne(new Document("_id", attempt.webhookId() + "/" + seq)
+                .append("deliveryId", attempt.deliveryId())
+                .append("webhookId", attempt.webhookId())
+                .append("number", attempt.number())
+                .append("at", Date.from(attempt.at()))
+                .append("statusCode", attempt.statusCode())
+                .append("latencyMillis", attempt.latencyMillis())
+                .append("error", attempt.error()));
+    }
+
+    /** The newest {@code limit} attempts of a webhook, newest first. */
+    public List<DeliveryAttempt> attemptsOf(String webhookId, int limit) {
+        Document doc = webhooks.find(eq("_id", webhookId)).first();
+        if (doc == null) {
+            return List.of();
+        }
+        long last = doc.getLong("attemptSeq");
+        List<String> ids = new ArrayList<>();
+        for (long seq = last; seq > 0 && ids.size() < limit; seq--) {
+            ids.add(webhookId + "/" + seq);
+        }
+        Map<String, Document> byId = new HashMap<>();
+        attempts.find(in("_id", ids)).forEach(d -> byId.put(d.getString("_id"), d));
+        return ids.stream().map(byId::get).filter(Objects::nonNull).map(d -> new DeliveryAttempt(
+                d.getString("deliveryId"), d.getString("webhookId"), d.getInteger("number"),
+                d.getDate("at").toInstant(), d.getInteger("statusCode"), d.getLong("latencyMillis"),
+                d.getString("error"))).toList();
+    }
+
+    // ---- mapping ----
+
+    private static List<Document> secretsDoc(List<Webhook.VersionedSecret> secrets) {
+        return secrets.stream().map(s -> new Document("secret", s.secret().encoded())
+                .append("validUntil", s.validUntil() == null ? null : Date.from(s.validUntil()))).toList();
+    }
+
+    private static Webhook webhook(Document d) {
+        List<Webhook.VersionedSecret> secrets = d.getList("secrets", Document.class).stream()
+                .map(s -> new Webhook.VersionedSecret(WebhookSecret.parse(s.getString("secret")),
+                        instant(s.getDate("validUntil")))).toList();
+        return new Webhook(d.getString("_id"), Subscriber.parse(d.getString("owner")), URI.create(d.getString("url")),
+                d.getList("events", String.class).stream().map(n -> NotificationType.fromWireName(n).orElseThrow())
+                        .collect(Collectors.toSet()),
+                secrets, d.getDate("createdAt").toInstant(), d.getString("disabledReason"));
+    }
+
+    private static Document deliveryDoc(Delivery d) {
+        return new Document("_id", d.id())
+                .append("eventId", d.eventId())
+                .append("webhookId", d.webhookId())
+                .append("owner", d.ownerKey())
+                .append("type", d.type())
+                .append("orderingKey", d.orderingKey())
+                .append("position", d.position())
+                .append("body", d.body())
+                .append("state", d.state().name())
+                .append("attempts", d.attempts())
+                .append("createdAt", Date.from(d.createdAt()))
+                .append("nextAttemptAt", d.nextAttemptAt() == null ? null : Date.from(d.nextAttemptAt()))
+                .append("finishedAt", d.finishedAt() == null ? null : Date.from(d.finishedAt()))
+                .append("lastError", d.lastError());
+    }
+
+    private static Delivery delivery(Document d) {
+        return new Delivery(d.getString("_id"), d.getString("eventId"), d.getString("webhookId"),
+                d.getString("owner"), d.getString("type"), d.getString("orderingKey"), d.getLong("position"),
+                d.getString("body"), DeliveryState.valueOf(d.getString("state")), d.getInteger("attempts"),
+                d.getDate("createdAt").toInstant(), instant(d.getDate("nextAttemptAt")),
+                instant(d.getDate("finishedAt")), d.getString("lastError"));
+    }
+
+    private static Instant instant(Date date) {
+        return date == null ? null : date.toInstant();
+    }
+}

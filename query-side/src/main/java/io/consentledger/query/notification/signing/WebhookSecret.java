@@ -1,0 +1,68 @@
+package io.consentledger.query.notification.signing;
+
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * A Standard Webhooks secret: {@code whsec_} followed by the base64 of 24 to 64 random bytes. {@link #toString()}
+ * never shows the key; {@link #encoded()} does, and is shown to the owner once, at registration or rotation.
+ */
+public final class WebhookSecret {
+
+    public static final String PREFIX = "whsec_";
+    /** 32 bytes = 256 bits, the HMAC-SHA256 block-size-friendly choice. */
+    private static final int GENERATED_BYTES = 32;
+    private static final int MIN_BYTES = 24;
+    private static final int MAX_BYTES = 64;
+
+    private final byte[] key;
+
+    private WebhookSecret(byte[] key) {
+        if (key.length < MIN_BYTES || key.length > MAX_BYTES) {
+            throw new IllegalArgumentException("a webhook secret has " + MIN_BYTES + " to " + MAX_BYTES + " bytes");
+        }
+        this.key = key.clone();
+    }
+
+    public static WebhookSecret generate(SecureRandom random) {
+        byte[] key = new byte[GENERATED_BYTES];
+        random.nextBytes(key);
+        return new WebhookSecret(key);
+    }
+
+    /** Parses {@code whsec_<base64>}; refuses anything else. */
+    public static WebhookSecret parse(String encoded) {
+        if (encoded == null || !encoded.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("a webhook secret starts with " + PREFIX);
+        }
+        try {
+            return new WebhookSecret(Base64.getDecoder().decode(encoded.substring(PREFIX.length())));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("a webhook secret is " + PREFIX + " followed by base64", e);
+        }
+    }
+
+    public String encoded() {
+        return PREFIX + Base64.getEncoder().encodeToString(key);
+    }
+
+    byte[] key() {
+        return key.clone();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof WebhookSecret s && java.security.MessageDigest.isEqual(key, s.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(key);
+    }
+
+    @Override
+    public String toString() {
+        return "WebhookSecret[****]";
+    }
+}

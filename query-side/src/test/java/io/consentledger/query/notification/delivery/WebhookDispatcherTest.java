@@ -1,0 +1,227 @@
+package io.consentledger.query.notification.delivery;
+
+import io.consentledger.contracts.common.Initiator;
+import io.consentledger.contracts.common.RevocationReason;
+import io.consentledger.contracts.consent.ConsentAuthorised;
+import io.consentledger.contracts.consent.ConsentRevoked;
+import io.consentledger.eventstore.testing.TestStores;
+import io.consentledger.query.notification.Subscriber;
+import io.consentledger.query.notification.address.HostResolver;
+import io.consentledger.query.notification.address.WebhookUrlPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
+/** The dispatcher against real HTTP receivers on loopback and the embedded store. */
+class WebhookDispatcherTest {
+
+    private static final Subscriber MESSENGER = Subscriber.recipient("messenger");
+    private static final Subscriber BANK = Subscriber.provider("bank-1");
+    private static final Duration QUICK = Duration.ofMillis(100);
+
+    private TestStores stores;
+    private NotificationStore store;
+    private NotificationRecorder recorder;
+    private WebhookService service;
+    private WebhookDispatcher dispatcher;
+    private SimpleMeterRegistry meters;
+    private final List<AutoCloseable> closing = new java.util.ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        stores = TestStores.open();
+        store = new NotificationStore(stores.database());
+        recorder = new NotificationRecorder(store, Clock.systemUTC());
+        WebhookUrlPolicy policy = new WebhookUrlPolicy(true, HostResolver.SYSTEM);
+        service = new WebhookService(store, recorder, policy, new SecureRandom(), Clock.systemUTC());
+        meters = new SimpleMeterRegistry();
+        // the standard schedule's shape, with every delay 100 ms, so a test sees all eight attempts
+        RetrySchedule fast = new RetrySchedule(Collections.nCopies(7, QUICK), 0);
+        dispatcher = new WebhookDispatcher(store, policy, fast, Clock.systemUTC(), new Random(1), meters,
+                new WebhookDispatcher.Settings(4, 2, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                        Duration.ofMillis(50)));
+        dispatcher.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        dispatcher.close();
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+        stores.close();
+    }
+
+    @Test
+    void aReceiverThatFailsTwiceGetsTheNotificationOnTheThirdAttemptSignedAndWithAStableId() throws Exception {
+        Receiver receiver = receiver(Receiver.answering(n -> n <= 2 ? 500 : 204));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+
+        recorder.record(revoked("c-1"), "ev-1", 10);
+
+        String id = "ev-1/" + hook.webhookId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == DeliveryState.DELIVERED);
+        assertThat(receiver.requests).hasSize(3).extracting(Receiver.Received::answered).containsExactly(500, 500, 204);
+        assertThat(receiver.requests).extracting(r -> r.header("webhook-id")).containsOnly(id);
+        com.standardwebhooks.Webhook verifier = new com.standardwebhooks.Webhook(hook.secret());
+        for (Receiver.Received r : receiver.requests) {
+            assertThatCode(() -> verifier.verify(r.body(), r.headers())).doesNotThrowAnyException();
+            assertThat(r.body()).contains("\"type\":\"consent.revoked\"", "\"consentId\":\"c-1\"");
+        }
+        Delivery delivery = store.findDelivery(id).orElseThrow();
+        assertThat(delivery.attempts()).isEqualTo(3);
+        assertThat(store.attemptsOf(hook.webhookId(), 10)).extracting(DeliveryAttempt::number,
+                DeliveryAttempt::statusCode).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(3, 204), org.assertj.core.groups.Tuple.tuple(2, 500),
+                org.assertj.core.groups.Tuple.tuple(1, 500));
+        assertThat(store.pending()).isEmpty();
+        assertThat(meters.counter("ledger.notifications.deliveries", "outcome", "delivered").count()).isEqualTo(1);
+        assertThat(meters.counter("ledger.notifications.attempts", "outcome", "failure").count()).isEqualTo(2);
+    }
+
+    @Test
+    void a410DisablesTheWebhookAndGivesTheDeliveryUp() throws Exception {
+        Receiver receiver = receiver(Receiver.answering(n -> 410));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+
+        recorder.record(revoked("c-1"), "ev-1", 10);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state("ev-1/" + hook.webhookId()) == DeliveryState.GIVEN_UP);
+        assertThat(service.get(MESSENGER, hook.webhookId()).orElseThrow().enabled()).isFalse();
+        assertThat(recorder.record(revoked("c-2"), "ev-2", 11)).isZero();
+        Thread.sleep(300);
+        assertThat(receiver.requests).hasSize(1);
+    }
+
+    @Test
+    void aReceiverThatIsDownGetsTheNotificationOnceItIsBack() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        RegisteredWebhook hook = service.register(BANK, "http://127.0.0.1:" + port + "/hook",
+                List.of("consent.authorised"));
+        recorder.record(new ConsentAuthorised("c-1", "messenger", "cust-9", "bank-1", null, Instant.now(),
+                Instant.now()), "ev-1", 10);
+        String id = "ev-1/" + hook.webhookId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.findDelivery(id).orElseThrow().attempts() >= 2);
+        assertThat(store.attemptsOf(hook.webhookId(), 1).get(0).error()).isEqualTo("connection-refused");
+        assertThat(state(id)).isEqualTo(DeliveryState.PENDING);
+
+        Receiver receiver = receiver(new Receiver(port, n -> 200, 0));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == DeliveryState.DELIVERED);
+        assertThat(receiver.requests).hasSize(1);
+    }
+
+    @Test
+    void aReceiverThatNeverSucceedsIsGivenUpAfterEightAttemptsAndTheDeliveryIsVisible() throws Exception {
+        Receiver receiver = receiver(Receiver.answering(n -> 503));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+
+        recorder.record(revoked("c-1"), "ev-1", 10);
+
+        String id = "ev-1/" + hook.webhookId();
+        await().atMost(Duration.ofSeconds(15)).until(() -> state(id) == DeliveryState.GIVEN_UP);
+        Delivery delivery = store.findDelivery(id).orElseThrow();
+        assertThat(delivery.attempts()).isEqualTo(8);
+        assertThat(delivery.lastError()).isEqualTo("http-503");
+        assertThat(receiver.requests).hasSize(8);
+    }
+
+    @Test
+    void aLaterChangeOfAConsentIsNotDeliveredBeforeAnEarlierOne() throws Exception {
+        Receiver receiver = receiver(Receiver.answering(n -> n <= 2 ? 500 : 200));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(),
+                List.of("consent.authorised", "consent.revoked"));
+
+        recorder.record(new ConsentAuthorised("c-1", "messenger", "cust-9", "bank-1", null, Instant.now(),
+                Instant.now()), "ev-1", 10);
+        recorder.record(revoked("c-1"), "ev-2", 11);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state("ev-2/" + hook.webhookId()) == DeliveryState.DELIVERED);
+        assertThat(receiver.requests).extracting(r -> r.header("webhook-id")).containsExactly(
+                "ev-1/" + hook.webhookId(), "ev-1/" + hook.webhookId(), "ev-1/" + hook.webhookId(),
+                "ev-2/" + hook.webhookId());
+    }
+
+    @Test
+    void aSlowReceiverDoesNotHoldUpAnother() throws Exception {
+        Receiver slow = receiver(new Receiver(0, n -> 200, 5_000));
+        Receiver fast = receiver(Receiver.answering(n -> 200));
+        RegisteredWebhook slowHook = service.register(MESSENGER, slow.url(), List.of("consent.revoked"));
+        RegisteredWebhook fastHook = service.register(BANK, fast.url(), List.of("consent.revoked"));
+        for (int i = 1; i <= 6; i++) {
+            recorder.record(revoked("c-" + i), "ev-" + i, i); // six consents: six lanes for each webhook
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fast.requests.size() == 6);
+
+        // every fast delivery went through while the slow receiver's first attempts still hang (they end at the
+        // 2 s total timeout), and the slow receiver holds at most two workers of four
+        assertThat(store.attemptsOf(slowHook.webhookId(), 10)).isEmpty();
+        assertThat(slow.requests.size()).isLessThanOrEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                store.attemptsOf(slowHook.webhookId(), 1).stream().anyMatch(a -> "timeout".equals(a.error())));
+        assertThat(store.attemptsOf(fastHook.webhookId(), 10)).allMatch(a -> a.statusCode() == 200);
+    }
+
+    @Test
+    void aTestPingIsDeliveredAsWebhookPing() throws Exception {
+        Receiver receiver = receiver(Receiver.answering(n -> 200));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+
+        String id = service.sendTest(MESSENGER, hook.webhookId()).orElseThrow();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id) == DeliveryState.DELIVERED);
+        assertThat(receiver.requests.get(0).body()).startsWith("{\"type\":\"webhook.ping\",\"eventId\":\"ping_");
+    }
+
+    @Test
+    void anAddressThatIsNoLongerAllowedIsRefusedAtDeliveryAndNothingIsSent() throws Exception {
+        Receiver receiver = receiver(Receiver.answering(n -> 200));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+        dispatcher.close();
+        // the same store, but now loopback is forbidden, as a rebinding to an internal address would be
+        WebhookUrlPolicy strict = new WebhookUrlPolicy(false, HostResolver.SYSTEM);
+        dispatcher = new WebhookDispatcher(store, strict, new RetrySchedule(Collections.nCopies(7, QUICK), 0),
+                Clock.systemUTC(), new Random(1), meters, new WebhookDispatcher.Settings(2, 1,
+                Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(50)));
+        dispatcher.start();
+
+        recorder.record(revoked("c-1"), "ev-1", 10);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state("ev-1/" + hook.webhookId()) == DeliveryState.GIVEN_UP);
+        assertThat(receiver.requests).isEmpty();
+        assertThat(store.attemptsOf(hook.webhookId(), 10)).hasSize(8)
+                .allMatch(a -> a.error().equals("webhook-url-forbidden-address") && a.statusCode() == 0);
+    }
+
+    private DeliveryState state(String deliveryId) {
+        return store.findDelivery(deliveryId).map(Delivery::state).orElse(null);
+    }
+
+    private Receiver receiver(Receiver receiver) {
+        closing.add(receiver);
+        return receiver;
+    }
+
+    private static ConsentRevoked revoked(String consentId) {
+        return new ConsentRevoked(consentId, "messenger", "cust-9", "bank-1", List.of("l-1"),
+                RevocationReason.CUSTOMER_REQUEST, Initiator.RECIPIENT, Instant.now());
+    }
+}

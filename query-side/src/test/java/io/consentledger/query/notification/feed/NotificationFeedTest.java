@@ -1,0 +1,165 @@
+package io.consentledger.query.notification.feed;
+
+import io.consentledger.contracts.common.Initiator;
+import io.consentledger.contracts.common.RevocationReason;
+import io.consentledger.contracts.consent.ConsentRevoked;
+import io.consentledger.contracts.link.BankAccountUnlinked;
+import io.consentledger.eventstore.testing.TestStores;
+import io.consentledger.query.notification.delivery.NotificationRecorder;
+import io.consentledger.query.notification.delivery.NotificationStore;
+import io.consentledger.query.notification.Subscriber;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NotificationFeedTest {
+
+    private static final Subscriber MESSENGER = Subscriber.recipient("messenger");
+    private static final Subscriber BANK = Subscriber.provider("bank-1");
+
+    private TestStores stores;
+    private NotificationFeed feed;
+
+    @BeforeEach
+    void setUp() {
+        stores = TestStores.open();
+        feed = new NotificationFeed(stores.database());
+    }
+
+    @AfterEach
+    void tearDown() {
+        stores.close();
+    }
+
+    @Test
+    void pagesInAppendOrderWithACursorThatResumesExactlyAfterTheLastEntry() {
+        for (int i = 1; i <= 5; i++) {
+            feed.append(MESSENGER, "ev-" + i, "{\"n\":" + i + "}");
+        }
+
+        FeedPage first = feed.page(MESSENGER, null, 2);
+        FeedPage second = feed.page(MESSENGER, first.nextCursor(), 2);
+        FeedPage third = feed.page(MESSENGER, second.nextCursor(), 2);
+        FeedPage empty = feed.page(MESSENGER, third.nextCursor(), 2);
+
+        assertThat(first.entries()).extracting(FeedEntry::eventId).containsExactly("ev-1", "ev-2");
+        assertThat(second.entries()).extracting(FeedEntry::eventId).containsExactly("ev-3", "ev-4");
+        assertThat(third.entries()).extracting(FeedEntry::eventId).containsExactly("ev-5");
+        assertThat(empty.entries()).isEmpty();
+        assertThat(empty.nextCursor()).isEqualTo(third.nextCursor());
+
+        feed.append(MESSENGER, "ev-6", "{}");
+        assertThat(feed.page(MESSENGER, empty.nextCursor(), 2).entries()).extracting(FeedEntry::eventId)
+                .containsExactly("ev-6");
+    }
+
+    @Test
+    void aCommitThatLandsLateAtALowerPositionIsNotMissedByAReaderThatPagedPastIt() {
+        // the processor sees positions 5 and 7 first; 6 was a gap and is delivered afterwards
+        feed.append(MESSENGER, "ev-at-5", "{\"position\":5}");
+        feed.append(MESSENGER, "ev-at-7", "{\"position\":7}");
+        FeedPage read = feed.page(MESSENGER, null, 10);
+        assertThat(read.entries()).hasSize(2);
+
+        feed.append(MESSENGER, "ev-at-6", "{\"position\":6}");
+
+        assertThat(feed.page(MESSENGER, read.nextCursor(), 10).entries()).extracting(FeedEntry::eventId)
+                .containsExactly("ev-at-6");
+    }
+
+    @Test
+    void anEventAppendedAgainKeepsItsNumber() {
+        long first = feed.append(MESSENGER, "ev-1", "{}");
+        feed.append(MESSENGER, "ev-2", "{}");
+
+        assertThat(feed.append(MESSENGER, "ev-1", "{}")).isEqualTo(first);
+        assertThat(feed.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::eventId)
+                .containsExactly("ev-1", "ev-2");
+    }
+
+    @Test
+    void aCrashAfterTheInsertIsRepairedWhenTheEventIsAppendedAgain() {
+        feed.append(MESSENGER, "ev-1", "{}");
+        // the entry of ev-2 was stored, but neither its marker nor the head
+        stores.database().getCollection("notification_feed")
+                .insertOne(new Document("_id", MESSENGER.key() + "/2").append("eventId", "ev-2").append("body", "{}"));
+        assertThat(feed.page(MESSENGER, null, 10).entries()).hasSize(1);
+
+        assertThat(feed.append(MESSENGER, "ev-2", "{}")).isEqualTo(2);
+        assertThat(feed.append(MESSENGER, "ev-3", "{}")).isEqualTo(3);
+        assertThat(feed.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::eventId)
+                .containsExactly("ev-1", "ev-2", "ev-3");
+    }
+
+    @Test
+    void eachSubscriberHasItsOwnFeed() {
+        feed.append(MESSENGER, "ev-1", "{}");
+        feed.append(BANK, "ev-1", "{}");
+        feed.append(BANK, "ev-2", "{}");
+
+        assertThat(feed.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::seq).containsExactly(1L);
+        assertThat(feed.page(BANK, null, 10).entries()).extracting(FeedEntry::seq).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void theRecorderPutsEveryNotificationInTheFeedOfEachOfItsAudienceWithOrWithoutWebhooks() {
+        var recorder = new NotificationRecorder(new NotificationStore(stores.database()), feed, Clock.systemUTC());
+        var revoked = new ConsentRevoked("c-1", "messenger", "cust-9", "bank-1", List.of("l-1"),
+                RevocationReason.CUSTOMER_REQUEST, Initiator.CUSTOMER, Instant.parse("2026-12-01T10:00:00Z"));
+        var unlinked = new BankAccountUnlinked("l-1", "cust-9", "bank-1", Initiator.CUSTOMER,
+                Instant.parse("2026-12-01T10:00:01Z"));
+
+        recorder.record(revoked, "ev-1", 10);
+        recorder.record(unlinked, "ev-2", 11);
+        recorder.record(revoked, "ev-1", 10);
+
+        assertThat(feed.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::eventId).containsExactly("ev-1");
+        assertThat(feed.page(BANK, null, 10).entries()).extracting(FeedEntry::eventId).containsExactly("ev-1", "ev-2");
+        assertThat(feed.page(BANK, null, 10).entries().get(1).body())
+                .startsWith("{\"type\":\"link.unlinked\",\"eventId\":\"ev-2\",\"position\":11");
+    }
+
+    @Test
+    void aCursorTheFeedDidNotIssueIsRefused() {
+        for (String bad : List.of("garbage!", "bjotMQ", NotificationFeed.encode(3).substring(1), "eDo1")) {
+            assertThatThrownBy(() -> feed.page(MESSENGER, bad, 10)).as(bad).isInstanceOf(InvalidFeedCursor.class);
+        }
+    }
+
+    @Test
+    void aReaderPagingWhileTheWriterAppendsSeesEveryEntryOnceInOrder() throws Exception {
+        AtomicBoolean done = new AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            for (int i = 1; i <= 300; i++) {
+                feed.append(MESSENGER, "ev-" + i, "{}");
+            }
+            done.set(true);
+        });
+        writer.start();
+        List<Long> seen = new ArrayList<>();
+        String cursor = null;
+        while (true) {
+            boolean finished = done.get();
+            FeedPage page = feed.page(MESSENGER, cursor, 7);
+            page.entries().forEach(e -> seen.add(e.seq()));
+            cursor = page.nextCursor();
+            if (finished && page.entries().isEmpty()) {
+                break;
+            }
+        }
+        writer.join();
+
+        assertThat(seen).containsExactlyElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());
+    }
+}
