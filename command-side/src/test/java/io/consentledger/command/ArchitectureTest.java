@@ -22,7 +22,7 @@ class ArchitectureTest {
     void theDomainDoesNotDependOnTheWebOrTheStore() {
         noClasses().that().resideInAnyPackage(DOMAIN)
                    .should().dependOnClassesThat().resideInAnyPackage(
-                           "io.consentledger.command.api..", "io.consentledger.command.idempotency..",
+                           "io.consentledger.command.api..", "io.consentledger.command.api.idempotency..",
                            "io.consentledger.command.expiry..", "io.consentledger.command.unlink..",
                            "io.consentledger.command.config..",
                            "org.springframework.web..", "org.springframework.http..", "jakarta.servlet..",

@@ -2,7 +2,7 @@ package io.consentledger.contracts;
 
 import io.consentledger.contracts.common.AccessFrequency;
 import io.consentledger.contracts.common.AppliedWindow;
-import io.consentledger.contracts.common.Money;
+import io.consentledger.contracts.common.CurrencyCode;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.common.TransactionWindow;
@@ -24,12 +24,11 @@ class ValueTypesTest {
     private static final Instant T = Instant.parse("2026-03-01T12:00:00Z");
 
     @Test
-    void moneyIsExactAndNeedsAnIsoCurrency() {
-        assertThat(Money.of(new BigDecimal("10.0"), "EUR")).isEqualTo(Money.of(new BigDecimal("10.00"), "EUR"));
-        assertThat(Money.of(new BigDecimal("10.00"), "EUR")).isNotEqualTo(Money.of(new BigDecimal("10.00"), "USD"));
-        assertThatThrownBy(() -> Money.of(BigDecimal.ONE, "XYZ")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Money.of(BigDecimal.ONE, "eur")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Money.of(null, "EUR")).isInstanceOf(IllegalArgumentException.class);
+    void currenciesAreIso4217AlphabeticCodes() {
+        assertThat(CurrencyCode.iso("EUR", "currency")).isEqualTo("EUR");
+        assertThatThrownBy(() -> CurrencyCode.iso("XYZ", "currency")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CurrencyCode.iso("eur", "currency")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CurrencyCode.iso(null, "currency")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.consentledger.command.idempotency;
+package io.consentledger.command.api.idempotency;
 
 import io.consentledger.command.testing.MutableClock;
 import io.consentledger.eventstore.testing.TestStores;

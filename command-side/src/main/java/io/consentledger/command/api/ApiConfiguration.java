@@ -1,12 +1,14 @@
-package io.consentledger.command.config;
+package io.consentledger.command.api;
 
 import com.mongodb.client.MongoDatabase;
-import io.consentledger.command.api.CallerIdentity;
-import io.consentledger.command.api.RequestBodyLimitFilter;
-import io.consentledger.command.idempotency.IdempotencyFilter;
-import io.consentledger.command.idempotency.IdempotencyStore;
-import org.springframework.beans.factory.annotation.Value;
+import io.consentledger.command.api.body.RequestBodyLimitFilter;
+import io.consentledger.command.api.idempotency.CallerIdentity;
+import io.consentledger.command.api.idempotency.IdempotencyFilter;
+import io.consentledger.command.api.idempotency.IdempotencyProperties;
+import io.consentledger.command.api.idempotency.IdempotencyStore;
+import io.consentledger.security.RequestBodyLimit;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -14,9 +16,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 import java.time.Clock;
-import java.time.Duration;
 
+/** The command API's filters around the controllers: the bounded, buffered body, then idempotency keys. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(IdempotencyProperties.class)
 public class ApiConfiguration {
 
     @Bean
@@ -26,15 +29,14 @@ public class ApiConfiguration {
     }
 
     @Bean
-    public IdempotencyStore idempotencyStore(MongoDatabase database, Clock clock,
-                                             @Value("${consent-ledger.idempotency.pending-timeout:PT60S}") Duration pendingTimeout) {
-        return new IdempotencyStore(database, clock, pendingTimeout);
+    public IdempotencyStore idempotencyStore(MongoDatabase database, Clock clock, IdempotencyProperties properties) {
+        return new IdempotencyStore(database, clock, properties.pendingTimeout());
     }
 
     @Bean
-    public FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(
-            @Value("${consent-ledger.api.max-request-bytes:262144}") int maxBytes) {
-        FilterRegistrationBean<RequestBodyLimitFilter> registration = new FilterRegistrationBean<>(new RequestBodyLimitFilter(maxBytes));
+    public FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(RequestBodyLimit limit) {
+        FilterRegistrationBean<RequestBodyLimitFilter> registration =
+                new FilterRegistrationBean<>(new RequestBodyLimitFilter(limit.maxBytes()));
         registration.addUrlPatterns("/api/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

@@ -1,9 +1,8 @@
-package io.consentledger.command.idempotency;
+package io.consentledger.command.api.idempotency;
 
-import io.consentledger.command.api.CachedBodyRequest;
-import io.consentledger.command.api.CallerIdentity;
-import io.consentledger.command.api.ProblemTypes;
-import io.consentledger.command.api.ProblemWriter;
+import io.consentledger.command.api.body.CachedBodyRequest;
+import io.consentledger.command.api.problem.ProblemTypes;
+import io.consentledger.security.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -47,7 +46,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String key = request.getHeader(HEADER);
         if (!key.matches("[\\x21-\\x7E]{1,255}")) {
-            ProblemWriter.write(response, ProblemTypes.problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_IDEMPOTENCY_KEY,
+            Problems.write(response, Problems.problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_IDEMPOTENCY_KEY,
                     "Invalid Idempotency-Key", "The key must be 1 to 255 visible ASCII characters"));
             return;
         }
@@ -56,11 +55,11 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         String id = callers.callerOf(request) + "|" + key;
         IdempotencyStore.Begin begin = store.begin(id, fingerprint(request, body));
         if (begin instanceof IdempotencyStore.Reused) {
-            ProblemWriter.write(response, ProblemTypes.problem(HttpStatus.UNPROCESSABLE_CONTENT,
+            Problems.write(response, Problems.problem(HttpStatus.UNPROCESSABLE_CONTENT,
                     ProblemTypes.IDEMPOTENCY_KEY_REUSED, "Idempotency key reused",
                     "This Idempotency-Key was used for a different request"));
         } else if (begin instanceof IdempotencyStore.InFlight) {
-            ProblemWriter.write(response, ProblemTypes.problem(HttpStatus.CONFLICT,
+            Problems.write(response, Problems.problem(HttpStatus.CONFLICT,
                     ProblemTypes.IDEMPOTENCY_KEY_IN_FLIGHT, "Idempotency key in flight",
                     "A request with this Idempotency-Key is still being processed; retry later"));
         } else if (begin instanceof IdempotencyStore.Replay replay) {

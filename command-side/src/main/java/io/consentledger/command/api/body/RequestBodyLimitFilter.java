@@ -1,5 +1,6 @@
-package io.consentledger.command.api;
+package io.consentledger.command.api.body;
 
+import io.consentledger.security.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,7 +11,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import java.io.IOException;
 
 /**
- * Bounds every API request body (default 256 KiB): larger ones get a 413 problem before anything parses them.
+ * Bounds every API request body by the shared {@code RequestBodyLimit} (default 256 KiB): larger ones get a 413
+ * problem before anything parses them, also when no length was declared.
  * The body is buffered once, so that the idempotency filter can fingerprint it.
  */
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
@@ -38,7 +40,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private void tooLarge(HttpServletResponse response) throws IOException {
         response.setHeader("Connection", "close");
-        ProblemWriter.write(response, ProblemTypes.problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
-                "Payload too large", "Request bodies are limited to " + maxBytes + " bytes"));
+        Problems.write(response, HttpStatus.CONTENT_TOO_LARGE, Problems.PAYLOAD_TOO_LARGE, "Payload too large",
+                "Request bodies are limited to " + maxBytes + " bytes");
     }
 }

@@ -1,4 +1,4 @@
-package io.consentledger.command.api;
+package io.consentledger.command.api.idempotency;
 
 import io.consentledger.security.Callers;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,4 +1,4 @@
-package io.consentledger.command.config;
+package io.consentledger.command.api.body;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;

@@ -1,4 +1,4 @@
-package io.consentledger.command.api;
+package io.consentledger.command.api.body;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;

@@ -1,4 +1,4 @@
-package io.consentledger.command.idempotency;
+package io.consentledger.command.api.idempotency;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
