@@ -1,4 +1,4 @@
-package io.consentledger.command.security;
+package io.consentledger.command.api;
 
 import io.consentledger.command.CommandSideApplication;
 import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;

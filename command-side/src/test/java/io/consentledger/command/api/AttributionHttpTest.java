@@ -1,4 +1,4 @@
-package io.consentledger.command.security;
+package io.consentledger.command.api;
 
 import io.consentledger.command.testing.HttpTestSupport;
 import org.axonframework.eventhandling.DomainEventMessage;
