@@ -1,23 +1,23 @@
 package io.consentledger.command.api;
 
 import com.mongodb.client.MongoDatabase;
-import io.consentledger.command.api.body.RequestBodyLimitFilter;
 import io.consentledger.command.api.idempotency.CallerIdentity;
 import io.consentledger.command.api.idempotency.IdempotencyFilter;
 import io.consentledger.command.api.idempotency.IdempotencyProperties;
 import io.consentledger.command.api.idempotency.IdempotencyStore;
-import io.consentledger.security.RequestBodyLimit;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
 import java.time.Clock;
 
-/** The command API's filters around the controllers: the bounded, buffered body, then idempotency keys. */
+/**
+ * The command API's own filter around the controllers: idempotency keys. Bodies are bounded before it by the shared
+ * {@code RequestSizeLimitFilter} ({@code consent-ledger.security.max-request-bytes}).
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IdempotencyProperties.class)
 public class ApiConfiguration {
@@ -31,15 +31,6 @@ public class ApiConfiguration {
     @Bean
     public IdempotencyStore idempotencyStore(MongoDatabase database, Clock clock, IdempotencyProperties properties) {
         return new IdempotencyStore(database, clock, properties.pendingTimeout());
-    }
-
-    @Bean
-    public FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(RequestBodyLimit limit) {
-        FilterRegistrationBean<RequestBodyLimitFilter> registration =
-                new FilterRegistrationBean<>(new RequestBodyLimitFilter(limit.maxBytes()));
-        registration.addUrlPatterns("/api/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return registration;
     }
 
     @Bean

@@ -2,8 +2,7 @@ package io.consentledger.security;
 
 /**
  * The one limit on request bodies, {@code consent-ledger.security.max-request-bytes} (default 256 KiB), for both
- * applications: {@link RequestSizeLimitFilter} refuses a larger declared body, and the command side bounds the bytes
- * it buffers by the same number. The former command-side key {@code consent-ledger.api.max-request-bytes} is still
+ * applications, applied by {@link RequestSizeLimitFilter} before anything reads a body. The former command-side key {@code consent-ledger.api.max-request-bytes} is still
  * read, with a deprecation warning, when the new key is not set.
  */
 public record RequestBodyLimit(int maxBytes) {

@@ -12,7 +12,8 @@ import java.io.IOException;
 /**
  * Refuses a request whose declared body is larger than the limit with 413 {@code payload-too-large}, and a body
  * without a declared length (chunked) with 411 {@code length-required}, before authentication or parsing reads
- * either. The limit is {@link RequestBodyLimit}; the command side also buffers and counts its bodies against it.
+ * either. The limit is {@link RequestBodyLimit}, the only body-size limit of the ledger: what passes here has at
+ * most that many bytes.
  */
 public class RequestSizeLimitFilter extends OncePerRequestFilter {
 

@@ -1,6 +1,5 @@
 package io.consentledger.command.api.idempotency;
 
-import io.consentledger.command.api.body.CachedBodyRequest;
 import io.consentledger.command.api.problem.ProblemTypes;
 import io.consentledger.security.problem.Problems;
 import jakarta.servlet.FilterChain;
@@ -50,8 +49,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                     "Invalid Idempotency-Key", "The key must be 1 to 255 visible ASCII characters"));
             return;
         }
-        byte[] body = request instanceof CachedBodyRequest cached ? cached.body() : request.getInputStream().readAllBytes();
-        HttpServletRequest replayable = request instanceof CachedBodyRequest ? request : new CachedBodyRequest(request, body);
+        // Bounded: the shared RequestSizeLimitFilter has refused larger declared bodies and bodies of no declared length.
+        byte[] body = request.getInputStream().readAllBytes();
+        HttpServletRequest replayable = new CachedBodyRequest(request, body);
         String id = callers.callerOf(request) + "|" + key;
         IdempotencyStore.Begin begin = store.begin(id, fingerprint(request, body));
         if (begin instanceof IdempotencyStore.Reused) {

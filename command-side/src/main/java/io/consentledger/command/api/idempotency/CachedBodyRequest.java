@@ -1,4 +1,4 @@
-package io.consentledger.command.api.body;
+package io.consentledger.command.api.idempotency;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -10,18 +10,14 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
-/** A request whose body has been read (and bounded) once and can be read again. */
-public final class CachedBodyRequest extends HttpServletRequestWrapper {
+/** A request whose body has been read once (to fingerprint it) and can be read again by the controller. */
+final class CachedBodyRequest extends HttpServletRequestWrapper {
 
     private final byte[] body;
 
-    public CachedBodyRequest(HttpServletRequest request, byte[] body) {
+    CachedBodyRequest(HttpServletRequest request, byte[] body) {
         super(request);
         this.body = body;
-    }
-
-    public byte[] body() {
-        return body.clone();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.consentledger.command.api.body;
+package io.consentledger.command.api.json;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
