@@ -7,8 +7,6 @@ import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.RevocationReason;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.common.TransactionWindow;
-import io.consentledger.contracts.consent.ConsentStatus;
-import io.consentledger.contracts.link.LinkStatus;
 import io.consentledger.contracts.share.SharedTransaction;
 
 import java.math.BigDecimal;
@@ -19,7 +17,7 @@ import java.util.Set;
 import static io.consentledger.command.api.Requests.required;
 
 /**
- * The JSON bodies of the command API. Every field is nullable here so that a missing one is reported by name
+ * The JSON request bodies of the command API (its responses are in the contracts). Every field is nullable here so that a missing one is reported by name
  * (400 invalid-request); the contracts' records do the checking.
  */
 public final class ApiBodies {
@@ -86,18 +84,5 @@ public final class ApiBodies {
     }
 
     public record ShareTransactionsBody(String shareId, String linkId, Purpose purpose, List<Transaction> transactions) {
-    }
-
-    public record LinkCreated(String linkId, LinkStatus status) {
-    }
-
-    public record ConsentState(String consentId, ConsentStatus status) {
-    }
-
-    public record BalanceShareRecorded(String shareId, String consentId, String linkId) {
-    }
-
-    public record TransactionsShareRecorded(String shareId, String consentId, String linkId,
-                                            List<String> transactionIds, List<String> newTransactionIds) {
     }
 }

@@ -1,6 +1,7 @@
 package io.consentledger.command.api;
 
 import io.consentledger.command.common.Acting;
+import io.consentledger.command.common.Causes;
 import io.consentledger.command.common.LedgerRefusal;
 import io.consentledger.security.Caller;
 import io.consentledger.security.Callers;
@@ -11,6 +12,7 @@ import org.axonframework.messaging.MetaData;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 import io.consentledger.contracts.common.RefusalReason;
+import io.consentledger.contracts.metadata.Attribution;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.IncompatibleAggregateException;
@@ -19,6 +21,8 @@ import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.stereotype.Component;
 
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -71,39 +75,39 @@ public class CommandDispatcher {
         if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes request) {
             correlationId = CorrelationIdFilter.of(request.getRequest());
         }
-        return MetaData.with(Acting.PRINCIPAL, caller.principal())
-                       .and(Acting.PARTY, caller.label())
-                       .and(Acting.CORRELATION_ID, correlationId != null ? correlationId : UUID.randomUUID().toString());
+        return MetaData.with(Attribution.PRINCIPAL, caller.principal())
+                       .and(Attribution.PARTY, caller.partyLabel().value())
+                       .and(Attribution.CORRELATION_ID, correlationId != null ? correlationId : UUID.randomUUID().toString());
     }
 
+    /** The refusal a failure stands for: a refusal in its chain, an Axon failure, or a distributed bus's details. */
     private static RuntimeException refusalFor(RuntimeException failure, RefusalReason whenUnknown, RefusalReason whenConcurrent) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof LedgerRefusal refusal) {
-                return refusal;
-            }
-            if (t instanceof AggregateStreamCreationException) {
-                return LedgerRefusal.of(RefusalReason.ALREADY_EXISTS, "The id is already taken");
-            }
-            if ((t instanceof AggregateNotFoundException || t instanceof IncompatibleAggregateException) && whenUnknown != null) {
-                return LedgerRefusal.of(whenUnknown, Acting.NO_SUCH_ID);
-            }
-            if (t instanceof ConcurrencyException) {
-                return LedgerRefusal.of(whenConcurrent, "The aggregate was changed concurrently or already exists");
-            }
-            if (t instanceof CommandExecutionException cee) {
-                Object details = cee.getDetails().orElse(null);
-                if (details instanceof RefusalReason reason) {
-                    return LedgerRefusal.of(reason, String.valueOf(cee.getMessage()));
-                }
-                if (details instanceof String code) {
-                    for (RefusalReason reason : RefusalReason.values()) {
-                        if (reason.name().equals(code)) {
-                            return LedgerRefusal.of(reason, String.valueOf(cee.getMessage()));
-                        }
-                    }
-                }
-            }
+        Optional<LedgerRefusal> refusal = LedgerRefusal.in(failure);
+        if (refusal.isPresent()) {
+            return refusal.get();
         }
-        return failure;
+        if (Causes.find(failure, AggregateStreamCreationException.class).isPresent()) {
+            return LedgerRefusal.of(RefusalReason.ALREADY_EXISTS, "The id is already taken");
+        }
+        if (whenUnknown != null && (Causes.find(failure, AggregateNotFoundException.class).isPresent()
+                || Causes.find(failure, IncompatibleAggregateException.class).isPresent())) {
+            return LedgerRefusal.of(whenUnknown, Acting.NO_SUCH_ID);
+        }
+        if (Causes.find(failure, ConcurrencyException.class).isPresent()) {
+            return LedgerRefusal.of(whenConcurrent, "The aggregate was changed concurrently or already exists");
+        }
+        return Causes.find(failure, CommandExecutionException.class)
+                     .flatMap(CommandDispatcher::refusalInDetails)
+                     .map(RuntimeException.class::cast)
+                     .orElse(failure);
+    }
+
+    private static Optional<LedgerRefusal> refusalInDetails(CommandExecutionException failure) {
+        Object details = failure.getDetails().orElse(null);
+        String code = details instanceof RefusalReason reason ? reason.name() : details instanceof String s ? s : null;
+        return Arrays.stream(RefusalReason.values())
+                     .filter(reason -> reason.name().equals(code))
+                     .findFirst()
+                     .map(reason -> LedgerRefusal.of(reason, String.valueOf(failure.getMessage())));
     }
 }

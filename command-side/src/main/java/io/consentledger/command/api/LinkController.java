@@ -1,12 +1,12 @@
 package io.consentledger.command.api;
 
 import io.consentledger.command.api.ApiBodies.LinkAccount;
-import io.consentledger.command.api.ApiBodies.LinkCreated;
 import io.consentledger.command.api.ApiBodies.Unlink;
 import io.consentledger.contracts.common.Checks;
 import io.consentledger.contracts.common.Initiator;
 import io.consentledger.contracts.common.RefusalReason;
 import io.consentledger.contracts.link.LinkBankAccount;
+import io.consentledger.contracts.link.LinkState;
 import io.consentledger.contracts.link.LinkStatus;
 import io.consentledger.contracts.link.UnlinkBankAccount;
 import io.swagger.v3.oas.annotations.Operation;
@@ -34,23 +34,23 @@ public class LinkController {
 
     @Operation(summary = "Link a customer's bank account (sent by the provider)")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<LinkCreated> link(@RequestBody LinkAccount body) {
+    public ResponseEntity<LinkState> link(@RequestBody LinkAccount body) {
         String linkId = body.linkId() != null ? body.linkId() : UUID.randomUUID().toString();
         String providerId = Parties.ownProviderId(body.providerId());
         LinkBankAccount command = Requests.build(() -> new LinkBankAccount(linkId, body.customerId(), providerId,
                 body.accountId(), body.currency(), ApiBodies.Evidence.of(body.evidence())));
         commands.create(command);
-        return ResponseEntity.created(URI.create("/api/v1/links/" + linkId)).body(new LinkCreated(linkId, LinkStatus.LINKED));
+        return ResponseEntity.created(URI.create("/api/v1/links/" + linkId)).body(new LinkState(linkId, LinkStatus.LINKED));
     }
 
     /** The body is optional; the initiator defaults to PROVIDER (or CUSTOMER, when the provider acts on their request). */
     @Operation(summary = "Unlink an account; every consent on it is then revoked (SYSTEM, ACCOUNT_UNLINKED)")
     @PostMapping("/{linkId}/unlink")
-    public LinkCreated unlink(@PathVariable String linkId, @RequestBody(required = false) Unlink body) {
+    public LinkState unlink(@PathVariable String linkId, @RequestBody(required = false) Unlink body) {
         Initiator initiator = body == null || body.initiator() == null ? Initiator.PROVIDER : body.initiator();
         UnlinkBankAccount command = Requests.build(() -> new UnlinkBankAccount(Checks.id(linkId, "linkId"), initiator));
         Parties.requireInitiatorOfCaller(initiator);
         LinkStatus status = commands.update(command, RefusalReason.LINK_UNKNOWN);
-        return new LinkCreated(linkId, status);
+        return new LinkState(linkId, status);
     }
 }

@@ -20,24 +20,23 @@ final class Parties {
 
     /** The recipient of a consent request: the calling recipient itself. */
     static String ownRecipientId(String named) {
-        Caller caller = Callers.required();
-        if (!caller.is(Party.RECIPIENT)) {
-            throw new Forbidden("Only a recipient requests consents");
-        }
-        if (named != null && !caller.isRecipient(named)) {
-            throw new Forbidden("A recipient may request consents for itself only");
-        }
-        return caller.partyId();
+        return ownId(Party.RECIPIENT, named, "Only a recipient requests consents",
+                "A recipient may request consents for itself only");
     }
 
     /** The provider of a link: the calling provider itself. */
     static String ownProviderId(String named) {
+        return ownId(Party.PROVIDER, named, "Only a provider links accounts", "A provider may link accounts it holds only");
+    }
+
+    /** The caller's own id when it is of {@code party} and {@code named} is omitted or names the caller. */
+    private static String ownId(Party party, String named, String notThatParty, String notItself) {
         Caller caller = Callers.required();
-        if (!caller.is(Party.PROVIDER)) {
-            throw new Forbidden("Only a provider links accounts");
+        if (!caller.is(party)) {
+            throw new Forbidden(notThatParty);
         }
-        if (named != null && !caller.isProvider(named)) {
-            throw new Forbidden("A provider may link accounts it holds only");
+        if (named != null && !named.equals(caller.partyId())) {
+            throw new Forbidden(notItself);
         }
         return caller.partyId();
     }

@@ -1,5 +1,7 @@
 package io.consentledger.command.api;
 
+import io.consentledger.command.api.problem.InvalidRequest;
+
 import java.util.function.Supplier;
 
 final class Requests {

@@ -16,7 +16,7 @@ import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.modelling.command.Repository;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -33,14 +33,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Metric: {@code ledger.aggregate.loads{aggregate, outcome=hit|stale|miss}}, and {@code ledger.aggregate.cache.size}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CommandSideProperties.class)
 public class AggregateCacheConfiguration {
 
     private final int maxEntries;
     private final MeterRegistry registry;
 
-    public AggregateCacheConfiguration(@Value("${consent-ledger.aggregate-cache.max-entries:10000}") int maxEntries,
-                                       MeterRegistry registry) {
-        this.maxEntries = maxEntries;
+    public AggregateCacheConfiguration(CommandSideProperties properties, MeterRegistry registry) {
+        this.maxEntries = properties.aggregateCache().maxEntries();
         this.registry = registry;
     }
 

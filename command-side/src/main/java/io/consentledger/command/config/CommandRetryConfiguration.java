@@ -1,12 +1,13 @@
 package io.consentledger.command.config;
 
+import io.consentledger.command.common.Causes;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.commandhandling.gateway.RetryScheduler;
 import org.axonframework.modelling.command.ConcurrencyException;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * retried: a refusal, an unknown id or an id that already exists would fail the same way again.
  */
 @Configuration
+@EnableConfigurationProperties(CommandSideProperties.class)
 public class CommandRetryConfiguration {
 
     @Bean(destroyMethod = "shutdown")
@@ -32,10 +34,9 @@ public class CommandRetryConfiguration {
     }
 
     @Bean
-    RetryScheduler commandRetryScheduler(ScheduledExecutorService commandRetryExecutor,
-                                         @Value("${consent-ledger.commands.max-retries:5}") int maxRetries,
-                                         @Value("${consent-ledger.commands.retry-interval-ms:20}") int intervalMillis) {
-        return retryOnConcurrentModificationOnly(commandRetryExecutor, maxRetries, intervalMillis);
+    RetryScheduler commandRetryScheduler(ScheduledExecutorService commandRetryExecutor, CommandSideProperties properties) {
+        return retryOnConcurrentModificationOnly(commandRetryExecutor, properties.commands().maxRetries(),
+                properties.commands().retryIntervalMs());
     }
 
     @Bean
@@ -64,12 +65,7 @@ public class CommandRetryConfiguration {
 
         @Override
         protected boolean isExplicitlyNonTransient(Throwable failure) {
-            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof ConcurrencyException) {
-                    return false;
-                }
-            }
-            return true;
+            return Causes.find(failure, ConcurrencyException.class).isEmpty();
         }
     }
 }

@@ -1,13 +1,16 @@
 package io.consentledger.command.config;
 
-import org.axonframework.config.ConfigurerModule;
-import org.axonframework.eventhandling.PropagatingErrorHandler;
+import io.consentledger.contracts.metadata.Attribution;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 
+/** The ledger's clock and its attribution: every event carries the principal, party and correlation id of the command that caused it. */
 @Configuration(proxyBeanMethods = false)
 public class CommandSideConfiguration {
 
@@ -19,13 +22,23 @@ public class CommandSideConfiguration {
     }
 
     /**
-     * The expiry and unlink processors must not skip an event whose handling failed (a store hiccup, a concurrent
-     * append): they propagate the error so the processor retries from its token.
+     * Copies principal, party and correlation id from the message being handled into every message it causes
+     * (events applied by an aggregate, commands sent by a processor), and keeps Axon's trace id. Replaces Axon's
+     * default MessageOriginProvider, which would overwrite the request's correlation id with the command's id.
      */
     @Bean
-    public ConfigurerModule retryingProcessors() {
-        return configurer -> configurer.eventProcessing()
-                                       .registerListenerInvocationErrorHandler(ProcessingGroups.CONSENT_EXPIRY, c -> PropagatingErrorHandler.instance())
-                                       .registerListenerInvocationErrorHandler(ProcessingGroups.LINK_CONSENTS, c -> PropagatingErrorHandler.instance());
+    public CorrelationDataProvider attributionCorrelationData() {
+        return message -> {
+            Map<String, Object> data = new HashMap<>();
+            for (String key : new String[]{Attribution.PRINCIPAL, Attribution.PARTY}) {
+                Object value = message.getMetaData().get(key);
+                if (value != null) {
+                    data.put(key, value);
+                }
+            }
+            data.put(Attribution.CORRELATION_ID, message.getMetaData().getOrDefault(Attribution.CORRELATION_ID, message.getIdentifier()));
+            data.put(Attribution.TRACE_ID, message.getMetaData().getOrDefault(Attribution.TRACE_ID, message.getIdentifier()));
+            return data;
+        };
     }
 }

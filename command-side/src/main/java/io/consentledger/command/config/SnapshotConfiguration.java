@@ -10,7 +10,7 @@ import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -31,12 +31,12 @@ import java.util.concurrent.TimeUnit;
  * takes it.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CommandSideProperties.class)
 public class SnapshotConfiguration {
 
     @Bean
-    SnapshotTriggerDefinition consentSnapshotTrigger(Snapshotter snapshotter,
-                                                     @Value("${consent-ledger.snapshots.consent-every:100}") int every) {
-        return new EventCountSnapshotTriggerDefinition(snapshotter, every);
+    SnapshotTriggerDefinition consentSnapshotTrigger(Snapshotter snapshotter, CommandSideProperties properties) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, properties.snapshots().consentEvery());
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -1,5 +1,6 @@
 package io.consentledger.command.consent;
 
+import io.consentledger.contracts.metadata.Attribution;
 import io.consentledger.command.common.Acting;
 import io.consentledger.command.common.Forbidden;
 import io.consentledger.command.common.LedgerRefusal;
@@ -85,7 +86,7 @@ public class Consent {
     }
 
     @CommandHandler
-    public Consent(RequestConsent command, Clock clock, LinkDirectory directory, @MetaDataValue(Acting.PARTY) String party) {
+    public Consent(RequestConsent command, Clock clock, LinkDirectory directory, @MetaDataValue(Attribution.PARTY) String party) {
         Acting acting = Acting.of(party);
         if (!acting.system() && !acting.recipient(command.recipientId())) {
             throw new Forbidden("A recipient may request consents for itself only");
@@ -115,7 +116,7 @@ public class Consent {
     }
 
     @CommandHandler
-    public ConsentStatus handle(AuthoriseConsent command, Clock clock, LinkDirectory directory, @MetaDataValue(Acting.PARTY) String party) {
+    public ConsentStatus handle(AuthoriseConsent command, Clock clock, LinkDirectory directory, @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
         Instant now = clock.instant();
         requireAwaitingAuthorisation();
@@ -129,7 +130,7 @@ public class Consent {
     }
 
     @CommandHandler
-    public ConsentStatus handle(RejectConsent command, Clock clock, @MetaDataValue(Acting.PARTY) String party) {
+    public ConsentStatus handle(RejectConsent command, Clock clock, @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
         Acting.of(party).requireProviderInitiator(command.initiator());
         requireAwaitingAuthorisation();
@@ -141,7 +142,7 @@ public class Consent {
      * Allowed while AWAITING_AUTHORISATION (a request withdrawn, or its link unlinked) or AUTHORISED.
      */
     @CommandHandler
-    public ConsentStatus handle(RevokeConsent command, Clock clock, @MetaDataValue(Acting.PARTY) String party) {
+    public ConsentStatus handle(RevokeConsent command, Clock clock, @MetaDataValue(Attribution.PARTY) String party) {
         Acting acting = Acting.of(party);
         if (consentId == null || !(acting.system() || acting.provider(providerId) || acting.recipient(recipientId))) {
             throw LedgerRefusal.of(CONSENT_UNKNOWN, Acting.NO_SUCH_ID);
@@ -162,7 +163,7 @@ public class Consent {
     }
 
     @CommandHandler
-    public ConsentStatus handle(ReauthoriseConsent command, Clock clock, @MetaDataValue(Acting.PARTY) String party) {
+    public ConsentStatus handle(ReauthoriseConsent command, Clock clock, @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
         Instant now = clock.instant();
         requireAuthorised();
@@ -190,7 +191,7 @@ public class Consent {
     }
 
     @CommandHandler
-    public String handle(ShareBalance command, Clock clock, LinkDirectory directory, @MetaDataValue(Acting.PARTY) String party) {
+    public String handle(ShareBalance command, Clock clock, LinkDirectory directory, @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
         Instant now = clock.instant();
         ConsentedLink link = requireShareable(command.linkId(), command.purpose(), now, directory);
@@ -206,7 +207,7 @@ public class Consent {
     }
 
     @CommandHandler
-    public List<String> handle(ShareTransactions command, Clock clock, LinkDirectory directory, @MetaDataValue(Acting.PARTY) String party) {
+    public List<String> handle(ShareTransactions command, Clock clock, LinkDirectory directory, @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
         Instant now = clock.instant();
         ConsentedLink link = requireShareable(command.linkId(), command.purpose(), now, directory);

@@ -2,15 +2,22 @@ package io.consentledger.command.expiry;
 
 import com.mongodb.client.MongoDatabase;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.springframework.beans.factory.annotation.Value;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 import java.time.Clock;
+import java.time.Duration;
 
+/** Consent expiry: the schedule projection, the sweeper, and the timer that runs it. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ExpiryProperties.class)
 public class ExpiryConfiguration {
 
     @Bean
@@ -20,27 +27,36 @@ public class ExpiryConfiguration {
 
     @Bean
     public ExpirySweeper expirySweeper(ExpiryBuckets buckets, CommandGateway commands, Clock clock,
-                                       @Value("${consent-ledger.expiry.overlap-minutes:5}") long overlapMinutes) {
-        return new ExpirySweeper(buckets, commands, clock, overlapMinutes);
+                                       ExpiryProperties properties) {
+        return new ExpirySweeper(buckets, commands, clock, properties.overlapMinutes());
+    }
+
+    /** The schedule projection must not skip an event whose handling failed: the processor retries from its token. */
+    @Bean
+    public ConfigurerModule expiryProcessorRetries() {
+        return configurer -> configurer.eventProcessing().registerListenerInvocationErrorHandler(
+                ExpiryScheduleProjection.PROCESSING_GROUP, c -> PropagatingErrorHandler.instance());
     }
 
     @Bean
     @ConditionalOnProperty(name = "consent-ledger.expiry.scheduler.enabled", havingValue = "true", matchIfMissing = true)
-    public ScheduledSweep scheduledSweep(ExpirySweeper sweeper) {
-        return new ScheduledSweep(sweeper);
+    public ScheduledSweep scheduledSweep(ExpirySweeper sweeper, ExpiryProperties properties) {
+        return new ScheduledSweep(sweeper, properties.sweepInterval());
     }
 
-    /** Runs the sweeper on a fixed delay (default every 15 s). */
-    public static class ScheduledSweep {
+    /** Runs the sweeper on a fixed delay ({@code sweep-interval}, default every 15 s), first after 5 s. */
+    public static class ScheduledSweep implements SchedulingConfigurer {
         private final ExpirySweeper sweeper;
+        private final Duration interval;
 
-        ScheduledSweep(ExpirySweeper sweeper) {
+        ScheduledSweep(ExpirySweeper sweeper, Duration interval) {
             this.sweeper = sweeper;
+            this.interval = interval;
         }
 
-        @Scheduled(fixedDelayString = "${consent-ledger.expiry.sweep-interval:PT15S}", initialDelayString = "PT5S")
-        public void sweep() {
-            sweeper.sweep();
+        @Override
+        public void configureTasks(ScheduledTaskRegistrar registrar) {
+            registrar.addFixedDelayTask(new FixedDelayTask(sweeper::sweep, interval, Duration.ofSeconds(5)));
         }
     }
 }

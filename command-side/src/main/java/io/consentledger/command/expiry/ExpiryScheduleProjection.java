@@ -1,6 +1,5 @@
 package io.consentledger.command.expiry;
 
-import io.consentledger.command.config.ProcessingGroups;
 import io.consentledger.contracts.consent.ConsentExpired;
 import io.consentledger.contracts.consent.ConsentReauthorised;
 import io.consentledger.contracts.consent.ConsentRequested;
@@ -13,8 +12,11 @@ import org.springframework.stereotype.Component;
  * write is idempotent ($addToSet, $pull, $min), so a redelivery after a crash does no harm.
  */
 @Component
-@ProcessingGroup(ProcessingGroups.CONSENT_EXPIRY)
+@ProcessingGroup(ExpiryScheduleProjection.PROCESSING_GROUP)
 public class ExpiryScheduleProjection {
+
+    /** Its processor; errors propagate, so a failed event is retried from the token. */
+    public static final String PROCESSING_GROUP = "consent-expiry";
 
     private final ExpiryBuckets buckets;
 

@@ -1,7 +1,6 @@
 package io.consentledger.command.expiry;
 
-import io.consentledger.command.common.Acting;
-import org.axonframework.commandhandling.GenericCommandMessage;
+import io.consentledger.command.common.SystemCommands;
 import io.consentledger.contracts.consent.ExpireConsent;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -11,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Sends {@link ExpireConsent} for every consent whose expiry minute has come. Safe to run on any number of
@@ -22,6 +20,8 @@ public class ExpirySweeper {
 
     private static final Logger log = LoggerFactory.getLogger(ExpirySweeper.class);
     /** At most this many minutes per sweep when catching up after a long downtime (one week). */
+    /** The principal its commands are attributed to. */
+    static final String PRINCIPAL = "expiry-sweeper";
     static final long MAX_MINUTES_PER_SWEEP = 7 * 24 * 60;
 
     private final ExpiryBuckets buckets;
@@ -51,8 +51,7 @@ public class ExpirySweeper {
             List<String> handled = new ArrayList<>();
             for (String consentId : bucket.consentIds()) {
                 try {
-                    if (Boolean.TRUE.equals(commands.sendAndWait(GenericCommandMessage.asCommandMessage(new ExpireConsent(consentId))
-                            .andMetaData(Map.of(Acting.PARTY, Acting.SYSTEM, Acting.PRINCIPAL, "expiry-sweeper"))))) {
+                    if (Boolean.TRUE.equals(SystemCommands.sendAndWait(commands, new ExpireConsent(consentId), PRINCIPAL))) {
                         expired++;
                     }
                     handled.add(consentId);

@@ -1,5 +1,6 @@
 package io.consentledger.command.link;
 
+import io.consentledger.contracts.metadata.Attribution;
 import io.consentledger.command.common.Acting;
 import io.consentledger.command.common.Forbidden;
 import io.consentledger.command.common.LedgerRefusal;
@@ -36,7 +37,7 @@ public class BankAccountLink {
     }
 
     @CommandHandler
-    public BankAccountLink(LinkBankAccount command, Clock clock, @MetaDataValue(Acting.PARTY) String party) {
+    public BankAccountLink(LinkBankAccount command, Clock clock, @MetaDataValue(Attribution.PARTY) String party) {
         Acting acting = Acting.of(party);
         if (!acting.system() && !acting.provider(command.providerId())) {
             throw new Forbidden("A provider may link accounts it holds only");
@@ -46,7 +47,7 @@ public class BankAccountLink {
     }
 
     @CommandHandler
-    public LinkStatus handle(UnlinkBankAccount command, Clock clock, @MetaDataValue(Acting.PARTY) String party) {
+    public LinkStatus handle(UnlinkBankAccount command, Clock clock, @MetaDataValue(Attribution.PARTY) String party) {
         if (linkId == null) {
             throw LedgerRefusal.of(RefusalReason.LINK_UNKNOWN, Acting.NO_SUCH_ID);
         }

@@ -1,5 +1,6 @@
 package io.consentledger.command.metrics;
 
+import io.consentledger.command.common.Causes;
 import io.consentledger.command.common.LedgerRefusal;
 import io.consentledger.contracts.share.ShareBalance;
 import io.consentledger.contracts.share.ShareTransactions;
@@ -9,6 +10,7 @@ import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.stereotype.Component;
 
 import java.util.Map;
@@ -44,15 +46,8 @@ public class ShareMetrics implements MessageHandlerInterceptor<CommandMessage<?>
     }
 
     static String reason(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof LedgerRefusal refusal) {
-                return refusal.reason().name();
-            }
-            if (cause instanceof org.axonframework.modelling.command.ConcurrencyException) {
-                return "CONCURRENT_MODIFICATION";
-            }
-        }
-        return "OTHER";
+        return LedgerRefusal.in(failure).map(refusal -> refusal.reason().name())
+                            .orElse(Causes.find(failure, ConcurrencyException.class).isPresent() ? "CONCURRENT_MODIFICATION" : "OTHER");
     }
 
     private Counter accepted(String type) {

@@ -1,9 +1,7 @@
 package io.consentledger.command.unlink;
 
-import io.consentledger.command.common.Acting;
 import io.consentledger.command.common.LedgerRefusal;
-import org.axonframework.commandhandling.GenericCommandMessage;
-import io.consentledger.command.config.ProcessingGroups;
+import io.consentledger.command.common.SystemCommands;
 import io.consentledger.contracts.common.Initiator;
 import io.consentledger.contracts.common.RefusalReason;
 import io.consentledger.contracts.common.RevocationReason;
@@ -16,7 +14,6 @@ import org.axonframework.eventhandling.EventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,8 +22,11 @@ import java.util.Set;
  * <p>
  * Shares do not wait for this: the consent aggregate checks the link itself on every share.
  */
-@ProcessingGroup(ProcessingGroups.LINK_CONSENTS)
+@ProcessingGroup(UnlinkPropagation.PROCESSING_GROUP)
 public class UnlinkPropagation {
+
+    /** Its processor; errors propagate, so a failed event is retried from the token. */
+    public static final String PROCESSING_GROUP = "link-consents";
 
     private static final Logger log = LoggerFactory.getLogger(UnlinkPropagation.class);
     private static final Set<RefusalReason> ALREADY_OVER = Set.of(RefusalReason.CONSENT_REVOKED,
@@ -50,25 +50,15 @@ public class UnlinkPropagation {
         for (String consentId : linkConsents.consentsOf(event.linkId())) {
             try {
                 // SYSTEM acts; principal and correlation id stay those of the unlink that caused it.
-                commands.sendAndWait(GenericCommandMessage.asCommandMessage(
-                        new RevokeConsent(consentId, RevocationReason.ACCOUNT_UNLINKED, Initiator.SYSTEM))
-                        .andMetaData(Map.of(Acting.PARTY, Acting.SYSTEM)));
+                SystemCommands.sendAndWait(commands,
+                        new RevokeConsent(consentId, RevocationReason.ACCOUNT_UNLINKED, Initiator.SYSTEM), null);
             } catch (RuntimeException failure) {
-                LedgerRefusal refusal = refusalIn(failure);
+                LedgerRefusal refusal = LedgerRefusal.in(failure).orElse(null);
                 if (refusal == null || !ALREADY_OVER.contains(refusal.reason())) {
                     throw failure;
                 }
                 log.debug("Consent {} on unlinked link {} was already {}", consentId, event.linkId(), refusal.reason());
             }
         }
-    }
-
-    private static LedgerRefusal refusalIn(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof LedgerRefusal refusal) {
-                return refusal;
-            }
-        }
-        return null;
     }
 }

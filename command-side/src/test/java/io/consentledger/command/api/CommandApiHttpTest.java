@@ -29,6 +29,9 @@ class CommandApiHttpTest extends HttpTestSupport {
         assertThat(response.contentType()).startsWith(PROBLEM);
         assertThat(response.text("type")).isEqualTo("https://consent-ledger.dev/problems/" + slug);
         assertThat(response.json().path("status").asInt()).isEqualTo(status);
+        // Every problem carries its code: the slug in upper snake case (a refusal's code is its RefusalReason).
+        assertThat(response.text("code")).isEqualTo(slug.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        assertThat(response.text("title")).isNotBlank();
     }
 
     @Test

@@ -1,11 +1,12 @@
 package io.consentledger.command.testing;
 
-import io.consentledger.command.common.Acting;
 import io.consentledger.contracts.common.Initiator;
 import io.consentledger.contracts.consent.RejectConsent;
 import io.consentledger.contracts.consent.RequestConsent;
 import io.consentledger.contracts.consent.RevokeConsent;
 import io.consentledger.contracts.link.LinkBankAccount;
+import io.consentledger.contracts.metadata.Attribution;
+import io.consentledger.contracts.metadata.PartyLabel;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 
@@ -28,23 +29,23 @@ public final class ActingAs {
             if (!m.getMetaData().isEmpty()) {
                 return m;
             }
-            return m.andMetaData(Map.of(Acting.PARTY, partyOf(m.getPayload(), provider)));
+            return m.andMetaData(Map.of(Attribution.PARTY, partyOf(m.getPayload(), provider)));
         };
     }
 
     static String partyOf(Object command, String provider) {
         if (command instanceof RequestConsent request) {
-            return "RECIPIENT:" + request.recipientId();
+            return PartyLabel.of(PartyLabel.RECIPIENT, request.recipientId()).value();
         }
         if (command instanceof LinkBankAccount link) {
-            return "PROVIDER:" + link.providerId();
+            return PartyLabel.of(PartyLabel.PROVIDER, link.providerId()).value();
         }
         if (command instanceof RevokeConsent revoke && revoke.initiator() == Initiator.RECIPIENT) {
             return "RECIPIENT:messenger";
         }
         if (command instanceof RevokeConsent revoke && revoke.initiator() == Initiator.SYSTEM
                 || command instanceof RejectConsent reject && reject.initiator() == Initiator.SYSTEM) {
-            return Acting.SYSTEM;
+            return PartyLabel.SYSTEM.value();
         }
         return "PROVIDER:" + provider;
     }

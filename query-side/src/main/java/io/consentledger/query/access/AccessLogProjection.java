@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 
 import static com.mongodb.client.model.Filters.eq;
+import static io.consentledger.contracts.metadata.Attribution.CORRELATION_ID;
+import static io.consentledger.contracts.metadata.Attribution.PARTY;
+import static io.consentledger.contracts.metadata.Attribution.PRINCIPAL;
 
 /**
  * The access history: one record per share, {@code _id} = the share event's id, so a second delivery inserts
@@ -113,9 +116,9 @@ public class AccessLogProjection {
 
     private void store(Document record, TrackingToken token, MetaData metaData) {
         record.append("globalPosition", token == null ? null : token.position().orElse(-1))
-              .append("principal", text(metaData, "principal"))
-              .append("party", text(metaData, "party"))
-              .append("correlationId", text(metaData, "correlationId"));
+              .append(PRINCIPAL, text(metaData, PRINCIPAL))
+              .append(PARTY, text(metaData, PARTY))
+              .append(CORRELATION_ID, text(metaData, CORRELATION_ID));
         batches.apply(batch -> batch.putIfAbsent(record.getString("_id"), record));
     }
 

@@ -23,6 +23,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
 
+import static io.consentledger.contracts.metadata.Attribution.CORRELATION_ID;
+import static io.consentledger.contracts.metadata.Attribution.PARTY;
+import static io.consentledger.contracts.metadata.Attribution.PRINCIPAL;
+
 /**
  * The one door to the access history ({@code access_records}): pages with stable cursors and the auditors' questions
  * through the query bus, and streams for exports. Nothing else reads the collection.
@@ -135,8 +139,8 @@ public class AccessLogQueries {
                                 d.getString("linkId"), d.getString("consentId"), d.getString("scope"),
                                 d.getString("purpose"), Docs.strings(d, "transactionIds"),
                                 Docs.strings(d, "newTransactionIds"), Docs.instant(d, "windowFrom"),
-                                Docs.instant(d, "windowTo"), d.getString("principal"), d.getString("party"),
-                                d.getString("correlationId"));
+                                Docs.instant(d, "windowTo"), d.getString(PRINCIPAL), d.getString(PARTY),
+                                d.getString(CORRELATION_ID));
     }
 
     static String encodeCursor(long seq, boolean newestFirst) {

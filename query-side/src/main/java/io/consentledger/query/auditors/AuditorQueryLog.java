@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.consentledger.contracts.metadata.Attribution.CORRELATION_ID;
+import static io.consentledger.contracts.metadata.Attribution.PARTY;
+import static io.consentledger.contracts.metadata.Attribution.PRINCIPAL;
+
 /**
  * Auditing the auditors: one document per query, insert-only ({@code _id} a fresh UUID, so a record is never
  * replaced), in {@code auditor_queries}. Holds who (principal, party), what (method, path, filter parameters), when,
@@ -54,19 +58,19 @@ public class AuditorQueryLog {
         });
         queries.insertOne(new Document("_id", UUID.randomUUID().toString())
                 .append("at", Docs.date(clock.instant()))
-                .append("principal", principal)
-                .append("party", party)
+                .append(PRINCIPAL, principal)
+                .append(PARTY, party)
                 .append("method", method)
                 .append("path", truncate(path))
                 .append("parameters", new ArrayList<>(params.values()))
                 .append("status", status)
                 .append("resultCount", resultCount)
-                .append("correlationId", correlationId));
+                .append(CORRELATION_ID, correlationId));
     }
 
     /** Newest first; {@code offset} pages on. Optionally one principal's queries only. */
     public Page page(String principal, int offset, int limit) {
-        Document query = principal == null ? new Document() : new Document("principal", principal);
+        Document query = principal == null ? new Document() : new Document(PRINCIPAL, principal);
         List<Entry> entries = new ArrayList<>();
         for (Document d : queries.find(query).sort(Sorts.orderBy(Sorts.descending("at"), Sorts.descending("_id")))
                                  .skip(offset).limit(limit + 1)) {
@@ -90,9 +94,9 @@ public class AuditorQueryLog {
             parameters.put(p.getString("name"), p.getList("values", String.class, List.of()));
         }
         Number count = d.get("resultCount", Number.class);
-        return new Entry(d.getString("_id"), Docs.instant(d, "at"), d.getString("principal"), d.getString("party"),
+        return new Entry(d.getString("_id"), Docs.instant(d, "at"), d.getString(PRINCIPAL), d.getString(PARTY),
                          d.getString("method"), d.getString("path"), parameters, d.getInteger("status", 0),
-                         count == null ? null : count.longValue(), d.getString("correlationId"));
+                         count == null ? null : count.longValue(), d.getString(CORRELATION_ID));
     }
 
     private static String truncate(String value) {

@@ -1,25 +1,28 @@
 package io.consentledger.query.web;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.consentledger.security.problem.Causes;
+import io.consentledger.security.problem.LedgerProblemHandler;
+import io.consentledger.security.problem.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-import java.net.URI;
+import java.util.Optional;
 
 /**
- * RFC 9457 problem details for the query side. Malformed parameters are 400, unknown ids 404; anything unexpected is a
- * 500 that names no class, no stack trace and no internal id.
+ * RFC 9457 problem details for the query side, in the ledger's shared vocabulary ({@link Problems}): a parameter
+ * that breaks a rule is 400 {@code invalid-request}, an unreadable one 400 {@code malformed-request}, unknown ids
+ * 404 {@code not-found}; anything unexpected is a 500 that names no class, no stack trace and no internal id. What
+ * both applications share is in {@link LedgerProblemHandler}.
  */
 @RestControllerAdvice
-public class QueryProblems extends ResponseEntityExceptionHandler {
+public class QueryProblems extends LedgerProblemHandler {
 
-    private static final Logger logger = LoggerFactory.getLogger(QueryProblems.class);
-    public static final String TYPE_BASE = "https://consent-ledger.dev/problems/";
+    public QueryProblems() {
+        super("The query could not be answered. It has been logged.");
+    }
 
     /** Thrown by controllers for an id that is unknown (or not the caller's). */
     public static class NotFound extends RuntimeException {
@@ -30,46 +33,19 @@ public class QueryProblems extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(NotFound.class)
     ResponseEntity<ProblemDetail> notFound(NotFound e) {
-        return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
-    }
-
-    @ExceptionHandler(io.consentledger.security.Callers.NotAuthenticated.class)
-    ResponseEntity<ProblemDetail> unauthenticated(RuntimeException e) {
-        return problem(HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthenticated",
-                       "This endpoint needs an authenticated caller");
+        return Problems.response(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "Not found", e.getMessage());
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
     ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException e) {
-        return problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage());
+        return Problems.response(HttpStatus.BAD_REQUEST, Problems.INVALID_REQUEST, "Invalid request", e.getMessage());
     }
 
     @ExceptionHandler({java.util.concurrent.CompletionException.class,
             org.axonframework.queryhandling.QueryExecutionException.class})
     ResponseEntity<ProblemDetail> fromQueryBus(RuntimeException e) {
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof IllegalArgumentException illegal) {
-                return badRequest(illegal);
-            }
-            if (cause instanceof NotFound notFound) {
-                return notFound(notFound);
-            }
-        }
-        return unexpected(e);
-    }
-
-    @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception e) {
-        logger.error("Unexpected error answering a query", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
-                       "The query could not be answered. It has been logged.");
-    }
-
-    public static ResponseEntity<ProblemDetail> problem(HttpStatus status, String type, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(TYPE_BASE + type));
-        problem.setTitle(title);
-        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
-                             .body(problem);
+        Optional<IllegalArgumentException> illegal = Causes.find(e.getCause(), IllegalArgumentException.class);
+        Optional<NotFound> notFound = Causes.find(e.getCause(), NotFound.class);
+        return illegal.map(this::badRequest).or(() -> notFound.map(this::notFound)).orElseGet(() -> unexpected(e));
     }
 }

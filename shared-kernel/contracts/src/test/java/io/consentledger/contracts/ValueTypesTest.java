@@ -2,7 +2,9 @@ package io.consentledger.contracts;
 
 import io.consentledger.contracts.common.AccessFrequency;
 import io.consentledger.contracts.common.AppliedWindow;
-import io.consentledger.contracts.common.Money;
+import io.consentledger.contracts.common.CurrencyCode;
+import io.consentledger.contracts.metadata.Attribution;
+import io.consentledger.contracts.metadata.PartyLabel;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.common.TransactionWindow;
@@ -24,12 +26,43 @@ class ValueTypesTest {
     private static final Instant T = Instant.parse("2026-03-01T12:00:00Z");
 
     @Test
-    void moneyIsExactAndNeedsAnIsoCurrency() {
-        assertThat(Money.of(new BigDecimal("10.0"), "EUR")).isEqualTo(Money.of(new BigDecimal("10.00"), "EUR"));
-        assertThat(Money.of(new BigDecimal("10.00"), "EUR")).isNotEqualTo(Money.of(new BigDecimal("10.00"), "USD"));
-        assertThatThrownBy(() -> Money.of(BigDecimal.ONE, "XYZ")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Money.of(BigDecimal.ONE, "eur")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Money.of(null, "EUR")).isInstanceOf(IllegalArgumentException.class);
+    void currenciesAreIso4217AlphabeticCodes() {
+        assertThat(CurrencyCode.iso("EUR", "currency")).isEqualTo("EUR");
+        assertThatThrownBy(() -> CurrencyCode.iso("XYZ", "currency")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CurrencyCode.iso("eur", "currency")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CurrencyCode.iso(null, "currency")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Stored metadata is read by these keys forever: they never change. */
+    @Test
+    void attributionKeysAreThoseStoredInEveryEvent() {
+        assertThat(List.of(Attribution.PRINCIPAL, Attribution.PARTY, Attribution.CORRELATION_ID, Attribution.TRACE_ID))
+                .containsExactly("principal", "party", "correlationId", "traceId");
+    }
+
+    @Test
+    void partyLabelsReadWhatTheyWrite() {
+        assertThat(PartyLabel.of("PROVIDER", "bank-1").value()).isEqualTo("PROVIDER:bank-1");
+        assertThat(PartyLabel.parse("PROVIDER:bank-1")).isEqualTo(PartyLabel.of("PROVIDER", "bank-1"));
+        assertThat(PartyLabel.parse("RECIPIENT:a:b")).isEqualTo(PartyLabel.of("RECIPIENT", "a:b"));
+        assertThat(PartyLabel.parse("AUDITOR")).isEqualTo(PartyLabel.of("AUDITOR", null));
+        assertThat(PartyLabel.parse("SYSTEM").system()).isTrue();
+        assertThat(PartyLabel.SYSTEM.value()).isEqualTo("SYSTEM");
+        assertThat(PartyLabel.parse("PROVIDER:bank-1").isProvider("bank-1")).isTrue();
+        assertThat(PartyLabel.parse("PROVIDER:bank-1").isProvider("bank-2")).isFalse();
+        assertThat(PartyLabel.parse("RECIPIENT:bank-1").isProvider("bank-1")).isFalse();
+        assertThat(PartyLabel.parse("RECIPIENT:messenger").isRecipient("messenger")).isTrue();
+    }
+
+    /** A missing or broken label owns nothing and is never SYSTEM. */
+    @Test
+    void aMissingOrBrokenPartyLabelIsNone() {
+        for (String broken : new String[]{null, "", " ", ":bank-1", "PROVIDER:"}) {
+            PartyLabel label = PartyLabel.parse(broken);
+            assertThat(label).as(String.valueOf(broken)).isEqualTo(PartyLabel.NONE);
+            assertThat(label.system()).isFalse();
+            assertThat(label.isProvider("bank-1")).isFalse();
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.consentledger.security;
 
+import io.consentledger.contracts.metadata.PartyLabel;
+
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -26,8 +28,13 @@ public record Caller(String principal, Party party, String partyId) {
     }
 
     /** The party as recorded in event metadata: {@code PROVIDER:bank-1}, {@code RECIPIENT:messenger}, {@code AUDITOR}. */
+    public PartyLabel partyLabel() {
+        return PartyLabel.of(party.name(), partyId);
+    }
+
+    /** {@link #partyLabel()} as written in metadata. */
     public String label() {
-        return partyId == null ? party.name() : party.name() + ":" + partyId;
+        return partyLabel().value();
     }
 
     public boolean is(Party kind) {

@@ -1,5 +1,6 @@
 package io.consentledger.security;
 
+import io.consentledger.security.problem.Problems;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,7 @@ public class LedgerSecurityAutoConfiguration {
     /** URLs the firewall refuses (encoded ';', '\\', '%25', '..'): a 400 problem, not Boot's default error body. */
     @Bean
     public RequestRejectedHandler requestRejectedProblem() {
-        return (request, response, rejected) -> SecurityProblems.write(response, 400, "malformed-request",
+        return (request, response, rejected) -> SecurityProblems.write(response, 400, Problems.MALFORMED_REQUEST,
                 "Malformed request", "The request URL contains characters this service refuses");
     }
 
@@ -148,10 +149,26 @@ public class LedgerSecurityAutoConfiguration {
         return registration;
     }
 
+    /** The body limit: {@link RequestBodyLimit#KEY}, else the deprecated {@link RequestBodyLimit#DEPRECATED_KEY}. */
     @Bean
-    public FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(LedgerSecurityProperties properties) {
+    public RequestBodyLimit requestBodyLimit(LedgerSecurityProperties properties, Environment environment) {
+        String deprecated = environment.getProperty(RequestBodyLimit.DEPRECATED_KEY);
+        if (deprecated == null) {
+            return new RequestBodyLimit(properties.getMaxRequestBytes());
+        }
+        if (environment.containsProperty(RequestBodyLimit.KEY)) {
+            log.warn("{} is deprecated and ignored: {} is set", RequestBodyLimit.DEPRECATED_KEY, RequestBodyLimit.KEY);
+            return new RequestBodyLimit(properties.getMaxRequestBytes());
+        }
+        log.warn("{} is deprecated: use {} (it limits both applications)", RequestBodyLimit.DEPRECATED_KEY,
+                 RequestBodyLimit.KEY);
+        return new RequestBodyLimit(Integer.parseInt(deprecated.trim()));
+    }
+
+    @Bean
+    public FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(RequestBodyLimit limit) {
         FilterRegistrationBean<RequestSizeLimitFilter> registration =
-                new FilterRegistrationBean<>(new RequestSizeLimitFilter(properties.getMaxRequestBytes()));
+                new FilterRegistrationBean<>(new RequestSizeLimitFilter(limit.maxBytes()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
         return registration;
     }

@@ -18,7 +18,7 @@ public class LedgerSecurityProperties {
     /** Developer API keys, only read in {@code dev-api-keys} mode: each a SHA-256 (hex) of the key and its caller. */
     private List<ApiKey> apiKeys = new ArrayList<>();
     private final RateLimit rateLimit = new RateLimit();
-    /** Request bodies larger than this are refused with 413 before anything reads them. */
+    /** Request bodies larger than this are refused with 413 before anything reads them, on both applications. */
     private int maxRequestBytes = 262_144;
 
     public Mode effectiveMode() {

@@ -1,5 +1,6 @@
 package io.consentledger.security;
 
+import io.consentledger.security.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,7 +31,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
             long wait = buckets.tryTake(caller.get().key());
             if (wait > 0) {
                 response.setHeader("Retry-After", Long.toString(wait));
-                SecurityProblems.write(response, 429, SecurityProblems.RATE_LIMITED, "Rate limited",
+                SecurityProblems.write(response, 429, Problems.RATE_LIMITED, "Rate limited",
                                        "Too many requests from this caller; retry after the Retry-After delay");
                 return;
             }

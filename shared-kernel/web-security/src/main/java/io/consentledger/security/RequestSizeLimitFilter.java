@@ -1,5 +1,6 @@
 package io.consentledger.security;
 
+import io.consentledger.security.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,7 +12,8 @@ import java.io.IOException;
 /**
  * Refuses a request whose declared body is larger than the limit with 413 {@code payload-too-large}, and a body
  * without a declared length (chunked) with 411 {@code length-required}, before authentication or parsing reads
- * either. (The command side also buffers and counts its bodies.)
+ * either. The limit is {@link RequestBodyLimit}, the only body-size limit of the ledger: what passes here has at
+ * most that many bytes.
  */
 public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
@@ -28,13 +30,13 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
         boolean chunked = request.getHeader("Transfer-Encoding") != null;
         if (chunked && length < 0) {
             response.setHeader("Connection", "close");
-            SecurityProblems.write(response, 411, "length-required", "Length required",
+            SecurityProblems.write(response, 411, Problems.LENGTH_REQUIRED, "Length required",
                                    "Request bodies must declare their Content-Length");
             return;
         }
         if (length > maxBytes) {
             response.setHeader("Connection", "close");
-            SecurityProblems.write(response, 413, SecurityProblems.PAYLOAD_TOO_LARGE, "Payload too large",
+            SecurityProblems.write(response, 413, Problems.PAYLOAD_TOO_LARGE, "Payload too large",
                                    "Request bodies are limited to " + maxBytes + " bytes");
             return;
         }

@@ -1,9 +1,0 @@
-package io.consentledger.command.api;
-
-/** A well-formed JSON request whose content breaks a structural rule (missing field, bad id, empty list...). */
-public class InvalidRequest extends RuntimeException {
-
-    public InvalidRequest(String message) {
-        super(message, null, false, false);
-    }
-}
