@@ -11,6 +11,7 @@ import org.axonframework.serialization.Serializer;
 import org.bson.Document;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
@@ -22,8 +23,8 @@ import java.util.function.Consumer;
  * The commit-document schema, in one place: the field names of the commit, tombstone, event and snapshot documents,
  * and the mapping to and from them. Everything else reads and writes the store through this class.
  * <pre>
- * commit    { _id: firstPosition, positions: [p..], seqKeys: ["aggregateId/seq", ..], committedAt: Date,
- *             events: [event, ..] }
+ * commit    { _id: firstPosition, positions: [p..], seqKeys: ["aggregateId/seq", ..], eventIds: ["id", ..],
+ *             minTimestamp: Date, maxTimestamp: Date, committedAt: Date, events: [event, ..] }
  * tombstone { _id: position, positions: [position], tombstone: true, sealedAt: Date }
  * event     { eventId, aggregateType?, aggregateId?, sequenceNumber?, timestamp: ISO-8601 string,
  *             payloadType, payloadRevision, payload: {..} | payloadJson: "..", metaData: {..} | metaDataJson: ".." }
@@ -36,6 +37,11 @@ final class CommitSchema {
     static final String ID = "_id";
     static final String POSITIONS = "positions";
     static final String SEQ_KEYS = "seqKeys";
+    static final String EVENT_IDS = "eventIds";
+    /** The earliest event timestamp of a commit, rounded down to the millisecond (a BSON date has no finer unit). */
+    static final String MIN_TIMESTAMP = "minTimestamp";
+    /** The latest event timestamp of a commit, rounded up to the millisecond. */
+    static final String MAX_TIMESTAMP = "maxTimestamp";
     static final String EVENTS = "events";
     static final String TOMBSTONE = "tombstone";
     static final String COMMITTED_AT = "committedAt";
@@ -59,6 +65,7 @@ final class CommitSchema {
     /** Index names. */
     static final String POSITIONS_INDEX = "positions_unique";
     static final String SEQ_KEYS_INDEX = "aggregate_sequence_unique";
+    static final String EVENT_IDS_INDEX = "event_id_unique";
 
     private CommitSchema() {
     }
@@ -97,14 +104,32 @@ final class CommitSchema {
         return document;
     }
 
-    static Document commit(long first, List<Long> positions, List<String> seqKeys, Instant committedAt,
-                           List<Document> events) {
+    static Document commit(long first, List<Long> positions, List<String> seqKeys, List<String> eventIds,
+                           Instant committedAt, List<? extends EventMessage<?>> messages, List<Document> events) {
         Document commit = new Document(ID, first).append(POSITIONS, positions);
         if (!seqKeys.isEmpty()) {
             commit.append(SEQ_KEYS, seqKeys);
         }
-        return commit.append(COMMITTED_AT, Date.from(committedAt))
+        Instant min = messages.get(0).getTimestamp();
+        Instant max = min;
+        for (EventMessage<?> message : messages) {
+            min = message.getTimestamp().isBefore(min) ? message.getTimestamp() : min;
+            max = message.getTimestamp().isAfter(max) ? message.getTimestamp() : max;
+        }
+        return commit.append(EVENT_IDS, eventIds)
+                     .append(MIN_TIMESTAMP, Date.from(floorMillis(min)))
+                     .append(MAX_TIMESTAMP, Date.from(ceilMillis(max)))
+                     .append(COMMITTED_AT, Date.from(committedAt))
                      .append(EVENTS, events);
+    }
+
+    static Instant floorMillis(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    static Instant ceilMillis(Instant instant) {
+        Instant floor = floorMillis(instant);
+        return floor.equals(instant) ? floor : floor.plusMillis(1);
     }
 
     static Document tombstone(long position, Instant sealedAt) {
@@ -129,6 +154,18 @@ final class CommitSchema {
 
     static List<String> seqKeys(Document commit) {
         return commit.getList(SEQ_KEYS, String.class, List.of());
+    }
+
+    static List<String> eventIds(Document commit) {
+        List<String> ids = commit.getList(EVENT_IDS, String.class);
+        if (ids != null) {
+            return ids;
+        }
+        List<String> fromEvents = new ArrayList<>(); // a commit written before eventIds existed
+        for (Document event : events(commit)) {
+            fromEvents.add(event.getString(EVENT_ID));
+        }
+        return fromEvents;
     }
 
     static List<Document> events(Document commit) {

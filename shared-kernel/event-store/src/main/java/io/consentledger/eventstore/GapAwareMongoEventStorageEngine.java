@@ -3,6 +3,8 @@ package io.consentledger.eventstore;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.ReadPreference;
+import com.mongodb.ServerAddress;
+import com.mongodb.WriteError;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -25,6 +27,7 @@ import org.axonframework.eventsourcing.snapshotting.SnapshotFilter;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -87,6 +90,7 @@ import static com.mongodb.client.model.Filters.in;
 public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine {
 
     private static final Logger logger = LoggerFactory.getLogger(GapAwareMongoEventStorageEngine.class);
+    private static final int DUPLICATE_KEY_CODE = 11000;
 
     private final MongoCollection<Document> commits;
     private final MongoCollection<Document> counters;
@@ -130,6 +134,8 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
                             new IndexOptions().unique(true).name(CommitSchema.POSITIONS_INDEX));
         commits.createIndex(Indexes.ascending(CommitSchema.SEQ_KEYS),
                             new IndexOptions().unique(true).sparse(true).name(CommitSchema.SEQ_KEYS_INDEX));
+        commits.createIndex(Indexes.ascending(CommitSchema.EVENT_IDS),
+                            new IndexOptions().unique(true).sparse(true).name(CommitSchema.EVENT_IDS_INDEX));
         try {
             counters.updateOne(eq(CommitSchema.ID, CommitSchema.COUNTER_ID),
                                Updates.setOnInsert(CommitSchema.COUNTER_VALUE, 0L), new UpdateOptions().upsert(true));
@@ -150,18 +156,26 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         long started = System.nanoTime();
         List<Document> eventDocuments = new ArrayList<>(events.size());
         List<String> seqKeys = new ArrayList<>();
+        List<String> eventIds = new ArrayList<>(events.size());
+        Set<String> seen = new HashSet<>();
         for (EventMessage<?> event : events) {
-            eventDocuments.add(CommitSchema.eventDocument(event, serializer));
             String seqKey = CommitSchema.seqKeyOf(event);
+            if ((seqKey != null && !seen.add("s:" + seqKey)) | !seen.add("i:" + event.getIdentifier())) {
+                // The unique multikey indexes compare different documents only: a duplicate inside one commit is
+                // caught here, before anything is sent, and fails as a duplicate across commits does.
+                handlePersistenceException(duplicateInCommit(event, seqKey), event);
+            }
             if (seqKey != null) {
                 seqKeys.add(seqKey);
             }
+            eventIds.add(event.getIdentifier());
+            eventDocuments.add(CommitSchema.eventDocument(event, serializer));
         }
         for (int attempt = 1; ; attempt++) {
             long last = positions.allocate(events.size());
             long first = last - events.size() + 1;
             Document commit = CommitSchema.commit(first, LongStream.rangeClosed(first, last).boxed().toList(),
-                                                  seqKeys, clock.instant(), eventDocuments);
+                                                  seqKeys, eventIds, clock.instant(), events, eventDocuments);
             commitHook.positionsAllocated(first, last);
             try {
                 commits.insertOne(commit);
@@ -175,6 +189,11 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
                 if (conflicting.isPresent()) {
                     // Another writer owns one of our (aggregate, sequence) pairs: optimistic concurrency says no.
                     handlePersistenceException(e, conflicting.get());
+                }
+                Optional<EventMessage<?>> stored = firstStoredEvent(events, eventIds);
+                if (stored.isPresent()) {
+                    // One of our events is already stored: appending a message twice is refused like a conflict.
+                    handlePersistenceException(e, stored.get());
                 }
                 if (attempt >= maxCommitAttempts) {
                     throw new EventStoreException(
@@ -207,6 +226,30 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
                      .filter(e -> taken.contains(CommitSchema.seqKeyOf(e)))
                      .<EventMessage<?>>map(e -> e)
                      .findFirst();
+    }
+
+    private Optional<EventMessage<?>> firstStoredEvent(List<? extends EventMessage<?>> events, List<String> eventIds) {
+        Set<String> taken = new HashSet<>();
+        for (Document existing : findDistinct(in(CommitSchema.EVENT_IDS, eventIds))) {
+            taken.addAll(CommitSchema.eventIds(existing));
+        }
+        return events.stream()
+                     .filter(e -> taken.contains(e.getIdentifier()))
+                     .<EventMessage<?>>map(e -> e)
+                     .findFirst();
+    }
+
+    /**
+     * The error the store would answer if its unique indexes compared the entries of one document: a duplicate key
+     * (code 11000), so that the configured {@code PersistenceExceptionResolver} classifies it like any other.
+     */
+    private static MongoWriteException duplicateInCommit(EventMessage<?> event, String seqKey) {
+        String what = seqKey != null ? "aggregate sequence " + seqKey + " or event identifier " + event.getIdentifier()
+                : "event identifier " + event.getIdentifier();
+        return new MongoWriteException(
+                new WriteError(DUPLICATE_KEY_CODE, "E11000 duplicate key inside one commit: " + what
+                        + " appears twice (detected before the commit was sent)", new BsonDocument()),
+                new ServerAddress(), Set.of());
     }
 
     /** The highest global position allocated so far: the head of the log, including commits still in flight. */

@@ -6,6 +6,9 @@ import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventhandling.TrackingToken;
 import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +27,8 @@ import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.gte;
 import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.lte;
+import static com.mongodb.client.model.Filters.or;
 
 /**
  * Tracking reads in global order with {@link GapAwareTrackingToken}s, and the tokens processors start from (head,
@@ -39,6 +44,11 @@ final class TrackingReader {
     private static final int NO_GAP_TRUNCATION = Integer.MAX_VALUE;
     /** How many further windows a reader looks into past a run of pending positions, per batch. */
     private static final int MAX_WINDOW_EXTENSIONS = 100;
+    /** How far apart, in positions, createTokenAt looks for events out of timestamp order. */
+    static final int MAX_TOKEN_AT_SPAN = 10_000;
+    private static final int TOKEN_AT_CHUNK = 1_000;
+
+    private static final Logger logger = LoggerFactory.getLogger(TrackingReader.class);
 
     private final MongoCollection<Document> commits;
     private final PositionAllocator positions;
@@ -134,19 +144,80 @@ final class TrackingReader {
     }
 
     /**
-     * A token before the first commit whose writer's clock read {@code dateTime} or later. This is an operator's
-     * tool (processor resets), not a hot path: it scans the commit timestamps.
+     * A token from which exactly the events whose timestamp is at or after {@code instant} are read.
+     * <ol>
+     *     <li>F: the first position holding an event stamped at or after the instant (the first commit, in position
+     *     order, whose {@code maxTimestamp} may reach it);</li>
+     *     <li>L: the last position holding an event stamped before the instant (the last commit whose
+     *     {@code minTimestamp} may be before it);</li>
+     *     <li>the token's index is L, and its gaps are the positions up to L that must still be delivered: events
+     *     stamped at or after the instant between F and L, and empty positions (commits in flight) from
+     *     {@code headTokenLookBack} positions below F up to L.</li>
+     * </ol>
+     * Events out of timestamp order are thus delivered or not by their own timestamp. When F and L are more than
+     * {@link #MAX_TOKEN_AT_SPAN} positions apart, the token is the one before F instead: nothing is skipped, but
+     * events stamped before the instant that lie after F are delivered too (logged). An operator's tool, not a hot
+     * path: finding F and L walks the commits in {@code _id} order from either end until the first match.
      */
-    TrackingToken tokenAt(Instant dateTime) {
-        Document first = commits.find(and(gte(CommitSchema.COMMITTED_AT, Date.from(dateTime)),
-                                          exists(CommitSchema.EVENTS)))
-                                .sort(Indexes.ascending(CommitSchema.ID))
-                                .limit(1)
-                                .first();
+    TrackingToken tokenAt(Instant instant) {
+        Date floor = Date.from(CommitSchema.floorMillis(instant));
+        Bson legacy = and(exists(CommitSchema.EVENTS), exists(CommitSchema.MAX_TIMESTAMP, false));
+        Long first = findPosition(or(gte(CommitSchema.MAX_TIMESTAMP, floor), legacy), true,
+                                  timestamp -> !timestamp.isBefore(instant));
         if (first == null) {
             return headToken();
         }
-        return tokenBefore(first.get(CommitSchema.ID, Number.class).longValue());
+        Long last = findPosition(or(lte(CommitSchema.MIN_TIMESTAMP, floor), legacy), false,
+                                 timestamp -> timestamp.isBefore(instant));
+        if (last == null || last < first) {
+            return tokenBefore(first);
+        }
+        if (last - first > MAX_TOKEN_AT_SPAN) {
+            logger.warn("createTokenAt({}): events stamped before and after it are interleaved over {} positions "
+                                + "({}..{}); starting before {}, so events stamped before the instant after it are "
+                                + "delivered too", instant, last - first, first, last, first);
+            return tokenBefore(first);
+        }
+        long from = Math.max(1, first - headTokenLookBack);
+        TreeMap<Long, Document> found = new TreeMap<>();
+        for (long chunk = from; chunk <= last; chunk += TOKEN_AT_CHUNK) {
+            collectPositions(LongStream.rangeClosed(chunk, Math.min(last, chunk + TOKEN_AT_CHUNK - 1)).boxed().toList(),
+                             found);
+        }
+        List<Long> gaps = new ArrayList<>();
+        for (long position = from; position < last; position++) {
+            boolean present = found.containsKey(position);
+            Document event = found.get(position);
+            if (!present || (position >= first && event != null && !CommitSchema.timestamp(event).isBefore(instant))) {
+                gaps.add(position);
+            }
+        }
+        return GapAwareTrackingToken.newInstance(last, gaps);
+    }
+
+    /**
+     * The first (or last) position, in position order, holding an event whose timestamp passes {@code test}, among
+     * the commits matching {@code candidates} (a superset: timestamps are rounded to the millisecond there).
+     */
+    private Long findPosition(Bson candidates, boolean ascending, java.util.function.Predicate<Instant> test) {
+        Bson order = ascending ? Indexes.ascending(CommitSchema.ID) : Indexes.descending(CommitSchema.ID);
+        for (Document commit : commits.find(candidates).sort(order)) {
+            Long hit = null;
+            List<Long> positions = CommitSchema.positions(commit);
+            List<Document> events = CommitSchema.events(commit);
+            for (int i = 0; i < events.size(); i++) {
+                if (test.test(CommitSchema.timestamp(events.get(i)))) {
+                    hit = positions.get(i);
+                    if (ascending) {
+                        break;
+                    }
+                }
+            }
+            if (hit != null) {
+                return hit;
+            }
+        }
+        return null;
     }
 
     /** A token that has delivered nothing at or above {@code position}, with empty positions below it as gaps. */
