@@ -64,6 +64,10 @@ import static com.mongodb.client.model.Filters.in;
  *     <li><b>Optimistic concurrency.</b> The commit's {@code seqKeys} array ({@code aggregateId/sequenceNumber}),
  *     under a unique sparse multikey index, makes a second writer of the same aggregate sequence fail with a
  *     duplicate key, which becomes Axon's {@code ConcurrencyException}.</li>
+ *     <li><b>Unique event identifiers.</b> The commit's {@code eventIds} array, under a unique sparse multikey index,
+ *     refuses an event that is already stored the same way. A unique index compares different documents only, so a
+ *     pair or identifier repeated inside one commit is refused in memory, before the insert, through the same
+ *     {@code PersistenceExceptionResolver}.</li>
  *     <li><b>Gap awareness.</b> Tracking readers use Axon's {@link GapAwareTrackingToken}. A position that is allocated
  *     but not yet visible is a gap: later events are delivered without waiting, and the gap is looked up again on
  *     every batch until it is filled.</li>

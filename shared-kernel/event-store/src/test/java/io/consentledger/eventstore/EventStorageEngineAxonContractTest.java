@@ -270,8 +270,41 @@ class EventStorageEngineAxonContractTest extends StoreTest {
         assertThat(readAllFrom(engine, engine.createTokenAt(t.minusSeconds(3600)))).containsExactly("a/0", "a/1", "b/0");
         assertThat(readAllFrom(engine, engine.createTokenAt(t.plusSeconds(3)))).isEmpty();
 
-        engine.appendEvents(eventAt("c", 0, t.minusSeconds(60))); // appended after the token, stamped before it
+        TrackingToken madeBefore = engine.createTokenAt(t.plusSeconds(3));
+        engine.appendEvents(eventAt("c", 0, t.minusSeconds(60))); // stamped before the instant
+        // Stored when the token is made: excluded by its timestamp.
         assertThat(readAllFrom(engine, engine.createTokenAt(t.plusSeconds(3)))).isEmpty();
+        // Appended after the token was made: the token is a position, and never skips what comes after it.
+        assertThat(readAllFrom(engine, madeBefore)).containsExactly("c/0");
+    }
+
+    @ParameterizedTest
+    @MethodSource("serializers")
+    void aCommitInFlightWhenTheTokenIsMadeIsDeliveredWhateverItsTimestamp(Serializer serializer) throws Exception {
+        java.util.concurrent.CountDownLatch allocated = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean pause = new java.util.concurrent.atomic.AtomicBoolean(true);
+        GapAwareMongoEventStorageEngine engine = builder(serializer).commitHook((first, last) -> {
+            if (pause.getAndSet(false)) {
+                allocated.countDown();
+                try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }).build();
+        Instant t = Instant.parse("2026-06-01T12:00:00Z");
+        Thread slow = new Thread(() -> engine.appendEvents(eventAt("slow", 0, t.minusSeconds(5))));
+        slow.start();
+        assertThat(allocated.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        engine.appendEvents(eventAt("a", 0, t.minusSeconds(1)), eventAt("a", 1, t.plusSeconds(1)));
+
+        TrackingToken token = engine.createTokenAt(t);
+        release.countDown();
+        slow.join();
+
+        assertThat(readAllFrom(engine, token)).containsExactlyInAnyOrder("a/1", "slow/0");
     }
 
     @ParameterizedTest
