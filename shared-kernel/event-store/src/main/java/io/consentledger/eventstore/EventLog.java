@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.LongStream;
 
-import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 
 /**
@@ -64,7 +63,7 @@ public final class EventLog {
 
     public EventLog(MongoDatabase database, String eventsCollection) {
         this.commits = database.getCollection(eventsCollection);
-        this.counters = database.getCollection(eventsCollection + "_positions");
+        this.counters = database.getCollection(CommitSchema.countersCollection(eventsCollection));
     }
 
     /**
@@ -106,15 +105,11 @@ public final class EventLog {
         long next = after + 1;
         while (page.size() < limit) {
             List<String> keys = LongStream.range(next, next + WINDOW)
-                                          .mapToObj(seq -> GapAwareMongoEventStorageEngine.seqKey(filter.aggregateId(), seq))
+                                          .mapToObj(seq -> CommitSchema.seqKey(filter.aggregateId(), seq))
                                           .toList();
             TreeMap<Long, StoredEvent> bySequence = new TreeMap<>();
-            Set<Object> seen = new HashSet<>();
-            for (Document commit : commits.find(in(GapAwareMongoEventStorageEngine.SEQ_KEYS, keys))) {
-                if (!seen.add(commit.get("_id"))) {
-                    continue;
-                }
-                forEachEvent(commit, event -> {
+            for (Document commit : CommitSchema.distinct(commits.find(in(CommitSchema.SEQ_KEYS, keys)))) {
+                CommitSchema.forEachStoredEvent(commit, event -> {
                     if (filter.aggregateId().equals(event.aggregateId()) && event.sequenceNumber() != null
                             && event.sequenceNumber() >= after + 1) {
                         bySequence.put(event.sequenceNumber(), event);
@@ -140,36 +135,18 @@ public final class EventLog {
         return new Page(page, next - 1, true);
     }
 
+    /** The head of the log: the highest position allocated so far, including commits still in flight. */
     public long head() {
-        Document counter = counters.find(eq("_id", GapAwareMongoEventStorageEngine.COUNTER_ID)).first();
-        return counter == null ? 0 : counter.get("value", Number.class).longValue();
+        return PositionAllocator.head(counters);
     }
 
     private void collect(List<Long> positions, Map<Long, StoredEvent> found, Set<Long> sealed) {
-        Set<Object> seen = new HashSet<>();
-        for (Document commit : commits.find(in(GapAwareMongoEventStorageEngine.POSITIONS, positions))) {
-            if (!seen.add(commit.get("_id"))) {
+        for (Document commit : CommitSchema.distinct(commits.find(in(CommitSchema.POSITIONS, positions)))) {
+            if (CommitSchema.isTombstone(commit)) {
+                sealed.addAll(CommitSchema.positions(commit));
                 continue;
             }
-            if (Boolean.TRUE.equals(commit.getBoolean(GapAwareMongoEventStorageEngine.TOMBSTONE))) {
-                sealed.addAll(commit.getList(GapAwareMongoEventStorageEngine.POSITIONS, Long.class));
-                continue;
-            }
-            forEachEvent(commit, event -> found.put(event.position(), event));
-        }
-    }
-
-    private static void forEachEvent(Document commit, java.util.function.Consumer<StoredEvent> action) {
-        List<Long> positions = commit.getList(GapAwareMongoEventStorageEngine.POSITIONS, Long.class);
-        List<Document> events = commit.getList(GapAwareMongoEventStorageEngine.EVENTS, Document.class, List.of());
-        for (int i = 0; i < events.size(); i++) {
-            Document e = events.get(i);
-            Number seq = e.get("sequenceNumber", Number.class);
-            action.accept(new StoredEvent(positions.get(i), e.getString("eventId"), e.getString("aggregateType"),
-                                          e.getString("aggregateId"), seq == null ? null : seq.longValue(),
-                                          e.getString("payloadType"), e.getString("payloadRevision"),
-                                          Instant.parse(e.getString("timestamp")),
-                                          e.get("payload", Document.class), e.get("metaData", Document.class)));
+            CommitSchema.forEachStoredEvent(commit, event -> found.put(event.position(), event));
         }
     }
 

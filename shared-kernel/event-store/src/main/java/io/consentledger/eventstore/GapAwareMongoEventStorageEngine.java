@@ -3,14 +3,14 @@ package io.consentledger.eventstore;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.ReadPreference;
+import com.mongodb.ServerAddress;
+import com.mongodb.WriteError;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.axonframework.common.AxonConfigurationException;
@@ -19,16 +19,15 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
-import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.BatchingEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.eventsourcing.snapshotting.SnapshotFilter;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
-import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -38,26 +37,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.exists;
-import static com.mongodb.client.model.Filters.gte;
 import static com.mongodb.client.model.Filters.in;
 
 /**
@@ -74,6 +64,10 @@ import static com.mongodb.client.model.Filters.in;
  *     <li><b>Optimistic concurrency.</b> The commit's {@code seqKeys} array ({@code aggregateId/sequenceNumber}),
  *     under a unique sparse multikey index, makes a second writer of the same aggregate sequence fail with a
  *     duplicate key, which becomes Axon's {@code ConcurrencyException}.</li>
+ *     <li><b>Unique event identifiers.</b> The commit's {@code eventIds} array, under a unique sparse multikey index,
+ *     refuses an event that is already stored the same way. A unique index compares different documents only, so a
+ *     pair or identifier repeated inside one commit is refused in memory, before the insert, through the same
+ *     {@code PersistenceExceptionResolver}.</li>
  *     <li><b>Gap awareness.</b> Tracking readers use Axon's {@link GapAwareTrackingToken}. A position that is allocated
  *     but not yet visible is a gap: later events are delivered without waiting, and the gap is looked up again on
  *     every batch until it is filled.</li>
@@ -82,6 +76,11 @@ import static com.mongodb.client.model.Filters.in;
  *     is inserted first owns the position. A writer that finds its position sealed allocates new positions and
  *     inserts again, so a slow writer is never skipped: its commit becomes visible at a later position.</li>
  * </ul>
+ *
+ * <h2>Structure</h2>
+ * This class is the one door Axon sees. The commit-document schema (field names, mapping to and from documents)
+ * lives in {@link CommitSchema}, tracking reads and start tokens in {@link TrackingReader}, gap sealing in
+ * {@link GapSealer}, position allocation and the head of the log in {@link PositionAllocator}.
  *
  * <h2>Hot paths, all served by {@code _id} or a unique index, by equality or {@code $in}</h2>
  * <ul>
@@ -95,27 +94,16 @@ import static com.mongodb.client.model.Filters.in;
 public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine {
 
     private static final Logger logger = LoggerFactory.getLogger(GapAwareMongoEventStorageEngine.class);
-
-    static final String COUNTER_ID = PositionAllocator.COUNTER_ID;
-    static final String POSITIONS = "positions";
-    static final String SEQ_KEYS = "seqKeys";
-    static final String EVENTS = "events";
-    static final String TOMBSTONE = "tombstone";
-    static final String COMMITTED_AT = "committedAt";
-
-    private static final int NO_GAP_TRUNCATION = Integer.MAX_VALUE;
-    /** How many further windows a reader looks into past a run of pending positions, per batch. */
-    private static final int MAX_WINDOW_EXTENSIONS = 100;
+    private static final int DUPLICATE_KEY_CODE = 11000;
 
     private final MongoCollection<Document> commits;
     private final MongoCollection<Document> counters;
     private final MongoCollection<Document> snapshots;
     private final PositionAllocator positions;
-    private final PendingPositions pendingPositions;
+    private final GapSealer sealer;
+    private final TrackingReader tracking;
     private final Clock clock;
     private final int maxCommitAttempts;
-    private final int headTokenLookBack;
-    private final Duration gapTimeout;
     private final AppendListener appendListener;
     private final CommitHook commitHook;
 
@@ -125,14 +113,14 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         MongoDatabase database = builder.database.withWriteConcern(writeConcern)
                                                  .withReadPreference(ReadPreference.primary());
         this.commits = database.getCollection(builder.eventsCollection);
-        this.counters = database.getCollection(builder.eventsCollection + "_positions");
+        this.counters = database.getCollection(CommitSchema.countersCollection(builder.eventsCollection));
         this.snapshots = database.getCollection(builder.snapshotsCollection);
         this.positions = new PositionAllocator(counters);
-        this.pendingPositions = new PendingPositions(builder.gapTimeout, builder.nanoClock);
-        this.gapTimeout = builder.gapTimeout;
+        this.sealer = new GapSealer(commits, builder.gapTimeout, builder.nanoClock, builder.clock);
+        this.tracking = new TrackingReader(commits, positions, sealer,
+                                           Math.max(builder.headTokenLookBack, batchSize()));
         this.clock = builder.clock;
         this.maxCommitAttempts = builder.maxCommitAttempts;
-        this.headTokenLookBack = Math.max(builder.headTokenLookBack, batchSize());
         this.appendListener = builder.appendListener;
         this.commitHook = builder.commitHook;
         if (builder.ensureIndexes) {
@@ -146,12 +134,15 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
 
     /** Creates the unique indexes every hot path relies on, and the position counter. Safe to call repeatedly. */
     public void ensureIndexes() {
-        commits.createIndex(Indexes.ascending(POSITIONS), new IndexOptions().unique(true).name("positions_unique"));
-        commits.createIndex(Indexes.ascending(SEQ_KEYS),
-                            new IndexOptions().unique(true).sparse(true).name("aggregate_sequence_unique"));
+        commits.createIndex(Indexes.ascending(CommitSchema.POSITIONS),
+                            new IndexOptions().unique(true).name(CommitSchema.POSITIONS_INDEX));
+        commits.createIndex(Indexes.ascending(CommitSchema.SEQ_KEYS),
+                            new IndexOptions().unique(true).sparse(true).name(CommitSchema.SEQ_KEYS_INDEX));
+        commits.createIndex(Indexes.ascending(CommitSchema.EVENT_IDS),
+                            new IndexOptions().unique(true).sparse(true).name(CommitSchema.EVENT_IDS_INDEX));
         try {
-            counters.updateOne(eq("_id", COUNTER_ID), Updates.setOnInsert("value", 0L),
-                               new UpdateOptions().upsert(true));
+            counters.updateOne(eq(CommitSchema.ID, CommitSchema.COUNTER_ID),
+                               Updates.setOnInsert(CommitSchema.COUNTER_VALUE, 0L), new UpdateOptions().upsert(true));
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                 throw e;
@@ -169,21 +160,26 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         long started = System.nanoTime();
         List<Document> eventDocuments = new ArrayList<>(events.size());
         List<String> seqKeys = new ArrayList<>();
+        List<String> eventIds = new ArrayList<>(events.size());
+        Set<String> seen = new HashSet<>();
         for (EventMessage<?> event : events) {
-            eventDocuments.add(toDocument(event, serializer));
-            if (event instanceof DomainEventMessage<?> domainEvent && domainEvent.getType() != null) {
-                seqKeys.add(seqKey(domainEvent.getAggregateIdentifier(), domainEvent.getSequenceNumber()));
+            String seqKey = CommitSchema.seqKeyOf(event);
+            if ((seqKey != null && !seen.add("s:" + seqKey)) | !seen.add("i:" + event.getIdentifier())) {
+                // The unique multikey indexes compare different documents only: a duplicate inside one commit is
+                // caught here, before anything is sent, and fails as a duplicate across commits does.
+                handlePersistenceException(duplicateInCommit(event, seqKey), event);
             }
+            if (seqKey != null) {
+                seqKeys.add(seqKey);
+            }
+            eventIds.add(event.getIdentifier());
+            eventDocuments.add(CommitSchema.eventDocument(event, serializer));
         }
         for (int attempt = 1; ; attempt++) {
-            long last = allocate(events.size());
+            long last = positions.allocate(events.size());
             long first = last - events.size() + 1;
-            Document commit = new Document("_id", first)
-                    .append(POSITIONS, LongStream.rangeClosed(first, last).boxed().toList());
-            if (!seqKeys.isEmpty()) {
-                commit.append(SEQ_KEYS, seqKeys);
-            }
-            commit.append(COMMITTED_AT, Date.from(clock.instant())).append(EVENTS, eventDocuments);
+            Document commit = CommitSchema.commit(first, LongStream.rangeClosed(first, last).boxed().toList(),
+                                                  seqKeys, eventIds, clock.instant(), events, eventDocuments);
             commitHook.positionsAllocated(first, last);
             try {
                 commits.insertOne(commit);
@@ -198,15 +194,21 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
                     // Another writer owns one of our (aggregate, sequence) pairs: optimistic concurrency says no.
                     handlePersistenceException(e, conflicting.get());
                 }
+                Optional<EventMessage<?>> stored = firstStoredEvent(events, eventIds);
+                if (stored.isPresent()) {
+                    // One of our events is already stored: appending a message twice is refused like a conflict.
+                    handlePersistenceException(e, stored.get());
+                }
                 if (attempt >= maxCommitAttempts) {
                     throw new EventStoreException(
                             "Could not find a free global position after " + attempt + " attempts", e);
                 }
                 // Someone owns one of our positions. Nothing of this commit is stored: take new positions, so that
                 // no reader can miss it.
-                if (isSealed(first, last)) {
+                if (sealer.isSealed(first, last)) {
                     logger.warn("Global positions {}..{} were sealed before this commit landed (slower than the gap "
-                                        + "timeout of {}); committing again at new positions", first, last, gapTimeout);
+                                        + "timeout of {}); committing again at new positions", first, last,
+                                sealer.gapTimeout());
                 } else {
                     logger.info("Global positions {}..{} were taken by another writer (the store handed them out "
                                         + "twice); committing again at new positions", first, last);
@@ -215,60 +217,48 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         }
     }
 
-    private boolean isSealed(long first, long last) {
-        List<Long> ours = LongStream.rangeClosed(first, last).boxed().toList();
-        return findDistinct(in(POSITIONS, ours)).stream()
-                                               .anyMatch(d -> Boolean.TRUE.equals(d.getBoolean(TOMBSTONE)));
-    }
-
     private Optional<EventMessage<?>> firstConflictingEvent(List<? extends EventMessage<?>> events,
                                                             List<String> seqKeys) {
         if (seqKeys.isEmpty()) {
             return Optional.empty();
         }
         Set<String> taken = new HashSet<>();
-        for (Document existing : findDistinct(in(SEQ_KEYS, seqKeys))) {
-            taken.addAll(existing.getList(SEQ_KEYS, String.class, List.of()));
+        for (Document existing : findDistinct(in(CommitSchema.SEQ_KEYS, seqKeys))) {
+            taken.addAll(CommitSchema.seqKeys(existing));
         }
         return events.stream()
-                     .filter(e -> e instanceof DomainEventMessage<?> d && d.getType() != null
-                             && taken.contains(seqKey(d.getAggregateIdentifier(), d.getSequenceNumber())))
+                     .filter(e -> taken.contains(CommitSchema.seqKeyOf(e)))
                      .<EventMessage<?>>map(e -> e)
                      .findFirst();
     }
 
-    private long allocate(int count) {
-        return positions.allocate(count);
+    private Optional<EventMessage<?>> firstStoredEvent(List<? extends EventMessage<?>> events, List<String> eventIds) {
+        Set<String> taken = new HashSet<>();
+        for (Document existing : findDistinct(in(CommitSchema.EVENT_IDS, eventIds))) {
+            taken.addAll(CommitSchema.eventIds(existing));
+        }
+        return events.stream()
+                     .filter(e -> taken.contains(e.getIdentifier()))
+                     .<EventMessage<?>>map(e -> e)
+                     .findFirst();
+    }
+
+    /**
+     * The error the store would answer if its unique indexes compared the entries of one document: a duplicate key
+     * (code 11000), so that the configured {@code PersistenceExceptionResolver} classifies it like any other.
+     */
+    private static MongoWriteException duplicateInCommit(EventMessage<?> event, String seqKey) {
+        String what = seqKey != null ? "aggregate sequence " + seqKey + " or event identifier " + event.getIdentifier()
+                : "event identifier " + event.getIdentifier();
+        return new MongoWriteException(
+                new WriteError(DUPLICATE_KEY_CODE, "E11000 duplicate key inside one commit: " + what
+                        + " appears twice (detected before the commit was sent)", new BsonDocument()),
+                new ServerAddress(), Set.of());
     }
 
     /** The highest global position allocated so far: the head of the log, including commits still in flight. */
     public long headPosition() {
-        return allocatedHead();
-    }
-
-    private long allocatedHead() {
         return positions.head();
-    }
-
-    private Document toDocument(EventMessage<?> event, Serializer serializer) {
-        SerializedObject<String> payload = event.serializePayload(serializer, String.class);
-        SerializedObject<String> metaData = event.serializeMetaData(serializer, String.class);
-        Document document = new Document("eventId", event.getIdentifier());
-        if (event instanceof DomainEventMessage<?> domainEvent) {
-            document.append("aggregateType", domainEvent.getType())
-                    .append("aggregateId", domainEvent.getAggregateIdentifier())
-                    .append("sequenceNumber", domainEvent.getSequenceNumber());
-        }
-        document.append("timestamp", event.getTimestamp().toString())
-                .append("payloadType", payload.getType().getName())
-                .append("payloadRevision", payload.getType().getRevision());
-        BsonEventPayloads.put(document, "payload", payload.getData());
-        BsonEventPayloads.put(document, "metaData", metaData.getData());
-        return document;
-    }
-
-    static String seqKey(String aggregateIdentifier, long sequenceNumber) {
-        return aggregateIdentifier + "/" + sequenceNumber;
     }
 
     // ------------------------------------------------------------------------------------------------ aggregate load
@@ -277,15 +267,15 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
     protected List<? extends DomainEventData<?>> fetchDomainEvents(String aggregateIdentifier,
                                                                    long firstSequenceNumber, int batchSize) {
         List<String> keys = LongStream.range(firstSequenceNumber, firstSequenceNumber + batchSize)
-                                      .mapToObj(seq -> seqKey(aggregateIdentifier, seq))
+                                      .mapToObj(seq -> CommitSchema.seqKey(aggregateIdentifier, seq))
                                       .toList();
         List<GenericDomainEventEntry<String>> found = new ArrayList<>();
-        for (Document commit : findDistinct(in(SEQ_KEYS, keys))) {
-            for (Document event : commit.getList(EVENTS, Document.class)) {
-                if (aggregateIdentifier.equals(event.getString("aggregateId"))) {
-                    long seq = event.get("sequenceNumber", Number.class).longValue();
+        for (Document commit : findDistinct(in(CommitSchema.SEQ_KEYS, keys))) {
+            for (Document event : CommitSchema.events(commit)) {
+                if (aggregateIdentifier.equals(CommitSchema.aggregateId(event))) {
+                    long seq = CommitSchema.sequenceNumber(event);
                     if (seq >= firstSequenceNumber && seq < firstSequenceNumber + batchSize) {
-                        found.add(toDomainEntry(event));
+                        found.add(CommitSchema.toDomainEntry(event));
                     }
                 }
             }
@@ -300,8 +290,8 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
      * there is no event at {@code v + 1} (an aggregate's sequence numbers have no holes).
      */
     public boolean hasEventAt(String aggregateIdentifier, long sequenceNumber) {
-        return commits.find(eq(SEQ_KEYS, seqKey(aggregateIdentifier, sequenceNumber)))
-                      .projection(new Document("_id", 1)).first() != null;
+        return commits.find(eq(CommitSchema.SEQ_KEYS, CommitSchema.seqKey(aggregateIdentifier, sequenceNumber)))
+                      .projection(new Document(CommitSchema.ID, 1)).first() != null;
     }
 
     @Override
@@ -323,137 +313,15 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         }
     }
 
+    private List<Document> findDistinct(Bson filter) {
+        return CommitSchema.distinct(commits.find(filter));
+    }
+
     // ------------------------------------------------------------------------------------------------ tracking
 
     @Override
     protected List<? extends TrackedEventData<?>> fetchTrackedEvents(TrackingToken lastToken, int batchSize) {
-        if (lastToken != null && !(lastToken instanceof GapAwareTrackingToken)) {
-            throw new IllegalArgumentException("Token [" + lastToken + "] is of the wrong type. Expected "
-                                                       + GapAwareTrackingToken.class.getSimpleName());
-        }
-        GapAwareTrackingToken token = lastToken == null
-                ? GapAwareTrackingToken.newInstance(0, Collections.emptySet())
-                : (GapAwareTrackingToken) lastToken;
-        while (true) {
-            Batch batch = readBatch(token, batchSize);
-            if (!batch.events.isEmpty() || batch.token.equals(token)) {
-                return batch.events;
-            }
-            // Only sealed positions were found: move past them and look further, so that a run of tombstones
-            // longer than one batch can never stall a processor.
-            token = batch.token;
-        }
-    }
-
-    private record Batch(List<TrackedEventData<?>> events, GapAwareTrackingToken token) {
-    }
-
-    private Batch readBatch(GapAwareTrackingToken start, int batchSize) {
-        long index = start.getIndex();
-        Set<Long> wanted = new LinkedHashSet<>(start.getGaps());
-        LongStream.rangeClosed(index + 1, index + batchSize).forEach(wanted::add);
-        // position -> event document, or null for a sealed (tombstoned) position
-        TreeMap<Long, Document> found = new TreeMap<>();
-        collectPositions(wanted, found);
-
-        long scannedTo = index + batchSize;
-        Long allocated = null;
-        if (found.isEmpty() || found.lastKey() <= index) {
-            // Nothing new in this window. If positions beyond it were allocated, the window may be a run of pending
-            // positions (writers in flight or dead): look past it, so that committed events behind such a run are
-            // not held back until the run is sealed.
-            allocated = allocatedHead();
-            int extensions = 0;
-            while (scannedTo < allocated && (found.isEmpty() || found.lastKey() <= index)
-                    && extensions++ < MAX_WINDOW_EXTENSIONS) {
-                List<Long> next = LongStream.rangeClosed(scannedTo + 1, Math.min(allocated, scannedTo + batchSize))
-                                            .boxed().toList();
-                wanted.addAll(next);
-                collectPositions(next, found);
-                scannedTo = next.get(next.size() - 1);
-            }
-        }
-
-        List<TrackedEventData<?>> result = new ArrayList<>();
-        GapAwareTrackingToken token = start;
-        for (Map.Entry<Long, Document> entry : found.entrySet()) {
-            long position = entry.getKey();
-            if (position <= index && !start.getGaps().contains(position)) {
-                continue; // already delivered
-            }
-            token = token.advanceTo(position, NO_GAP_TRUNCATION);
-            if (entry.getValue() != null) {
-                result.add(toTrackedEntry(token, entry.getValue()));
-            }
-        }
-
-        sealAbandonedPositions(wanted, found, index, allocated);
-        return new Batch(result, token);
-    }
-
-    private void collectPositions(Collection<Long> positions, TreeMap<Long, Document> found) {
-        for (Document commit : findDistinct(in(POSITIONS, new ArrayList<>(positions)))) {
-            List<Long> committed = commit.getList(POSITIONS, Long.class);
-            List<Document> events = commit.getList(EVENTS, Document.class, List.of());
-            for (int i = 0; i < committed.size(); i++) {
-                found.put(committed.get(i), i < events.size() ? events.get(i) : null);
-            }
-        }
-    }
-
-    /**
-     * Runs a query on a multikey index and returns each matching commit once. Real MongoDB already does so; the
-     * embedded server returns a document once per matching array element.
-     */
-    private List<Document> findDistinct(Bson filter) {
-        Set<Object> seen = new HashSet<>();
-        List<Document> distinct = new ArrayList<>();
-        for (Document document : commits.find(filter)) {
-            if (seen.add(document.get("_id"))) {
-                distinct.add(document);
-            }
-        }
-        return distinct;
-    }
-
-    /**
-     * Positions that were allocated but are still empty are pending. Every position up to the highest one found is
-     * allocated (positions come from a monotonic counter); above it, the counter says how far allocation went.
-     */
-    private void sealAbandonedPositions(Collection<Long> wanted, TreeMap<Long, Document> found, long index,
-                                        Long allocatedHead) {
-        pendingPositions.resolved(found.keySet());
-        List<Long> missing = wanted.stream().filter(p -> !found.containsKey(p)).toList();
-        if (missing.isEmpty()) {
-            return;
-        }
-        long highestFound = found.isEmpty() ? index : Math.max(index, found.lastKey());
-        boolean beyondFound = missing.stream().anyMatch(p -> p > highestFound);
-        long allocated = !beyondFound ? highestFound
-                : Math.max(highestFound, allocatedHead != null ? allocatedHead : allocatedHead());
-        List<Long> pending = missing.stream().filter(p -> p <= allocated).toList();
-        for (Long position : pendingPositions.observe(pending)) {
-            seal(position);
-        }
-    }
-
-    private void seal(long position) {
-        Document tombstone = new Document("_id", position)
-                .append(POSITIONS, List.of(position))
-                .append(TOMBSTONE, true)
-                .append("sealedAt", Date.from(clock.instant()));
-        try {
-            commits.insertOne(tombstone);
-            logger.warn("Sealed global position {}: it stayed empty for longer than the gap timeout of {}. "
-                                + "If its writer is still alive it will commit again at a new position.",
-                        position, gapTimeout);
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw new EventStoreException("Could not seal global position " + position, e);
-            }
-            // the commit (or another reader's tombstone) landed first: nothing to seal
-        }
-        pendingPositions.resolved(List.of(position));
+        return tracking.fetch(lastToken, batchSize);
     }
 
     @Override
@@ -467,56 +335,26 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
      */
     @Override
     public TrackingToken createHeadToken() {
-        long head = allocatedHead();
-        return tokenBefore(head + 1);
+        return tracking.headToken();
     }
 
-    /**
-     * A token before the first commit whose writer's clock read {@code dateTime} or later. This is an operator's
-     * tool (processor resets), not a hot path: it scans the commit timestamps.
-     */
+    /** A token before the first commit whose writer's clock read {@code dateTime} or later (see TrackingReader). */
     @Override
     public TrackingToken createTokenAt(Instant dateTime) {
-        Document first = commits.find(and(gte(COMMITTED_AT, Date.from(dateTime)), exists(EVENTS)))
-                                .sort(Indexes.ascending("_id"))
-                                .limit(1)
-                                .first();
-        if (first == null) {
-            return createHeadToken();
-        }
-        return tokenBefore(first.get("_id", Number.class).longValue());
-    }
-
-    /** A token that has delivered nothing at or above {@code position}, with empty positions below it as gaps. */
-    private GapAwareTrackingToken tokenBefore(long position) {
-        long from = Math.max(1, position - headTokenLookBack);
-        List<Long> window = LongStream.range(from, position).boxed().toList();
-        Set<Long> present = new HashSet<>();
-        if (!window.isEmpty()) {
-            for (Document commit : findDistinct(in(POSITIONS, window))) {
-                present.addAll(commit.getList(POSITIONS, Long.class));
-            }
-        }
-        long index = position - 1;
-        while (index >= from && !present.contains(index)) {
-            index--; // a gap cannot be the token's own index
-        }
-        long tokenIndex = Math.max(index, from - 1);
-        List<Long> gaps = window.stream().filter(p -> p < tokenIndex && !present.contains(p)).toList();
-        return GapAwareTrackingToken.newInstance(tokenIndex, gaps);
+        return tracking.tokenAt(dateTime);
     }
 
     // ------------------------------------------------------------------------------------------------ snapshots
 
     @Override
     protected void storeSnapshot(DomainEventMessage<?> snapshot, Serializer serializer) {
-        Document current = snapshots.find(eq("_id", snapshot.getAggregateIdentifier())).first();
-        if (current != null && current.get("sequenceNumber", Number.class).longValue() >= snapshot.getSequenceNumber()) {
+        Document current = snapshots.find(eq(CommitSchema.ID, snapshot.getAggregateIdentifier())).first();
+        if (current != null && CommitSchema.sequenceNumber(current) >= snapshot.getSequenceNumber()) {
             return;
         }
-        Document document = toDocument(snapshot, serializer).append("_id", snapshot.getAggregateIdentifier());
+        Document document = CommitSchema.snapshot(snapshot, serializer);
         try {
-            snapshots.replaceOne(eq("_id", snapshot.getAggregateIdentifier()), document,
+            snapshots.replaceOne(eq(CommitSchema.ID, snapshot.getAggregateIdentifier()), document,
                                  new ReplaceOptions().upsert(true));
         } catch (MongoWriteException e) {
             handlePersistenceException(e, snapshot);
@@ -525,33 +363,8 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
 
     @Override
     protected Stream<? extends DomainEventData<?>> readSnapshotData(String aggregateIdentifier) {
-        Document snapshot = snapshots.find(eq("_id", aggregateIdentifier)).first();
-        return snapshot == null ? Stream.empty() : Stream.of(toDomainEntry(snapshot));
-    }
-
-    // ------------------------------------------------------------------------------------------------ mapping
-
-    private static GenericDomainEventEntry<String> toDomainEntry(Document event) {
-        Number seq = event.get("sequenceNumber", Number.class);
-        String eventId = event.getString("eventId");
-        String aggregateId = event.getString("aggregateId");
-        return new GenericDomainEventEntry<>(event.getString("aggregateType"),
-                                             aggregateId != null ? aggregateId : eventId,
-                                             seq != null ? seq.longValue() : 0L,
-                                             eventId,
-                                             event.getString("timestamp"),
-                                             event.getString("payloadType"),
-                                             event.getString("payloadRevision"),
-                                             BsonEventPayloads.get(event, "payload"),
-                                             BsonEventPayloads.get(event, "metaData"));
-    }
-
-    private static TrackedEventData<?> toTrackedEntry(TrackingToken token, Document event) {
-        GenericDomainEventEntry<String> entry = toDomainEntry(event);
-        if (event.getString("aggregateType") == null && event.getString("aggregateId") == null) {
-            return new TrackedPlainEventData(token, entry);
-        }
-        return new TrackedDomainEventData<>(token, entry);
+        Document snapshot = snapshots.find(eq(CommitSchema.ID, aggregateIdentifier)).first();
+        return snapshot == null ? Stream.empty() : Stream.of(CommitSchema.toDomainEntry(snapshot));
     }
 
     // ------------------------------------------------------------------------------------------------ builder

@@ -30,8 +30,6 @@ import static com.mongodb.client.model.Filters.eq;
  */
 final class PositionAllocator {
 
-    static final String COUNTER_ID = "global";
-
     private static final class Request {
         final int count;
         long last;
@@ -94,14 +92,21 @@ final class PositionAllocator {
 
     private long increment(long by) {
         Document counter = counters.findOneAndUpdate(
-                eq("_id", COUNTER_ID), Updates.inc("value", by),
+                eq(CommitSchema.ID, CommitSchema.COUNTER_ID), Updates.inc(CommitSchema.COUNTER_VALUE, by),
                 new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-        return Objects.requireNonNull(counter, "position counter").get("value", Number.class).longValue();
+        return CommitSchema.counterValue(Objects.requireNonNull(counter, "position counter"));
     }
 
     /** The highest position allocated so far, by any JVM. */
     long head() {
-        Document counter = counters.find(eq("_id", COUNTER_ID)).first();
-        return counter == null ? 0L : counter.get("value", Number.class).longValue();
+        return head(counters);
+    }
+
+    /**
+     * The head of the log: the highest position allocated so far, by any JVM, including commits still in flight.
+     * The one place that reads it; the engine and {@link EventLog} both come here.
+     */
+    static long head(MongoCollection<Document> counters) {
+        return CommitSchema.counterValue(counters.find(eq(CommitSchema.ID, CommitSchema.COUNTER_ID)).first());
     }
 }

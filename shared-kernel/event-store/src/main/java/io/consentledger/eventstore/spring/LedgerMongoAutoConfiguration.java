@@ -7,8 +7,10 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
-import io.consentledger.eventstore.WakingEventSource;
 import io.consentledger.eventstore.embedded.EmbeddedMongoServer;
+import io.consentledger.eventstore.processing.ProcessorLagMetrics;
+import io.consentledger.eventstore.processing.SegmentBalancer;
+import io.consentledger.eventstore.processing.WakingEventSource;
 import io.consentledger.eventstore.serialization.LedgerSerializers;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +34,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.context.ApplicationListener;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.ContextClosedEvent;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,10 +160,22 @@ public class LedgerMongoAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public ProcessorLagMetrics processorLagMetrics(ObjectProvider<MeterRegistry> registry,
-                                                   org.axonframework.config.EventProcessingConfiguration processing,
+    public ProcessorLagMetrics processorLagMetrics(org.axonframework.config.EventProcessingConfiguration processing,
                                                    ObjectProvider<GapAwareMongoEventStorageEngine> engine) {
-        return new ProcessorLagMetrics(registry, processing, engine);
+        return new ProcessorLagMetrics(processing, () -> engine.getObject().headPosition());
+    }
+
+    /** Registers the lag gauges once the processors exist, when there is a registry and the ledger's engine. */
+    @Bean
+    public ApplicationListener<ApplicationReadyEvent> processorLagMetricsRegistration(
+            ObjectProvider<ProcessorLagMetrics> metrics, ObjectProvider<MeterRegistry> registry,
+            ObjectProvider<GapAwareMongoEventStorageEngine> engine) {
+        return ready -> {
+            MeterRegistry meters = registry.getIfAvailable();
+            if (meters != null && engine.getIfAvailable() != null) {
+                metrics.ifAvailable(m -> m.register(meters));
+            }
+        };
     }
 
     /** Spreads multi-segment processors over the running instances of this application. */
@@ -174,6 +191,18 @@ public class LedgerMongoAutoConfiguration {
                                    environment.getProperty("consent-ledger.processors.balance-interval",
                                                            java.time.Duration.class, java.time.Duration.ofSeconds(2)),
                                    java.time.Clock.systemUTC());
+    }
+
+    /** Starts the segment balancer once the application is ready (processors started). */
+    @Bean
+    public ApplicationListener<ApplicationReadyEvent> segmentBalancerStart(ObjectProvider<SegmentBalancer> balancer) {
+        return ready -> balancer.ifAvailable(SegmentBalancer::start);
+    }
+
+    /** Stops the segment balancer and removes its heartbeat when the application closes. */
+    @Bean
+    public ApplicationListener<ContextClosedEvent> segmentBalancerStop(ObjectProvider<SegmentBalancer> balancer) {
+        return closed -> balancer.ifAvailable(SegmentBalancer::stop);
     }
 
     static WriteConcern writeConcern(LedgerStoreProperties.EventStore settings) {

@@ -1,4 +1,6 @@
-package io.consentledger.eventstore;
+package io.consentledger.eventstore.processing;
+
+import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
 
 import io.consentledger.eventstore.serialization.LedgerSerializers;
 import io.consentledger.eventstore.testing.StoreTest;

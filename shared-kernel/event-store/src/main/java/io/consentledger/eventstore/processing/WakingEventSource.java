@@ -1,4 +1,4 @@
-package io.consentledger.eventstore;
+package io.consentledger.eventstore.processing;
 
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventStream;

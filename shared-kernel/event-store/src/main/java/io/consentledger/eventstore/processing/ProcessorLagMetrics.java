@@ -1,17 +1,14 @@
-package io.consentledger.eventstore.spring;
+package io.consentledger.eventstore.processing;
 
-import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 
 /**
  * Exposes, per streaming processor, how many global positions it is behind the head of the log:
@@ -20,25 +17,21 @@ import java.util.OptionalLong;
  */
 public class ProcessorLagMetrics {
 
-    private final ObjectProvider<MeterRegistry> registry;
     private final EventProcessingConfiguration processing;
-    private final ObjectProvider<GapAwareMongoEventStorageEngine> engine;
+    private final LongSupplier headOfLog;
     private volatile long cachedHead;
     private volatile long headReadAt;
 
-    public ProcessorLagMetrics(ObjectProvider<MeterRegistry> registry, EventProcessingConfiguration processing,
-                               ObjectProvider<GapAwareMongoEventStorageEngine> engine) {
-        this.registry = registry;
+    /**
+     * @param headOfLog reads the head of the log (the event storage engine's {@code headPosition})
+     */
+    public ProcessorLagMetrics(EventProcessingConfiguration processing, LongSupplier headOfLog) {
         this.processing = processing;
-        this.engine = engine;
+        this.headOfLog = headOfLog;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    public void register() {
-        MeterRegistry meters = registry.getIfAvailable();
-        if (meters == null || engine.getIfAvailable() == null) {
-            return;
-        }
+    /** Registers one gauge per streaming processor; called once the processors exist. */
+    public void register(MeterRegistry meters) {
         processing.eventProcessors().forEach((name, processor) -> {
             if (processor instanceof StreamingEventProcessor streaming) {
                 Gauge.builder("ledger.processor.lag.events", streaming, this::lag)
@@ -66,7 +59,7 @@ public class ProcessorLagMetrics {
     private long head() {
         long now = System.nanoTime();
         if (now - headReadAt > 1_000_000_000L) {
-            cachedHead = engine.getObject().headPosition();
+            cachedHead = headOfLog.getAsLong();
             headReadAt = now;
         }
         return cachedHead;

@@ -1,4 +1,4 @@
-package io.consentledger.eventstore.spring;
+package io.consentledger.eventstore.processing;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -9,9 +9,6 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.context.event.EventListener;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +59,7 @@ public class SegmentBalancer {
         this.clock = clock;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
+    /** Starts balancing every {@code interval}; the application calls it once it is ready. */
     public void start() {
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "segment-balancer");
@@ -72,7 +69,7 @@ public class SegmentBalancer {
         scheduler.scheduleWithFixedDelay(this::balanceSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    @EventListener(ContextClosedEvent.class)
+    /** Stops balancing and removes this instance's heartbeat; the application calls it when it closes. */
     public void stop() {
         if (scheduler != null) {
             scheduler.shutdownNow();
