@@ -217,7 +217,7 @@ public class ComplianceMonitor {
                               d.getString("consentId"), d.getString("linkId"), d.getString("recipientId"),
                               d.getString("customerId"), Docs.instant(d, "sharedAt"))));
         Document progress = status.find(eq("_id", "status")).first();
-        long sharesChecked = checked.countDocuments();
+        long sharesChecked = checked.countDocuments(filter); // the consent's shares only, when one is asked about
         long through = progress == null || progress.get("checkedThrough") == null ? 0
                 : progress.get("checkedThrough", Number.class).longValue();
         return new ComplianceReport(found.isEmpty(), sharesChecked, through, eventLog.head(), found);
