@@ -289,6 +289,20 @@ class QueryHardeningTest extends HttpTestSupport {
         }
 
         @Test
+        void aValueThatDoesNotConvertIsAProblemNamingItsParameter() {
+            for (String[] bad : new String[][] {{"/api/v1/audit/access?limit=abc", "limit"},
+                    {"/api/v1/audit/access?from=yesterday", "from"}, {"/api/v1/audit/access?purpose=GOSSIP", "purpose"},
+                    {"/api/v1/audit/events?after=x", "after"}, {"/api/v1/audit/customers/c/recipients?to=soon", "to"}}) {
+                Response response = get(bad[0]);
+                assertThat(response.status()).as(bad[0]).isEqualTo(400);
+                assertThat(response.json().get("type").asText()).as(bad[0]).endsWith("/problems/malformed-parameter");
+                assertThat(response.json().get("parameter").asText()).as(bad[0]).isEqualTo(bad[1]);
+                assertThat(response.body()).as(bad[0]).doesNotContain("Exception", "java.");
+            }
+            assertThat(errorsLogged()).isEmpty();
+        }
+
+        @Test
         void declaredParametersStillWork() {
             assertThat(get("/api/v1/audit/access?customerId=c-" + id + "&limit=5&order=newest").status()).isEqualTo(200);
             assertThat(get("/api/v1/audit/events?limit=5&type=ConsentRequested").status()).isEqualTo(200);
