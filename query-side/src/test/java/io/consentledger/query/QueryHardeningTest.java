@@ -63,6 +63,12 @@ class QueryHardeningTest extends HttpTestSupport {
         return consent;
     }
 
+    /**
+     * A generous bound for one read on a loaded 2-core build machine (a read takes milliseconds); before the fix one
+     * read of such a balance took 18-34 s (issue 14) and 20-25 s here.
+     */
+    private static final long READ_BUDGET_MILLIS = 8_000;
+
     /** High 2: an absurd amount already stored (the command side accepted 1E+1000000 before it bounded amounts). */
     @Nested
     class AbsurdAmounts {
@@ -85,7 +91,7 @@ class QueryHardeningTest extends HttpTestSupport {
                 Response response = get("/api/v1/links/" + link + "/balance");
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 assertThat(response.status()).as(response.body()).isEqualTo(200);
-                assertThat(millis).as("one read of the balance").isLessThan(2_000);
+                assertThat(millis).as("one read of the balance").isLessThan(READ_BUDGET_MILLIS);
                 JsonNode balance = response.json();
                 assertThat(balance.get("amount").isNull()).isTrue();
                 assertThat(balance.get("amountOutOfRange").asBoolean()).isTrue();
@@ -93,6 +99,14 @@ class QueryHardeningTest extends HttpTestSupport {
                                                       .containsExactly("BalanceShared", "TransactionsShared");
                 assertThat(response.body().length()).isLessThan(2_000);
             }
+            // the raw event, as auditors read it, and the access record are as cheap
+            long started = System.nanoTime();
+            Response events = get("/api/v1/audit/events?aggregateId=" + consent);
+            assertThat(events.status()).isEqualTo(200);
+            assertThat(events.body()).contains("BalanceShared");
+            Response access = get("/api/v1/audit/access?consentId=" + consent);
+            assertThat(access.status()).isEqualTo(200);
+            assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(READ_BUDGET_MILLIS);
         }
 
         @Test
@@ -106,7 +120,7 @@ class QueryHardeningTest extends HttpTestSupport {
                     .append("transactions", List.of()));
             long started = System.nanoTime();
             Response response = get("/api/v1/links/" + link + "/balance");
-            assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(2_000);
+            assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(READ_BUDGET_MILLIS);
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.json().get("amountOutOfRange").asBoolean()).isTrue();
             assertThat(response.json().get("amount").isNull()).isTrue();
