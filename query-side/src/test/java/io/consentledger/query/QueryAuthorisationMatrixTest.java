@@ -132,10 +132,14 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
         int[] operatorOnly = {401, 403, 403, 403, 403, 403, 200};
         return List.of(
                 new Endpoint("GET", "/api/v1/consents/{consent}", expect(401, 404, 200, 404, 200, 200, 403)),
-                new Endpoint("GET", "/api/v1/customers/{customer}/consents", expect(401, 200, 200, 200, 200, 200, 403)),
-                new Endpoint("GET", "/api/v1/links/{link}/balance", expect(401, 404, 200, 404, 200, 200, 403)),
-                new Endpoint("GET", "/api/v1/audit/access?customerId={customer}", expect(401, 200, 200, 200, 200, 200, 403)),
+                // recipients never look anything up by a bank's customer id, nor read the ledger's copy of shared data
+                new Endpoint("GET", "/api/v1/customers/{customer}/consents", expect(401, 200, 200, 403, 403, 200, 403)),
+                new Endpoint("GET", "/api/v1/links/{link}/balance", expect(401, 404, 200, 403, 403, 200, 403)),
+                new Endpoint("GET", "/api/v1/audit/access?customerId={customer}", expect(401, 200, 200, 400, 400, 200, 403)),
+                new Endpoint("GET", "/api/v1/audit/access?consentId={consent}", expect(401, 200, 200, 200, 200, 200, 403)),
                 new Endpoint("GET", "/api/v1/audit/access/export?customerId={customer}&format=csv",
+                             expect(401, 200, 200, 400, 400, 200, 403)),
+                new Endpoint("GET", "/api/v1/audit/access/export?consentId={consent}&format=csv",
                              expect(401, 200, 200, 200, 200, 200, 403)),
                 new Endpoint("GET", "/api/v1/audit/customers/{customer}/recipients", expect(auditorOnly)),
                 new Endpoint("GET", "/api/v1/audit/compliance", expect(auditorOnly)),
@@ -197,8 +201,8 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
                     if (who.wrongParty() && expected == 200) {
                         assertThat(body).as("another party's rows").doesNotContain(consent);
                     }
-                    if (expected == 200 && !who.wrongParty() && endpoint.path().contains("{customer}")
-                            && !endpoint.path().contains("recipients")) {
+                    if (expected == 200 && !who.wrongParty() && (endpoint.path().contains("{customer}")
+                            || endpoint.path().contains("/audit/access")) && !endpoint.path().contains("recipients")) {
                         assertThat(body).as("the caller's own rows").contains(consent);
                     }
                     if (expected == 404) {
@@ -224,7 +228,7 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
         String auditor = Who.AUDITOR.token();
         assertThat(call("GET", "/api/v1/audit/access?customerId=" + marker + "&purpose=FRAUD_ALERTS", auditor).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/api/v1/audit/compliance", Who.RIGHT_RECIPIENT.token()).statusCode()).isEqualTo(403);
-        JsonNode page = json.readTree(call("GET", "/api/v1/audit/auditor-queries?limit=200", Who.OPERATOR.token()).body());
+        JsonNode page = json.readTree(call("GET", "/api/v1/audit/auditor-queries?limit=200", auditor).body());
         JsonNode entry = null;
         for (JsonNode e : page.get("entries")) {
             if (e.toString().contains(marker)) {
@@ -241,6 +245,9 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
         assertThat(entry.get("at").asText()).isNotBlank();
         assertThat(page.toString()).as("a refused audit call by a recipient is recorded too")
                                    .contains("\"party\":\"RECIPIENT:messenger\"");
+        String operatorView = call("GET", "/api/v1/audit/auditor-queries?limit=200", Who.OPERATOR.token()).body();
+        assertThat(operatorView).as("the operator sees no business ids").doesNotContain(marker)
+                                .contains("\"route\":\"/api/v1/audit/access\"");
         assertThat(call("GET", "/api/v1/audit/auditor-queries?limit=0", auditor).statusCode()).isEqualTo(400);
         assertThat(call("GET", "/api/v1/audit/auditor-queries?limit=201", auditor).statusCode()).isEqualTo(400);
     }

@@ -10,6 +10,9 @@ import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.query.auditors.AuditorQueryFilter;
 import io.consentledger.query.security.Visibility;
+import io.consentledger.query.web.BadParameter;
+import io.consentledger.security.Caller;
+import io.consentledger.security.Callers;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.format.annotation.DateTimeFormat;
@@ -67,6 +70,7 @@ public class AccessLogController {
             throw new IllegalArgumentException("limit must be between 1 and " + AccessLogQueries.MAX_PAGE_SIZE);
         }
         AccessFilter asked = params.toFilter();
+        Caller caller = Callers.required();
         boolean newestFirst = newestFirst(order);
         AccessLogQueries.decodeCursor(cursor, newestFirst); // refuse a malformed cursor before asking
         Optional<AccessFilter> filter = Visibility.narrow(asked);
@@ -77,13 +81,15 @@ public class AccessLogController {
         AccessPage page = queries.query(new FindAccessRecords(filter.get(), cursor, newestFirst, limit),
                                         ResponseTypes.instanceOf(AccessPage.class)).join();
         AuditorQueryFilter.resultCount(page.records().size());
-        return page;
+        return new AccessPage(page.records().stream().map(r -> Visibility.asSeenBy(caller, r)).toList(),
+                              page.nextCursor());
     }
 
     /** The same filter, streamed as NDJSON (default) or CSV, oldest first, in constant memory. */
     @GetMapping("/access/export")
     public ResponseEntity<StreamingResponseBody> export(AccessParams params,
                                                         @RequestParam(defaultValue = "ndjson") String format) {
+        Caller caller = Callers.required();
         Optional<AccessFilter> filter = Visibility.narrow(params.toFilter());
         boolean csv = switch (format) {
             case "csv" -> true;
@@ -96,7 +102,8 @@ public class AccessLogController {
                 writer.write(CSV_HEADER);
                 writer.write('\n');
             }
-            filter.ifPresent(visible -> accessLog.stream(visible, record -> {
+            filter.ifPresent(visible -> accessLog.stream(visible, stored -> {
+                AccessRecord record = Visibility.asSeenBy(caller, stored);
                 try {
                     writer.write(csv ? csvLine(record) : json.writeValueAsString(record));
                     writer.write('\n');
@@ -137,6 +144,10 @@ public class AccessLogController {
                                @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to) {
 
         AccessFilter toFilter() {
+            if (customerId != null && !Visibility.mayFilterByCustomer(Callers.required())) {
+                throw new BadParameter(BadParameter.Kind.NOT_ALLOWED, "customerId",
+                                       "customerId is not a filter a recipient may use");
+            }
             if (from != null && to != null && !from.isBefore(to)) {
                 throw new IllegalArgumentException("from must be before to");
             }

@@ -1,10 +1,16 @@
 package io.consentledger.query.auditors;
 
+import io.consentledger.security.Callers;
+import io.consentledger.security.Party;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Who queried the audit trail, with which filter, when: for auditors and operators, newest first, paged. */
+/**
+ * Who queried the audit trail, with which filter, when: for auditors and operators, newest first, paged. An operator
+ * sees no business identifier: the route instead of the path, parameter names without their values
+ * ({@link AuditorQueryLog.Entry#forOperator}).
+ */
 @RestController
 public class AuditorQueriesController {
 
@@ -32,6 +38,10 @@ public class AuditorQueriesController {
         }
         AuditorQueryLog.Page page = log.page(principal, offset, limit);
         AuditorQueryFilter.resultCount(page.entries().size());
+        if (Callers.required().is(Party.OPERATOR)) {
+            return new AuditorQueryLog.Page(page.entries().stream().map(AuditorQueryLog.Entry::forOperator).toList(),
+                                            page.next());
+        }
         return page;
     }
 }

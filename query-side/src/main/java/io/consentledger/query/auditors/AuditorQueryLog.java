@@ -4,7 +4,9 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
 import io.consentledger.query.projection.Docs;
+import io.consentledger.query.web.Printable;
 import org.bson.Document;
 
 import java.time.Clock;
@@ -28,10 +30,25 @@ public class AuditorQueryLog {
 
     public static final String COLLECTION = "auditor_queries";
     public static final int MAX_PAGE_SIZE = 200;
-    static final int MAX_VALUE_LENGTH = 200;
 
+    /**
+     * @param route  the path's template ({@code /api/v1/consents/{consentId}}), null for a path no endpoint matched
+     *               or for records made before routes were recorded
+     * @param status null while the query is being answered, or when its answer could not be recorded
+     */
     public record Entry(String id, Instant at, String principal, String party, String method, String path,
-                        Map<String, List<String>> parameters, int status, Long resultCount, String correlationId) {
+                        String route, Map<String, List<String>> parameters, Integer status, Long resultCount,
+                        String correlationId) {
+
+        /**
+         * What an operator may see of it: who, when, which endpoint, which parameter names, the outcome; no path
+         * (it holds ids), no parameter values (they hold ids and filters), no correlation id (it leads to the data).
+         */
+        public Entry forOperator() {
+            Map<String, List<String>> names = new LinkedHashMap<>();
+            parameters.keySet().forEach(name -> names.put(name, List.of()));
+            return new Entry(id, at, principal, party, method, route, route, names, status, resultCount, null);
+        }
     }
 
     public record Page(List<Entry> entries, String next) {
@@ -45,27 +62,43 @@ public class AuditorQueryLog {
         this.clock = clock;
     }
 
-    public void record(String principal, String party, String method, String path, Map<String, String[]> parameters,
-                       int status, Long resultCount, String correlationId) {
+    /**
+     * Records a query before it is answered ({@code status} null until {@link #complete}) and returns the record's
+     * id. Names and values are kept printable ({@link Printable}), so any parameter can be recorded.
+     */
+    public String record(String principal, String party, String method, String path, Map<String, String[]> parameters,
+                         Integer status, Long resultCount, String correlationId) {
         Document params = new Document();
         parameters.forEach((name, values) -> {
             List<String> kept = new ArrayList<>();
             for (String value : values) {
-                kept.add(value.length() > MAX_VALUE_LENGTH ? value.substring(0, MAX_VALUE_LENGTH) : value);
+                kept.add(Printable.of(value));
             }
             // names are client data: keep them as values of an array, never as keys
-            params.put(Integer.toString(params.size()), new Document("name", truncate(name)).append("values", kept));
+            params.put(Integer.toString(params.size()), new Document("name", Printable.of(name)).append("values", kept));
         });
-        queries.insertOne(new Document("_id", UUID.randomUUID().toString())
+        String id = UUID.randomUUID().toString();
+        queries.insertOne(new Document("_id", id)
                 .append("at", Docs.date(clock.instant()))
                 .append(PRINCIPAL, principal)
                 .append(PARTY, party)
                 .append("method", method)
-                .append("path", truncate(path))
+                .append("path", Printable.of(path))
                 .append("parameters", new ArrayList<>(params.values()))
                 .append("status", status)
                 .append("resultCount", resultCount)
                 .append(CORRELATION_ID, correlationId));
+        return id;
+    }
+
+    /**
+     * Completes a record with the answer's status, the result count and the route the request matched (the path's
+     * template, with no ids in it). By {@code _id} alone: one record, found through its index.
+     */
+    public void complete(String id, int status, Long resultCount, String route) {
+        queries.updateOne(Filters.eq("_id", id),
+                          Updates.combine(Updates.set("status", status), Updates.set("resultCount", resultCount),
+                                          Updates.set("route", route)));
     }
 
     /** Newest first; {@code offset} pages on. Optionally one principal's queries only. */
@@ -95,11 +128,8 @@ public class AuditorQueryLog {
         }
         Number count = d.get("resultCount", Number.class);
         return new Entry(d.getString("_id"), Docs.instant(d, "at"), d.getString(PRINCIPAL), d.getString(PARTY),
-                         d.getString("method"), d.getString("path"), parameters, d.getInteger("status", 0),
+                         d.getString("method"), d.getString("path"), d.getString("route"), parameters,
+                         d.getInteger("status"),
                          count == null ? null : count.longValue(), d.getString(CORRELATION_ID));
-    }
-
-    private static String truncate(String value) {
-        return value == null || value.length() <= MAX_VALUE_LENGTH ? value : value.substring(0, MAX_VALUE_LENGTH);
     }
 }

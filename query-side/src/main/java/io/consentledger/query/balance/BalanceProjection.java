@@ -36,7 +36,8 @@ import static com.mongodb.client.model.Filters.eq;
  * ({@code linkSequencingPolicy}), not by aggregate. A balance is one document by {@code _id}, read once and replaced
  * once per processor batch ({@link BatchedWrites}). Transactions are keyed by id, a balance share is recognised by
  * its event id, and an older balance never replaces a newer one, so a second delivery, of an event or of a batch
- * whose balances were written already, changes nothing.
+ * whose balances were written already, changes nothing. An amount no money can have is stored as missing and shown
+ * as out of range, never computed with ({@link Amounts}).
  */
 @Component
 @ProcessingGroup(BalanceProjection.GROUP)
@@ -86,7 +87,7 @@ public class BalanceProjection {
         }
         held.pending().values().removeIf(t -> !Docs.instant(t, "bookedAt").isAfter(event.asOf()));
         Document newBase = new Document("eventId", eventId).append("shareId", event.shareId())
-                                                           .append("amount", Docs.decimal(event.amount()))
+                                                           .append("amount", Amounts.stored(event.amount()).orElse(null))
                                                            .append("currency", event.currency())
                                                            .append("asOf", Docs.date(event.asOf()));
         return new Held(newBase, held.pending());
@@ -109,7 +110,7 @@ public class BalanceProjection {
             if (!held.pending().containsKey(transaction.transactionId())) {
                 held.pending().put(transaction.transactionId(),
                                    new Document("transactionId", transaction.transactionId())
-                                           .append("amount", Docs.decimal(transaction.amount()))
+                                           .append("amount", Amounts.stored(transaction.amount()).orElse(null))
                                            .append("currency", transaction.currency())
                                            .append("bookedAt", Docs.date(transaction.bookedAt()))
                                            .append("eventId", eventId)
@@ -139,7 +140,14 @@ public class BalanceProjection {
         Held held = Held.of(document);
         Document base = held.base();
         Map<String, Document> pending = held.pending();
-        BigDecimal amount = base == null ? null : Docs.decimal(base, "amount");
+        // an amount out of range (or missing) is never added: the figure is then unknown, and said so
+        boolean outOfRange = false;
+        BigDecimal amount = null;
+        if (base != null) {
+            Optional<BigDecimal> balance = Amounts.read(base.getString("amount"));
+            outOfRange = balance.isEmpty();
+            amount = balance.orElse(null);
+        }
         List<BalanceView.Source> sources = new ArrayList<>();
         if (base != null) {
             sources.add(new BalanceView.Source(base.getString("eventId"), "BalanceShared", base.getString("shareId")));
@@ -147,8 +155,10 @@ public class BalanceProjection {
         Instant latestBooked = null;
         Map<String, String> transactionEvents = new LinkedHashMap<>();
         for (Document transaction : pending.values()) {
-            if (amount != null) {
-                amount = amount.add(Docs.decimal(transaction, "amount"));
+            Optional<BigDecimal> change = Amounts.read(transaction.getString("amount"));
+            outOfRange |= change.isEmpty();
+            if (amount != null && change.isPresent()) {
+                amount = amount.add(change.get());
             }
             Instant booked = Docs.instant(transaction, "bookedAt");
             latestBooked = latestBooked == null || booked.isAfter(latestBooked) ? booked : latestBooked;
@@ -158,9 +168,9 @@ public class BalanceProjection {
                 new BalanceView.Source(eventId, "TransactionsShared", shareId)));
         String currency = base != null ? base.getString("currency")
                 : pending.values().stream().map(t -> t.getString("currency")).findFirst().orElse(null);
-        return Optional.of(new BalanceView(query.linkId(), amount, currency,
+        return Optional.of(new BalanceView(query.linkId(), outOfRange ? null : amount, currency,
                                            base == null ? null : Docs.instant(base, "asOf"), latestBooked,
-                                           pending.size(), sources));
+                                           pending.size(), sources, outOfRange));
     }
 
     /** The balances one batch of events reads and changes; each is read once and written once per batch. */

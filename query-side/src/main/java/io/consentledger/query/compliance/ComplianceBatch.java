@@ -39,7 +39,8 @@ import static com.mongodb.client.model.Filters.eq;
  *   counted towards its consent's daily limit once, through the consent's {@code recentShares} (the sequence
  *   numbers in the consent, with their days, of its latest counted shares): a share found there was counted, with
  *   those after it, so its limit is checked against the shares before it.</li>
- *   <li>{@code compliance_checked} holds the ids of the share events checked; {@code sharesChecked} is their number.
+ *   <li>{@code compliance_checked} holds the ids of the share events checked, each with its consent id;
+ *   {@code sharesChecked} is their number (of one consent's, for a report on one consent).
  *   The markers are written after the checks, so a failure can never leave a share marked but unchecked.</li>
  * </ul>
  */
@@ -68,7 +69,8 @@ final class ComplianceBatch {
     /** The state of each loaded document before this batch, kept with it when it is written back. */
     private final Map<String, Document> beforeBatch = new HashMap<>();
     private final Map<String, Document> violations = new LinkedHashMap<>();
-    private final Set<String> checked = new LinkedHashSet<>();
+    /** The shares checked in this batch: event id to consent id. */
+    private final Map<String, String> checked = new LinkedHashMap<>();
     private final boolean fromProcessor;
     /**
      * A processor batch's origin: the token its processor had stored when the batch began, which the events of
@@ -158,7 +160,7 @@ final class ComplianceBatch {
     /** Marks the share checked, once its findings are reported. */
     void checked(Share share, List<ShareChecks.Finding> findings) {
         findings.forEach(finding -> report(share, finding));
-        checked.add(share.eventId());
+        checked.put(share.eventId(), share.consentId());
     }
 
     private void report(Share share, ShareChecks.Finding finding) {
@@ -192,10 +194,12 @@ final class ComplianceBatch {
         if (checked.isEmpty()) {
             return;
         }
-        Set<String> unmarked = new LinkedHashSet<>(checked);
-        unmarked.removeAll(Docs.storedIds(store.checked(), checked));
+        Set<String> unmarked = new LinkedHashSet<>(checked.keySet());
+        unmarked.removeAll(Docs.storedIds(store.checked(), checked.keySet()));
         if (!unmarked.isEmpty()) {
-            store.checked().insertMany(unmarked.stream().map(id -> new Document("_id", id)).toList());
+            // the consent id, so a report on one consent counts that consent's shares
+            store.checked().insertMany(unmarked.stream().map(id -> new Document("_id", id)
+                    .append("consentId", checked.get(id))).toList());
         }
     }
 

@@ -2,6 +2,8 @@ package io.consentledger.query.compliance;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import io.consentledger.contracts.audit.CheckCompliance;
 import io.consentledger.contracts.audit.ComplianceReport;
@@ -84,6 +86,10 @@ public class ComplianceMonitor {
         ComplianceBatch.Store store = new ComplianceBatch.Store(consents, links, checked, violations, status, tokenStore);
         this.batches = new BatchedWrites<>(GROUP, fromProcessor -> new ComplianceBatch(store, fromProcessor),
                                            ComplianceBatch::write);
+        // a report on one consent reads its violations and counts its checked shares (real MongoDB; the embedded
+        // server ignores non-unique indexes and scans)
+        checked.createIndex(Indexes.ascending("consentId"), new IndexOptions().name("consentId"));
+        violations.createIndex(Indexes.ascending("consentId"), new IndexOptions().name("consentId"));
     }
 
     @EventHandler
@@ -217,7 +223,7 @@ public class ComplianceMonitor {
                               d.getString("consentId"), d.getString("linkId"), d.getString("recipientId"),
                               d.getString("customerId"), Docs.instant(d, "sharedAt"))));
         Document progress = status.find(eq("_id", "status")).first();
-        long sharesChecked = checked.countDocuments();
+        long sharesChecked = checked.countDocuments(filter); // the consent's shares only, when one is asked about
         long through = progress == null || progress.get("checkedThrough") == null ? 0
                 : progress.get("checkedThrough", Number.class).longValue();
         return new ComplianceReport(found.isEmpty(), sharesChecked, through, eventLog.head(), found);

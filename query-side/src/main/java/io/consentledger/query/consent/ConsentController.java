@@ -6,6 +6,7 @@ import io.consentledger.contracts.consent.FindCustomerConsents;
 import io.consentledger.query.auditors.AuditorQueryFilter;
 import io.consentledger.query.security.Visibility;
 import io.consentledger.query.web.QueryProblems;
+import io.consentledger.security.Callers;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,18 +32,20 @@ public class ConsentController {
         return queries.query(new FindConsent(consentId), ResponseTypes.optionalInstanceOf(ConsentView.class))
                       .join()
                       .filter(Visibility::canSee)
+                      .map(view -> Visibility.asSeenBy(Callers.required(), view))
                       .orElseThrow(() -> new QueryProblems.NotFound("No consent " + consentId));
     }
 
     /**
      * The customer's dashboard: who has access to their data, since when, for what, and until when. A provider sees
-     * the customer's consents at itself, a recipient its own, an auditor all.
+     * the customer's consents at itself, an auditor all. A recipient may not ask: it never knows a bank's customer id.
      */
     @GetMapping("/customers/{customerId}/consents")
     public List<ConsentView> customerConsents(@PathVariable String customerId) {
         List<ConsentView> visible = queries.query(new FindCustomerConsents(customerId),
                                                   ResponseTypes.multipleInstancesOf(ConsentView.class))
-                                           .join().stream().filter(Visibility::canSee).toList();
+                                           .join().stream().filter(Visibility::canSee)
+                                           .map(view -> Visibility.asSeenBy(Callers.required(), view)).toList();
         AuditorQueryFilter.resultCount(visible.size());
         return visible;
     }

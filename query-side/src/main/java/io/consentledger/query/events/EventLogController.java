@@ -44,6 +44,11 @@ public class EventLogController {
         if (from != null && to != null && !from.isBefore(to)) {
             throw new IllegalArgumentException("from must be before to");
         }
+        // without aggregateId, after is a global position (from 0); with it, a sequence number (from -1)
+        if (after != null && after < (aggregateId != null ? -1 : 0)) {
+            throw new IllegalArgumentException("after must be at least " + (aggregateId != null ? -1 : 0)
+                    + (aggregateId != null ? " (a sequence number)" : " (a global position)"));
+        }
         Set<String> types = type == null ? Set.of()
                 : Arrays.stream(type.split(",")).map(String::trim).filter(t -> !t.isEmpty()).collect(Collectors.toSet());
         long start = after != null ? after : (aggregateId != null ? -1 : 0);

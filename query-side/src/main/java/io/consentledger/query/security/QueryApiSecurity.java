@@ -9,6 +9,8 @@ import org.springframework.http.HttpMethod;
 /**
  * The query side's function-level rules. Which rows a provider or recipient sees is decided where the data is read
  * ({@link Visibility}); auditors read everything and change nothing; operators see only the operator endpoints.
+ * Recipients read their consents and their access records, never balances (the ledger's copy of shared data: a
+ * recipient receives data from its provider when it is shared) and nothing looked up by a bank's customer id.
  * Who queried the audit trail is recorded by {@code io.consentledger.query.auditors}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -22,9 +24,12 @@ public class QueryApiSecurity {
     @Bean
     public ApiAuthorizationRules queryApiRules() {
         return requests -> requests
-                .requestMatchers(HttpMethod.GET, "/api/v1/consents/*", "/api/v1/customers/*/consents",
-                                 "/api/v1/links/*/balance", "/api/v1/audit/access", "/api/v1/audit/access/export")
+                .requestMatchers(HttpMethod.GET, "/api/v1/consents/*", "/api/v1/audit/access",
+                                 "/api/v1/audit/access/export")
                 .hasAnyRole(PROVIDER, RECIPIENT, AUDITOR)
+                // a recipient never reads the ledger's copy of shared data, nor looks up by a bank's customer id
+                .requestMatchers(HttpMethod.GET, "/api/v1/customers/*/consents", "/api/v1/links/*/balance")
+                .hasAnyRole(PROVIDER, AUDITOR)
                 .requestMatchers(HttpMethod.GET, "/api/v1/audit/auditor-queries").hasAnyRole(AUDITOR, OPERATOR)
                 .requestMatchers(HttpMethod.GET, "/api/v1/audit/**").hasRole(AUDITOR)
                 .requestMatchers("/api/v1/operator/**").hasRole(OPERATOR);
