@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -75,7 +76,10 @@ public abstract class LedgerProblemHandler extends ResponseEntityExceptionHandle
             body = response.updateAndGetBody(getMessageSource(), LocaleContextHolder.getLocale());
         }
         if (body instanceof ProblemDetail problem) {
-            boolean invalid = ex instanceof MethodArgumentNotValidException || ex instanceof HandlerMethodValidationException;
+            // read but breaking a rule: invalid; a value that could not even be converted (a binding failure): malformed
+            boolean invalid = ex instanceof HandlerMethodValidationException
+                    || ex instanceof MethodArgumentNotValidException notValid
+                       && notValid.getBindingResult().getFieldErrors().stream().noneMatch(FieldError::isBindingFailure);
             Problems.typed(problem, invalid ? Problems.INVALID_REQUEST : Problems.slugOf(statusCode));
         }
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);
