@@ -8,14 +8,14 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Controller;
 
 /**
  * The container's error page (replacing Spring Boot's, whose body is not a problem): every error the servlet
  * container dispatches here, for any method (TRACE refused by Tomcat included), is answered as a problem with our
  * type and code for its status. Names no exception and no class.
  */
-@RestController
+@Controller
 @RequestMapping("${server.error.path:${error.path:/error}}")
 public class LedgerErrorController implements ErrorController {
 
