@@ -64,8 +64,9 @@ public class AggregateCacheConfiguration {
                                          SnapshotTriggerDefinition snapshots, ParameterResolverFactory parameterResolvers,
                                          HandlerDefinition handlerDefinition) {
         EventSourcingRepository.Builder<T> builder;
+        BoundedAggregateCache cache = null;
         if (maxEntries > 0) {
-            BoundedAggregateCache cache = new BoundedAggregateCache(maxEntries);
+            cache = new BoundedAggregateCache(maxEntries);
             Gauge.builder("ledger.aggregate.cache.size", cache, BoundedAggregateCache::size)
                  .description("Aggregates held in the command side's cache")
                  .tag("aggregate", type.getSimpleName())
@@ -83,7 +84,8 @@ public class AggregateCacheConfiguration {
         if (snapshots != null) {
             builder.snapshotTriggerDefinition(snapshots);
         }
-        return builder.build();
+        // An unknown id is answered before loading: cheap, and without Axon's WARN and stack trace.
+        return new KnownAggregateRepository<>(builder.build(), type.getSimpleName(), engine::aggregateTypeOf, cache);
     }
 
     private static LoadListener loadCounter(MeterRegistry registry) {

@@ -34,6 +34,9 @@ import java.util.UUID;
                 // tests send bursts; the limiter itself is tested on its own (RateLimitFilterTest)
                 "consent-ledger.security.rate-limit.requests-per-second=100000",
                 "consent-ledger.security.rate-limit.burst=100000",
+                // tests send many refused credentials from one address; AddressRateLimitHttpTest tests that limit
+                "consent-ledger.security.rate-limit.per-address.requests-per-second=100000",
+                "consent-ledger.security.rate-limit.per-address.burst=100000",
                 "axon.update-check.disabled=true"
         })
 @Import(HttpTestSupport.TestClock.class)

@@ -294,6 +294,26 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
                       .projection(new Document(CommitSchema.ID, 1)).first() != null;
     }
 
+    /**
+     * The type of the aggregate stored under this id (of its first event), or empty when there is none: one equality
+     * probe on the unique {@code seqKeys} index. Lets a repository tell an unknown id, or an id of another type,
+     * before loading, so that such a refusal costs what a known id costs and throws nothing deep in the load.
+     */
+    public Optional<String> aggregateTypeOf(String aggregateIdentifier) {
+        Document commit = commits.find(eq(SEQ_KEYS, seqKey(aggregateIdentifier, 0)))
+                                 .projection(new Document("events.aggregateId", 1).append("events.aggregateType", 1))
+                                 .first();
+        if (commit == null) {
+            return Optional.empty();
+        }
+        for (Object event : commit.getList("events", Object.class, List.of())) {
+            if (event instanceof Document document && aggregateIdentifier.equals(document.getString("aggregateId"))) {
+                return Optional.ofNullable(document.getString("aggregateType"));
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public Optional<Long> lastSequenceNumberFor(String aggregateIdentifier) {
         Long last = readSnapshotData(aggregateIdentifier).findFirst()

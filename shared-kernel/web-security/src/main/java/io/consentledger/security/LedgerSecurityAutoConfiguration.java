@@ -1,6 +1,20 @@
 package io.consentledger.security;
 
+import io.consentledger.security.container.InFlightLimitFilter;
+import io.consentledger.security.container.ProblemErrorReportValve;
+import io.consentledger.security.container.RequestArrivalFilter;
+import io.consentledger.security.container.UnreadBodyValve;
+import io.consentledger.security.problem.LedgerErrorController;
 import io.consentledger.security.problem.Problems;
+import org.apache.catalina.Lifecycle;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +60,8 @@ import java.util.Objects;
  * limit.
  */
 @AutoConfiguration(before = {SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-        UserDetailsServiceAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class})
+        UserDetailsServiceAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class,
+        ErrorMvcAutoConfiguration.class})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableWebSecurity
 @EnableConfigurationProperties(LedgerSecurityProperties.class)
@@ -55,9 +70,91 @@ public class LedgerSecurityAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerSecurityAutoConfiguration.class);
 
+    /** The per-address budget of failed authentications; none when rate limits are off. */
     @Bean
-    public SecurityProblems securityProblems(LedgerSecurityProperties properties) {
-        return new SecurityProblems(properties.effectiveMode());
+    public AddressBudgetHolder addressBudget(LedgerSecurityProperties properties) {
+        LedgerSecurityProperties.RateLimit limit = properties.getRateLimit();
+        LedgerSecurityProperties.PerAddress perAddress = limit.getPerAddress();
+        return new AddressBudgetHolder(limit.isEnabled() ? new AddressBudget(new TokenBuckets(
+                perAddress.getRequestsPerSecond(), perAddress.getBurst(), System::nanoTime, 100_000)) : null);
+    }
+
+    /** The budget, or null when rate limits are off. */
+    public record AddressBudgetHolder(AddressBudget budget) {
+    }
+
+    @Bean
+    public SecurityProblems securityProblems(LedgerSecurityProperties properties, AddressBudgetHolder failures) {
+        return new SecurityProblems(properties.effectiveMode(), failures.budget());
+    }
+
+    /** Tomcat's error report and Boot's error page answer problems, not HTML or Boot's JSON. */
+    @Bean
+    public LedgerErrorController ledgerErrorController() {
+        return new LedgerErrorController();
+    }
+
+    /**
+     * At most the worker threads less the reserved ones in the application at once, health excepted. After
+     * authentication: a request refused on its headers holds no thread for long and is answered 401, not 503.
+     */
+    @Bean
+    public FilterRegistrationBean<InFlightLimitFilter> inFlightLimitFilter(LedgerSecurityProperties properties,
+                                                                          Environment environment) {
+        int threads = environment.getProperty("server.tomcat.threads.max", Integer.class, 200);
+        FilterRegistrationBean<InFlightLimitFilter> registration = new FilterRegistrationBean<>(
+                new InFlightLimitFilter(threads - properties.getReservedThreads()));
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1);
+        return registration;
+    }
+
+    /** Bodies must arrive within consent-ledger.security.request-arrival-timeout. */
+    @Bean
+    public FilterRegistrationBean<RequestArrivalFilter> requestArrivalFilter(LedgerSecurityProperties properties) {
+        FilterRegistrationBean<RequestArrivalFilter> registration = new FilterRegistrationBean<>(
+                new RequestArrivalFilter(properties.getRequestArrivalTimeout()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 4);
+        return registration;
+    }
+
+    /** Before authentication: the per-address budget and ambiguous credentials. */
+    @Bean
+    public FilterRegistrationBean<CredentialGate> credentialGate(AddressBudgetHolder failures) {
+        FilterRegistrationBean<CredentialGate> registration = new FilterRegistrationBean<>(new CredentialGate(failures.budget()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 6);
+        return registration;
+    }
+
+    /**
+     * Tomcat: a refusal before the body closes the connection without reading the body; Tomcat's own errors are
+     * problems (its HTML error report replaced).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
+    static class TomcatHardening {
+
+        @Bean
+        WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> ledgerTomcatHardening() {
+            return factory -> {
+                factory.addEngineValves(new UnreadBodyValve());
+                factory.addContextCustomizers(context -> {
+                    if (context.getParent() instanceof StandardHost host) {
+                        host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+                        // Boot adds an HTML ErrorReportValve of its own (server.error.include-stacktrace: never):
+                        // only ours may report.
+                        host.addLifecycleListener(event -> {
+                            if (Lifecycle.BEFORE_START_EVENT.equals(event.getType())) {
+                                for (Valve valve : host.getPipeline().getValves()) {
+                                    if (valve instanceof ErrorReportValve && !(valve instanceof ProblemErrorReportValve)) {
+                                        host.getPipeline().removeValve(valve);
+                                    }
+                                }
+                            }
+                        });
+                    }
+                });
+            };
+        }
     }
 
     /** URLs the firewall refuses (encoded ';', '\\', '%25', '..'): a 400 problem, not Boot's default error body. */

@@ -20,6 +20,10 @@ public class LedgerSecurityProperties {
     private final RateLimit rateLimit = new RateLimit();
     /** Request bodies larger than this are refused with 413 before anything reads them, on both applications. */
     private int maxRequestBytes = 262_144;
+    /** How long a request body may take to arrive, from when its headers are in; later reads are answered 408. */
+    private java.time.Duration requestArrivalTimeout = java.time.Duration.ofSeconds(10);
+    /** Worker threads (of {@code server.tomcat.threads.max}) the API may not take: they stay free for health. */
+    private int reservedThreads = 20;
 
     public Mode effectiveMode() {
         if (mode == null || mode.isBlank()) {
@@ -81,6 +85,10 @@ public class LedgerSecurityProperties {
         private double requestsPerSecond = 20;
         /** Requests a principal may send at once before the sustained rate applies. */
         private int burst = 40;
+        /** Failed authentications (401, ambiguous credentials) per client address, before any principal is known. */
+        private final PerAddress perAddress = new PerAddress();
+
+        public PerAddress getPerAddress() { return perAddress; }
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -89,6 +97,23 @@ public class LedgerSecurityProperties {
         public int getBurst() { return burst; }
         public void setBurst(int burst) { this.burst = burst; }
     }
+
+    public static class PerAddress {
+        /** Sustained failed authentications per second per client address, per instance. */
+        private double requestsPerSecond = 1;
+        /** Failed authentications an address may have at once before the sustained rate applies. */
+        private int burst = 30;
+
+        public double getRequestsPerSecond() { return requestsPerSecond; }
+        public void setRequestsPerSecond(double requestsPerSecond) { this.requestsPerSecond = requestsPerSecond; }
+        public int getBurst() { return burst; }
+        public void setBurst(int burst) { this.burst = burst; }
+    }
+
+    public java.time.Duration getRequestArrivalTimeout() { return requestArrivalTimeout; }
+    public void setRequestArrivalTimeout(java.time.Duration requestArrivalTimeout) { this.requestArrivalTimeout = requestArrivalTimeout; }
+    public int getReservedThreads() { return reservedThreads; }
+    public void setReservedThreads(int reservedThreads) { this.reservedThreads = reservedThreads; }
 
     public String getMode() { return mode; }
     public void setMode(String mode) { this.mode = mode; }

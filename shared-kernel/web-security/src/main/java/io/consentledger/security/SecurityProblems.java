@@ -19,8 +19,15 @@ public class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedH
 
 
     private final String challenge;
+    private final AddressBudget failures;
 
     public SecurityProblems(LedgerSecurityProperties.Mode mode) {
+        this(mode, null);
+    }
+
+    /** {@code failures}: the per-address budget every 401 spends a token of; null for none. */
+    public SecurityProblems(LedgerSecurityProperties.Mode mode, AddressBudget failures) {
+        this.failures = failures;
         this.challenge = mode == LedgerSecurityProperties.Mode.JWT ? "Bearer realm=\"consent-ledger\""
                 : "ApiKey realm=\"consent-ledger\"";
     }
@@ -28,6 +35,9 @@ public class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedH
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
             throws IOException {
+        if (failures != null) {
+            failures.charge(request);
+        }
         boolean presented = request.getHeader("Authorization") != null || request.getHeader(ApiKeyAuthenticationFilter.HEADER) != null;
         response.setHeader("WWW-Authenticate", presented && challenge.startsWith("Bearer")
                 ? challenge + ", error=\"invalid_token\"" : challenge);

@@ -1,20 +1,22 @@
 package io.consentledger.security;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * One token bucket per key, in this instance's memory: {@code burst} tokens, refilled at {@code perSecond}. The map
- * is bounded: when it grows past {@code maxKeys}, buckets that have refilled completely (idle callers) are dropped.
+ * One token bucket per key, in this instance's memory: {@code burst} tokens, refilled at {@code perSecond}. Memory
+ * is bounded (Caffeine): at most {@code maxKeys} buckets, and a bucket idle for as long as it takes to refill
+ * completely is dropped, which loses nothing (a new bucket starts full).
  */
 public class TokenBuckets {
 
     private final double perSecond;
     private final double burst;
     private final LongSupplier nanoTime;
-    private final int maxKeys;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Cache<String, Bucket> buckets;
 
     public TokenBuckets(double perSecond, int burst, LongSupplier nanoTime, int maxKeys) {
         if (perSecond <= 0 || burst < 1) {
@@ -23,16 +25,35 @@ public class TokenBuckets {
         this.perSecond = perSecond;
         this.burst = burst;
         this.nanoTime = nanoTime;
-        this.maxKeys = maxKeys;
+        long refillNanos = (long) Math.ceil(burst / perSecond * 1e9);
+        this.buckets = Caffeine.newBuilder()
+                               .maximumSize(maxKeys)
+                               .expireAfterAccess(Duration.ofNanos(Math.max(1, refillNanos)))
+                               .ticker(nanoTime::getAsLong)
+                               .executor(Runnable::run)
+                               .build();
     }
 
     /** @return 0 when a token was taken, else the whole seconds to wait before the next one (at least 1) */
     public long tryTake(String key) {
         long now = nanoTime.getAsLong();
-        if (buckets.size() > maxKeys) {
-            buckets.values().removeIf(b -> b.full(now));
-        }
-        return buckets.computeIfAbsent(key, k -> new Bucket(burst, now)).take(now);
+        return bucket(key, now).take(now);
+    }
+
+    /** @return 0 when a token is there (none is taken), else the whole seconds to wait for one (at least 1) */
+    public long peek(String key) {
+        Bucket bucket = buckets.getIfPresent(key);
+        return bucket == null ? 0 : bucket.peek(nanoTime.getAsLong());
+    }
+
+    /** The number of buckets held (for tests and metrics). */
+    public long size() {
+        buckets.cleanUp();
+        return buckets.estimatedSize();
+    }
+
+    private Bucket bucket(String key, long now) {
+        return buckets.get(key, k -> new Bucket(burst, now));
     }
 
     private final class Bucket {
@@ -50,12 +71,16 @@ public class TokenBuckets {
                 tokens -= 1;
                 return 0;
             }
-            return Math.max(1, (long) Math.ceil((1 - tokens) / perSecond));
+            return waitFor(1);
         }
 
-        synchronized boolean full(long now) {
+        synchronized long peek(long now) {
             refill(now);
-            return tokens >= burst;
+            return tokens >= 1 ? 0 : waitFor(1);
+        }
+
+        private long waitFor(double needed) {
+            return Math.max(1, (long) Math.ceil((needed - tokens) / perSecond));
         }
 
         private void refill(long now) {

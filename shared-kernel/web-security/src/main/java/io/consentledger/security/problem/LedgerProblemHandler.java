@@ -3,13 +3,16 @@ package io.consentledger.security.problem;
 import io.consentledger.security.Callers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
@@ -20,6 +23,7 @@ import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
 /**
@@ -54,6 +58,12 @@ public abstract class LedgerProblemHandler extends ResponseEntityExceptionHandle
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
+        if (Causes.find(ex, SocketTimeoutException.class).isPresent()) {
+            // the body did not arrive in time (the container's read timeout, or RequestArrivalFilter's bound)
+            return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT).header(HttpHeaders.CONNECTION, "close")
+                                 .body(Problems.problem(HttpStatus.REQUEST_TIMEOUT, Problems.REQUEST_TIMEOUT,
+                                         "Request timeout", "The request body did not arrive in time"));
+        }
         return ResponseEntity.badRequest().body(Problems.problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED_REQUEST,
                 "Malformed request", describe(ex)));
     }
@@ -61,8 +71,15 @@ public abstract class LedgerProblemHandler extends ResponseEntityExceptionHandle
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode statusCode, WebRequest request) {
+        if (body == null && ex instanceof ErrorResponse response) {
+            // Spring MVC's own errors (404 no resource, 405, 406, 415, ...) come with no body: take theirs, and type it
+            body = response.updateAndGetBody(getMessageSource(), LocaleContextHolder.getLocale());
+        }
         if (body instanceof ProblemDetail problem) {
-            boolean invalid = ex instanceof MethodArgumentNotValidException || ex instanceof HandlerMethodValidationException;
+            // read but breaking a rule: invalid; a value that could not even be converted (a binding failure): malformed
+            boolean invalid = ex instanceof HandlerMethodValidationException
+                    || ex instanceof MethodArgumentNotValidException notValid
+                       && notValid.getBindingResult().getFieldErrors().stream().noneMatch(FieldError::isBindingFailure);
             Problems.typed(problem, invalid ? Problems.INVALID_REQUEST : Problems.slugOf(statusCode));
         }
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);

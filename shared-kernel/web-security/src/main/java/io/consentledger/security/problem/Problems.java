@@ -37,6 +37,10 @@ public final class Problems {
     public static final String PAYLOAD_TOO_LARGE = "payload-too-large";
     public static final String RATE_LIMITED = "rate-limited";
     public static final String INTERNAL_ERROR = "internal-error";
+    /** A request body that did not arrive within the arrival bound (408). */
+    public static final String REQUEST_TIMEOUT = "request-timeout";
+    /** Every worker the API may use is busy (503): health keeps its own. */
+    public static final String SERVICE_UNAVAILABLE = "service-unavailable";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -94,6 +98,19 @@ public final class Problems {
         if (response.isCommitted()) {
             return;
         }
+        response.resetBuffer();
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        response.getOutputStream().write(JSON.writeValueAsBytes(fields(problem)));
+    }
+
+    /** The problem as JSON text, for writers outside Spring (the container's error report). */
+    public static String json(ProblemDetail problem) {
+        return JSON.writeValueAsString(fields(problem));
+    }
+
+    private static Map<String, Object> fields(ProblemDetail problem) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", String.valueOf(problem.getType()));
         body.put("title", problem.getTitle());
@@ -105,11 +122,7 @@ public final class Problems {
         if (problem.getProperties() != null) {
             body.putAll(problem.getProperties());
         }
-        response.resetBuffer();
-        response.setStatus(problem.getStatus());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding("UTF-8");
-        response.getOutputStream().write(JSON.writeValueAsBytes(body));
+        return body;
     }
 
     public static void write(HttpServletResponse response, HttpStatusCode status, String slug, String title,
