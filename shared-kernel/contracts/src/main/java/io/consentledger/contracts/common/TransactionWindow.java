@@ -12,6 +12,7 @@ import java.time.Instant;
  *     inclusive). It counts back from the time of the share, not of the grant (FDX). A transaction booked after
  *     the share instant is outside.</li>
  * </ul>
+ * A fixed window spans at most {@value #MAX_LOOKBACK_DAYS} days, as far as the longest lookback reaches.
  */
 public record TransactionWindow(Instant from, Instant to, Integer lookbackDays) {
 
@@ -27,6 +28,9 @@ public record TransactionWindow(Instant from, Instant to, Integer lookbackDays) 
             Checks.required(to, "window.to");
             if (from.isAfter(to)) {
                 throw new IllegalArgumentException("window.from must not be after window.to");
+            }
+            if (from.isBefore(to.minus(Duration.ofDays(MAX_LOOKBACK_DAYS)))) {
+                throw new IllegalArgumentException("window must span at most " + MAX_LOOKBACK_DAYS + " days");
             }
         } else {
             Checks.required(lookbackDays, "window.lookbackDays");
