@@ -176,4 +176,36 @@ class HardeningHttpTest extends HttpTestSupport {
             assertThat(response.text("code")).isEqualTo(unknown.text("code"));
         }
     }
+
+    /**
+     * Finding 11: an id in another party's namespace ({@code <partyId>:...}) cannot be taken, so a create in one's
+     * own namespace never collides with another party's object and its 409 {@code already-exists} reveals only
+     * one's own ids.
+     */
+    @Nested
+    class IdNamespaces {
+
+        @Test
+        void aProviderCannotTakeAnIdInAnotherProvidersNamespace() {
+            String linkId = "bank-2:" + id("link");
+            refusedWithoutEffect(403, "forbidden", () -> post("/api/v1/links", linkJson(linkId, "cust-1", "EUR")));
+            Response own = post("/api/v1/links", linkJson(linkId, "cust-1", "EUR").replace("\"bank-1\"", "\"bank-2\""), as(BANK_2));
+            assertThat(own.status()).as(own.raw()).isEqualTo(201);
+            // A collision in one's own namespace is one's own object (the store may burn a position on it).
+            assertThat(post("/api/v1/links", linkJson(linkId, "cust-1", "EUR").replace("\"bank-1\"", "\"bank-2\""),
+                    as(BANK_2)).text("code")).isEqualTo("ALREADY_EXISTS");
+        }
+
+        @Test
+        void aRecipientCannotTakeAnIdInAnotherPartysNamespace() {
+            String linkId = link(id("cust"));
+            for (String foreign : new String[]{"voice-assistant:" + id("c"), "bank-1:" + id("c")}) {
+                refusedWithoutEffect(403, "forbidden", () -> post("/api/v1/consents",
+                        consentJson(foreign, linkId, "[\"BALANCES\"]", "[\"FRAUD_ALERTS\"]", "{\"oneOff\": true}")));
+            }
+            Response own = post("/api/v1/consents", consentJson("messenger:" + id("c"), linkId, "[\"BALANCES\"]",
+                    "[\"FRAUD_ALERTS\"]", "{\"oneOff\": true}"));
+            assertThat(own.status()).as(own.raw()).isEqualTo(201);
+        }
+    }
 }
