@@ -204,14 +204,26 @@ class ValueTypesTest {
         }
     }
 
-    /** Finding 13: a fixed window spans at most as far back as the longest lookback (3650 days). */
+    /** Finding 13: a fixed window in a consent request spans at most as far back as the longest lookback (3650 days). */
     @Test
     void aFixedWindowSpansAtMostTheLongestLookback() {
         Duration longest = Duration.ofDays(TransactionWindow.MAX_LOOKBACK_DAYS);
-        assertThat(TransactionWindow.fixed(T.minus(longest), T).from()).isEqualTo(T.minus(longest));
-        assertThatThrownBy(() -> TransactionWindow.fixed(T.minus(longest).minusNanos(1), T))
+        assertThat(request(TransactionWindow.fixed(T.minus(longest), T)).window().from()).isEqualTo(T.minus(longest));
+        assertThatThrownBy(() -> request(TransactionWindow.fixed(T.minus(longest).minusNanos(1), T)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
-        assertThatThrownBy(() -> TransactionWindow.fixed(Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("+99999-01-01T00:00:00Z")))
+        assertThatThrownBy(() -> request(TransactionWindow.fixed(Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("+99999-01-01T00:00:00Z"))))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Events are forever: a window stored before the bound (in ConsentRequested) is still read. */
+    @Test
+    void aStoredUnboundedWindowIsStillRead() {
+        TransactionWindow stored = TransactionWindow.fixed(Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("+99999-01-01T00:00:00Z"));
+        assertThat(stored.appliedAt(T).contains(T)).isTrue();
+    }
+
+    private static RequestConsent request(TransactionWindow window) {
+        return new RequestConsent("c", "r", List.of("l"), Set.of(Scope.TRANSACTIONS), Set.of(Purpose.FRAUD_ALERTS), T,
+                window, AccessFrequency.once());
     }
 }

@@ -40,7 +40,7 @@ public record RequestConsent(@TargetAggregateIdentifier String consentId,
         Checks.notEmpty(scopes, "scopes");
         Checks.notEmpty(purposes, "purposes");
         Checks.required(expiresAt, "expiresAt");
-        Checks.required(window, "window");
+        Checks.required(window, "window").requireBoundedSpan();
         Checks.required(frequency, "frequency");
         linkIds = List.copyOf(linkIds);
         scopes = Set.copyOf(scopes);
