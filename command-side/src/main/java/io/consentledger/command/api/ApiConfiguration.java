@@ -5,6 +5,7 @@ import io.consentledger.command.api.idempotency.CallerIdentity;
 import io.consentledger.command.api.idempotency.IdempotencyFilter;
 import io.consentledger.command.api.idempotency.IdempotencyProperties;
 import io.consentledger.command.api.idempotency.IdempotencyStore;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
@@ -26,6 +27,12 @@ public class ApiConfiguration {
     @ConditionalOnMissingBean
     public CallerIdentity callerIdentity() {
         return CallerIdentity.authenticated();
+    }
+
+    /** Issue 14, finding 11: {@code consent-ledger.ids.require-namespace} (default false). */
+    @Bean
+    public IdNamespaces idNamespaces(@Value("${consent-ledger.ids.require-namespace:false}") boolean required) {
+        return new IdNamespaces(required);
     }
 
     @Bean

@@ -47,9 +47,11 @@ public class ConsentController {
     private static final RefusalReason UNKNOWN = RefusalReason.CONSENT_UNKNOWN;
 
     private final CommandDispatcher commands;
+    private final IdNamespaces namespaces;
 
-    public ConsentController(CommandDispatcher commands) {
+    public ConsentController(CommandDispatcher commands, IdNamespaces namespaces) {
         this.commands = commands;
+        this.namespaces = namespaces;
     }
 
     @Operation(summary = "Request a consent (sent by the recipient)")
@@ -60,6 +62,9 @@ public class ConsentController {
         RequestConsent command = Requests.build(() -> new RequestConsent(consentId, recipientId, body.linkIds(),
                 body.scopes(), body.purposes(), body.expiresAt(),
                 required(body.window(), "window").toWindow(), required(body.frequency(), "frequency").toFrequency()));
+        if (body.consentId() != null) {
+            namespaces.check(consentId, recipientId, "consentId");
+        }
         commands.create(command);
         return ResponseEntity.created(URI.create("/api/v1/consents/" + consentId))
                              .body(new ConsentState(consentId, ConsentStatus.AWAITING_AUTHORISATION));

@@ -27,9 +27,11 @@ import java.util.UUID;
 public class LinkController {
 
     private final CommandDispatcher commands;
+    private final IdNamespaces namespaces;
 
-    public LinkController(CommandDispatcher commands) {
+    public LinkController(CommandDispatcher commands, IdNamespaces namespaces) {
         this.commands = commands;
+        this.namespaces = namespaces;
     }
 
     @Operation(summary = "Link a customer's bank account (sent by the provider)")
@@ -39,6 +41,9 @@ public class LinkController {
         String providerId = Parties.ownProviderId(body.providerId());
         LinkBankAccount command = Requests.build(() -> new LinkBankAccount(linkId, body.customerId(), providerId,
                 body.accountId(), body.currency(), ApiBodies.Evidence.of(body.evidence())));
+        if (body.linkId() != null) {
+            namespaces.check(linkId, providerId, "linkId");
+        }
         commands.create(command);
         return ResponseEntity.created(URI.create("/api/v1/links/" + linkId)).body(new LinkState(linkId, LinkStatus.LINKED));
     }

@@ -1,12 +1,15 @@
 package io.consentledger.command.config;
 
+import io.consentledger.command.common.ClockSkew;
 import io.consentledger.contracts.metadata.Attribution;
+import org.springframework.beans.factory.annotation.Value;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,6 +22,15 @@ public class CommandSideConfiguration {
     @ConditionalOnMissingBean(Clock.class)
     public Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * How far ahead of {@link #clock()} an instant in a command may be ({@code consent-ledger.clock-skew-allowance},
+     * default 5 minutes): evidence, a balance's {@code asOf}, a transaction's {@code bookedAt}.
+     */
+    @Bean
+    public ClockSkew clockSkew(@Value("${consent-ledger.clock-skew-allowance:PT5M}") Duration allowance) {
+        return new ClockSkew(allowance);
     }
 
     /**

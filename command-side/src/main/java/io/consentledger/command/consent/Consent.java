@@ -2,6 +2,8 @@ package io.consentledger.command.consent;
 
 import io.consentledger.contracts.metadata.Attribution;
 import io.consentledger.command.common.Acting;
+import io.consentledger.command.common.ClockSkew;
+import io.consentledger.command.common.InvalidCommand;
 import io.consentledger.command.common.Forbidden;
 import io.consentledger.command.common.LedgerRefusal;
 import io.consentledger.contracts.common.Initiator;
@@ -9,6 +11,7 @@ import io.consentledger.contracts.common.AccessFrequency;
 import io.consentledger.contracts.common.AppliedWindow;
 import io.consentledger.contracts.common.AuthorisationEvidence;
 import io.consentledger.contracts.common.Purpose;
+import io.consentledger.contracts.common.RevocationReason;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.common.TransactionWindow;
 import io.consentledger.contracts.consent.AuthoriseConsent;
@@ -97,18 +100,19 @@ public class Consent {
             throw LedgerRefusal.of(PROHIBITED_PURPOSE, "Purposes " + prohibited + " are prohibited for covered data");
         }
         checkExpiry(command.expiresAt(), now, now);
+        checkFixedWindow(command.window(), command.expiresAt(), now);
+        // What a recipient may learn of the links it names (issue 14, finding 5): only whether its request was
+        // accepted. An unknown link, an unlinked one and links of different owners get one answer, the answer for
+        // an unknown link, so a link id reveals neither its status nor who owns it.
         List<ConsentedLink> consented = new ArrayList<>();
         for (String linkId : command.linkIds()) {
-            LinkView link = directory.find(linkId)
-                                     .orElseThrow(() -> LedgerRefusal.of(LINK_UNKNOWN, "No link " + linkId));
-            if (!link.isLinked()) {
-                throw LedgerRefusal.of(LINK_UNLINKED, "Link " + linkId + " is unlinked");
-            }
+            LinkView link = directory.find(linkId).filter(LinkView::isLinked)
+                                     .orElseThrow(() -> LedgerRefusal.of(LINK_UNKNOWN, Acting.NO_SUCH_ID));
             consented.add(new ConsentedLink(link.linkId(), link.customerId(), link.providerId(), link.accountId(), link.currency()));
         }
         ConsentedLink first = consented.get(0);
         if (consented.stream().anyMatch(l -> !l.customerId().equals(first.customerId()) || !l.providerId().equals(first.providerId()))) {
-            throw LedgerRefusal.of(LINKS_OF_DIFFERENT_OWNERS, "All links of a consent must belong to one customer at one provider");
+            throw LedgerRefusal.of(LINK_UNKNOWN, Acting.NO_SUCH_ID);
         }
         apply(new ConsentRequested(command.consentId(), command.recipientId(), first.customerId(), first.providerId(),
                 consented, command.scopes(), Scope.withImplied(command.scopes()), command.purposes(),
@@ -116,9 +120,11 @@ public class Consent {
     }
 
     @CommandHandler
-    public ConsentStatus handle(AuthoriseConsent command, Clock clock, LinkDirectory directory, @MetaDataValue(Attribution.PARTY) String party) {
+    public ConsentStatus handle(AuthoriseConsent command, Clock clock, ClockSkew skew, LinkDirectory directory,
+                                @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
         Instant now = clock.instant();
+        skew.requireNotFuture(command.evidence().authorisedAt(), now, "evidence.authorisedAt");
         requireAwaitingAuthorisation();
         requireNotPastExpiry(now);
         checkExpiry(expiresAt, authorisationAnchor(command.evidence(), now), now);
@@ -147,6 +153,10 @@ public class Consent {
         if (consentId == null || !(acting.system() || acting.provider(providerId) || acting.recipient(recipientId))) {
             throw LedgerRefusal.of(CONSENT_UNKNOWN, Acting.NO_SUCH_ID);
         }
+        if (command.reason() == RevocationReason.ACCOUNT_UNLINKED && !acting.system()) {
+            // Issue 14, finding 14: the ledger records this reason itself when a link is unlinked.
+            throw new Forbidden("Reason ACCOUNT_UNLINKED is recorded by the ledger only, when a link is unlinked");
+        }
         if (acting.recipient(recipientId) && command.initiator() != Initiator.RECIPIENT) {
             throw new Forbidden("A recipient revokes as RECIPIENT only");
         }
@@ -163,9 +173,11 @@ public class Consent {
     }
 
     @CommandHandler
-    public ConsentStatus handle(ReauthoriseConsent command, Clock clock, @MetaDataValue(Attribution.PARTY) String party) {
+    public ConsentStatus handle(ReauthoriseConsent command, Clock clock, ClockSkew skew,
+                                @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
         Instant now = clock.instant();
+        skew.requireNotFuture(command.evidence().authorisedAt(), now, "evidence.authorisedAt");
         requireAuthorised();
         requireNotPastExpiry(now);
         checkExpiry(command.expiresAt(), authorisationAnchor(command.evidence(), now), now);
@@ -191,9 +203,11 @@ public class Consent {
     }
 
     @CommandHandler
-    public String handle(ShareBalance command, Clock clock, LinkDirectory directory, @MetaDataValue(Attribution.PARTY) String party) {
+    public String handle(ShareBalance command, Clock clock, ClockSkew skew, LinkDirectory directory,
+                         @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
         Instant now = clock.instant();
+        skew.requireNotFuture(command.asOf(), now, "asOf");
         ConsentedLink link = requireShareable(command.linkId(), command.purpose(), now, directory);
         if (!scopes.contains(Scope.BALANCES)) {
             throw LedgerRefusal.of(SCOPE_NOT_GRANTED, "Consent " + consentId + " does not grant BALANCES");
@@ -207,9 +221,11 @@ public class Consent {
     }
 
     @CommandHandler
-    public List<String> handle(ShareTransactions command, Clock clock, LinkDirectory directory, @MetaDataValue(Attribution.PARTY) String party) {
+    public List<String> handle(ShareTransactions command, Clock clock, ClockSkew skew, LinkDirectory directory,
+                               @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
         Instant now = clock.instant();
+        command.transactions().forEach(t -> skew.requireNotFuture(t.bookedAt(), now, "transactions[].bookedAt"));
         ConsentedLink link = requireShareable(command.linkId(), command.purpose(), now, directory);
         Scope scope;
         if (scopes.contains(Scope.TRANSACTIONS)) {
@@ -339,6 +355,22 @@ public class Consent {
     /** The bound counts from the customer's authorisation as evidenced, but never from later than now. */
     private static Instant authorisationAnchor(AuthorisationEvidence evidence, Instant now) {
         return evidence.authorisedAt().isBefore(now) ? evidence.authorisedAt() : now;
+    }
+
+    /**
+     * Issue 14, finding 13: a fixed window reaches back no further than the longest lookback would at the request
+     * ({@link TransactionWindow#MAX_LOOKBACK_DAYS} days) and ends no later than the consent's expiry.
+     */
+    private static void checkFixedWindow(TransactionWindow window, Instant expiresAt, Instant now) {
+        if (window.lookbackBased()) {
+            return;
+        }
+        if (window.from().isBefore(now.minus(Duration.ofDays(TransactionWindow.MAX_LOOKBACK_DAYS)))) {
+            throw new InvalidCommand("window.from must be at most " + TransactionWindow.MAX_LOOKBACK_DAYS + " days before now");
+        }
+        if (window.to().isAfter(expiresAt)) {
+            throw new InvalidCommand("window.to must not be after expiresAt");
+        }
     }
 
     private static void checkExpiry(Instant expiresAt, Instant anchor, Instant now) {

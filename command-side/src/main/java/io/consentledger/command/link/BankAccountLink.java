@@ -2,6 +2,7 @@ package io.consentledger.command.link;
 
 import io.consentledger.contracts.metadata.Attribution;
 import io.consentledger.command.common.Acting;
+import io.consentledger.command.common.ClockSkew;
 import io.consentledger.command.common.Forbidden;
 import io.consentledger.command.common.LedgerRefusal;
 import io.consentledger.command.consent.LinkView;
@@ -37,11 +38,12 @@ public class BankAccountLink {
     }
 
     @CommandHandler
-    public BankAccountLink(LinkBankAccount command, Clock clock, @MetaDataValue(Attribution.PARTY) String party) {
+    public BankAccountLink(LinkBankAccount command, Clock clock, ClockSkew skew, @MetaDataValue(Attribution.PARTY) String party) {
         Acting acting = Acting.of(party);
         if (!acting.system() && !acting.provider(command.providerId())) {
             throw new Forbidden("A provider may link accounts it holds only");
         }
+        skew.requireNotFuture(command.evidence().authorisedAt(), clock.instant(), "evidence.authorisedAt");
         apply(new BankAccountLinked(command.linkId(), command.customerId(), command.providerId(), command.accountId(),
                 command.currency(), command.evidence(), clock.instant()));
     }

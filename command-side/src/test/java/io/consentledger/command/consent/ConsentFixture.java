@@ -1,5 +1,6 @@
 package io.consentledger.command.consent;
 
+import io.consentledger.command.common.ClockSkew;
 import io.consentledger.command.testing.ActingAs;
 import io.consentledger.command.testing.InMemoryLinkDirectory;
 import io.consentledger.command.testing.MutableClock;
@@ -25,6 +26,8 @@ import java.util.Set;
 abstract class ConsentFixture {
 
     static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+    /** The clock-skew allowance for instants a command carries (consent-ledger.clock-skew-allowance). */
+    static final Duration SKEW = Duration.ofMinutes(5);
     static final Instant EXPIRES = NOW.plus(Duration.ofDays(90));
     static final String CONSENT = "consent-1";
     static final String RECIPIENT = "messenger";
@@ -47,6 +50,7 @@ abstract class ConsentFixture {
         AggregateTestFixture<Consent> f = new AggregateTestFixture<>(Consent.class);
         f.registerInjectableResource(clock);
         f.registerInjectableResource(links);
+        f.registerInjectableResource(new ClockSkew(SKEW));
         f.registerCommandDispatchInterceptor(ActingAs.naturalOwner(PROVIDER));
         return f;
     }

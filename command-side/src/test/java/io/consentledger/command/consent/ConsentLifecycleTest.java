@@ -89,17 +89,19 @@ class ConsentLifecycleTest extends ConsentFixture {
         }
 
         @Test
-        void anUnlinkedLinkIsRefused() {
+        void anUnlinkedLinkIsRefusedAsUnknown() {
+            // Issue 14, finding 5: to the requesting recipient, an unlinked link is an unknown one.
             links.unlink("link-2");
-            expectRequestRefused(request(BALANCES_AND_TRANSACTIONS, FRAUD, EXPIRES, "link-1", "link-2"), LINK_UNLINKED);
+            expectRequestRefused(request(BALANCES_AND_TRANSACTIONS, FRAUD, EXPIRES, "link-1", "link-2"), LINK_UNKNOWN);
         }
 
         @Test
-        void linksOfAnotherCustomerOrProviderAreRefused() {
+        void linksOfAnotherCustomerOrProviderAreRefusedAsUnknown() {
+            // Issue 14, finding 5: whether two links share an owner is not the recipient's to learn.
             expectRequestRefused(request(BALANCES_AND_TRANSACTIONS, FRAUD, EXPIRES, "link-1", "link-other-customer"),
-                    LINKS_OF_DIFFERENT_OWNERS);
+                    LINK_UNKNOWN);
             expectRequestRefused(request(BALANCES_AND_TRANSACTIONS, FRAUD, EXPIRES, "link-1", "link-other-bank"),
-                    LINKS_OF_DIFFERENT_OWNERS);
+                    LINK_UNKNOWN);
         }
 
         @Test

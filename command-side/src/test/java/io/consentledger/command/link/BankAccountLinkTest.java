@@ -1,5 +1,9 @@
 package io.consentledger.command.link;
 
+import io.consentledger.command.common.ClockSkew;
+import io.consentledger.command.common.InvalidCommand;
+import java.time.Duration;
+
 import io.consentledger.command.common.LedgerRefusal;
 import io.consentledger.command.testing.ActingAs;
 import io.consentledger.command.testing.MutableClock;
@@ -30,6 +34,7 @@ class BankAccountLinkTest {
     void setUp() {
         fixture = new AggregateTestFixture<>(BankAccountLink.class);
         fixture.registerInjectableResource(new MutableClock(NOW));
+        fixture.registerInjectableResource(new ClockSkew(Duration.ofMinutes(5)));
         fixture.registerCommandDispatchInterceptor(ActingAs.naturalOwner("bank-1"));
     }
 
@@ -43,6 +48,21 @@ class BankAccountLinkTest {
                .when(new LinkBankAccount("link-1", "cust-1", "bank-1", "acc-1", "EUR", EVIDENCE))
                .expectSuccessfulHandlerExecution()
                .expectEvents(linked());
+    }
+
+    /** Issue 14, finding 6: evidence of an authorisation later than the ledger's clock plus the allowance. */
+    @Test
+    void evidenceFromTheFutureIsInvalid() {
+        AuthorisationEvidence skewed = new AuthorisationEvidence("MOBILE_APP", NOW.plus(Duration.ofMinutes(5)), "tc-1");
+        fixture.givenNoPriorActivity()
+               .when(new LinkBankAccount("link-1", "cust-1", "bank-1", "acc-1", "EUR", skewed))
+               .expectSuccessfulHandlerExecution();
+        AuthorisationEvidence future = new AuthorisationEvidence("MOBILE_APP", NOW.plus(Duration.ofMinutes(5)).plusNanos(1), "tc-1");
+        fixture.givenNoPriorActivity()
+               .when(new LinkBankAccount("link-1", "cust-1", "bank-1", "acc-1", "EUR", future))
+               .expectNoEvents()
+               .expectException(InvalidCommand.class)
+               .expectExceptionMessage(org.hamcrest.Matchers.containsString("evidence.authorisedAt"));
     }
 
     @Test

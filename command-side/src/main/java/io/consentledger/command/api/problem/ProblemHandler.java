@@ -1,6 +1,7 @@
 package io.consentledger.command.api.problem;
 
 import io.consentledger.command.common.Forbidden;
+import io.consentledger.command.common.InvalidCommand;
 import io.consentledger.command.common.LedgerRefusal;
 import io.consentledger.security.problem.LedgerProblemHandler;
 import io.consentledger.security.problem.Problems;
@@ -30,6 +31,11 @@ public class ProblemHandler extends LedgerProblemHandler {
     @ExceptionHandler(Forbidden.class)
     ResponseEntity<ProblemDetail> forbidden(Forbidden forbidden) {
         return Problems.response(HttpStatus.FORBIDDEN, Problems.FORBIDDEN, "Forbidden", forbidden.getMessage());
+    }
+
+    @ExceptionHandler(InvalidCommand.class)
+    ResponseEntity<ProblemDetail> invalid(InvalidCommand invalid) {
+        return Problems.response(HttpStatus.BAD_REQUEST, Problems.INVALID_REQUEST, "Invalid request", invalid.getMessage());
     }
 
     @ExceptionHandler(InvalidRequest.class)

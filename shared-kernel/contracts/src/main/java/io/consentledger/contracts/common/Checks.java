@@ -9,8 +9,13 @@ import java.util.regex.Pattern;
  */
 public final class Checks {
 
-    /** Ids are opaque: letters, digits, '.', '_', '-' and ':', 1 to 64 characters. */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    /**
+     * The one id grammar (issue 14, finding 12): 1 to 64 characters of letters, digits, '.', '_', '-' and ':', the
+     * first a letter or a digit. So every id is a plain URL path segment: never "." or "..", which a path cannot
+     * carry.
+     */
+    public static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._:-]{0,63}";
+    private static final Pattern ID = Pattern.compile(ID_PATTERN);
 
     private Checks() {
     }
@@ -25,7 +30,7 @@ public final class Checks {
     public static String id(String value, String field) {
         required(value, field);
         if (!ID.matcher(value).matches()) {
-            throw new IllegalArgumentException(field + " must be 1 to 64 characters of [A-Za-z0-9._:-]");
+            throw new IllegalArgumentException(field + " must be 1 to 64 characters of [A-Za-z0-9._:-], the first a letter or digit");
         }
         return value;
     }

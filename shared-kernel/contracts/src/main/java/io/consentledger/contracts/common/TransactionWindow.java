@@ -12,6 +12,9 @@ import java.time.Instant;
  *     inclusive). It counts back from the time of the share, not of the grant (FDX). A transaction booked after
  *     the share instant is outside.</li>
  * </ul>
+ * A window is also part of stored events ({@code ConsentRequested}), so its constructor keeps only the checks it
+ * always had: events are forever, and one stored before a bound was added must still be read. New bounds are checked
+ * on the command ({@link #requireBoundedSpan}, called by {@code RequestConsent}).
  */
 public record TransactionWindow(Instant from, Instant to, Integer lookbackDays) {
 
@@ -34,6 +37,17 @@ public record TransactionWindow(Instant from, Instant to, Integer lookbackDays) 
                 throw new IllegalArgumentException("window.lookbackDays must be between 1 and " + MAX_LOOKBACK_DAYS);
             }
         }
+    }
+
+    /**
+     * Issue 14, finding 13: a fixed window spans at most {@value #MAX_LOOKBACK_DAYS} days, as far as the longest
+     * lookback reaches. Checked on commands, not in the constructor (see above).
+     */
+    public TransactionWindow requireBoundedSpan() {
+        if (!lookbackBased() && from.isBefore(to.minus(Duration.ofDays(MAX_LOOKBACK_DAYS)))) {
+            throw new IllegalArgumentException("window must span at most " + MAX_LOOKBACK_DAYS + " days");
+        }
+        return this;
     }
 
     public static TransactionWindow fixed(Instant from, Instant to) {

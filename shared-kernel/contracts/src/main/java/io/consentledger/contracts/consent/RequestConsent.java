@@ -24,17 +24,23 @@ public record RequestConsent(@TargetAggregateIdentifier String consentId,
                              TransactionWindow window,
                              AccessFrequency frequency) {
 
+    /** The most links one consent may cover (issue 14: every list is bounded). */
+    public static final int MAX_LINKS = 50;
+
     public RequestConsent {
         Checks.id(consentId, "consentId");
         Checks.id(recipientId, "recipientId");
         Checks.notEmpty(linkIds, "linkIds").forEach(id -> Checks.id(id, "linkIds[]"));
+        if (linkIds.size() > MAX_LINKS) {
+            throw new IllegalArgumentException("linkIds must hold at most " + MAX_LINKS + " entries");
+        }
         if (Set.copyOf(linkIds).size() != linkIds.size()) {
             throw new IllegalArgumentException("linkIds must not repeat");
         }
         Checks.notEmpty(scopes, "scopes");
         Checks.notEmpty(purposes, "purposes");
         Checks.required(expiresAt, "expiresAt");
-        Checks.required(window, "window");
+        Checks.required(window, "window").requireBoundedSpan();
         Checks.required(frequency, "frequency");
         linkIds = List.copyOf(linkIds);
         scopes = Set.copyOf(scopes);

@@ -1,7 +1,7 @@
 package io.consentledger.contracts.share;
 
 import io.consentledger.contracts.common.Checks;
-import io.consentledger.contracts.common.CurrencyCode;
+import io.consentledger.contracts.common.Money;
 import io.consentledger.contracts.common.Purpose;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
@@ -21,8 +21,7 @@ public record ShareBalance(@TargetAggregateIdentifier String consentId,
         Checks.id(consentId, "consentId");
         Checks.id(shareId, "shareId");
         Checks.id(linkId, "linkId");
-        Checks.required(amount, "amount");
-        CurrencyCode.iso(currency, "currency");
+        Money.amount(amount, currency, "amount");
         Checks.required(asOf, "asOf");
         Checks.required(purpose, "purpose");
     }
