@@ -131,6 +131,29 @@ public class WebhookService {
         return delivery(owner, webhookId, deliveryId).isPresent() && store.retry(deliveryId, clock.instant());
     }
 
+    // ---- auditors: every webhook, read only ----
+
+    /** The webhooks of any subscriber, for an auditor. */
+    public List<WebhookView> listAny(Subscriber owner) {
+        return list(owner);
+    }
+
+    /** Any webhook, for an auditor (no secrets). */
+    public Optional<WebhookView> getAny(String webhookId) {
+        return store.findWebhook(webhookId).map(w -> WebhookView.of(w, clock.instant()));
+    }
+
+    /** Any webhook's delivery log, newest first, for an auditor. */
+    public Optional<List<DeliveryAttempt>> deliveryLogAny(String webhookId, int limit) {
+        return store.findWebhook(webhookId).map(w -> store.attemptsOf(w.id(), Math.max(1, Math.min(limit, 500))));
+    }
+
+    /** One delivery of any webhook, for an auditor. */
+    public Optional<Delivery> deliveryAny(String webhookId, String deliveryId) {
+        return store.findWebhook(webhookId).flatMap(w -> store.findDelivery(deliveryId))
+                .filter(d -> d.webhookId().equals(webhookId));
+    }
+
     /** For the recorder's callers that build notifications themselves (tests, a later replay tool). */
     public int record(AddressedNotification notification) {
         return recorder.record(notification);
