@@ -231,6 +231,15 @@ class NotificationApiTest extends HttpTestSupport {
         assertThat(log.get("attempts")).as("an answered attempt has its status code and no error")
                 .allSatisfy(a -> assertThat(a.get("error") == null || a.get("error").isNull()).isTrue());
 
+        // the metrics: deliveries by outcome, attempts, latency, backlog per webhook
+        String metrics = call("GET", "/actuator/prometheus", OPERATOR, null).body();
+        assertThat(metrics).contains("ledger_notifications_deliveries_total{outcome=\"delivered\"}",
+                "ledger_notifications_deliveries_total{outcome=\"given_up\"}",
+                "ledger_notifications_attempts_total{outcome=\"failure\"}",
+                "ledger_notifications_attempts_total{outcome=\"success\"}",
+                "ledger_notifications_attempt_latency_seconds_count",
+                "ledger_notifications_backlog{webhook=\"" + hook[0] + "\"}");
+
         // a delivered delivery cannot be retried by hand; nothing changes
         assertProblem(call("POST", "/api/v1/webhooks/" + hook[0] + "/deliveries/" + eventId + "/retry", MESSENGER,
                 null), 409, "delivery-not-retryable");
