@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *   java deploy/local/WebhookReceiver.java <port> <dir>
  * It verifies each request's Standard Webhooks signature with the secret in <dir>/secret (written by the demo after
  * registering), prints and appends one line per request to <dir>/received.log, and keeps the last consent.revoked
- * request that verified (<dir>/revoked.id, .timestamp, .body) so the demo can check its signature again with openssl.
+ * request that verified (<dir>/revoked.id, .timestamp, .signature, .body) so the demo can check its signature again with openssl.
  * Answers 204 to a valid request, 400 to one whose signature does not verify or whose timestamp is over 5 minutes off.
  */
 public class WebhookReceiver {
@@ -50,6 +50,7 @@ public class WebhookReceiver {
             if (valid && type.find() && type.group(1).equals("consent.revoked")) {
                 Files.writeString(dir.resolve("revoked.id"), id);
                 Files.writeString(dir.resolve("revoked.timestamp"), timestamp);
+                Files.writeString(dir.resolve("revoked.signature"), signatures);
                 Files.write(dir.resolve("revoked.body"), body);
             }
             exchange.sendResponseHeaders(valid ? 204 : 400, -1);

@@ -126,8 +126,13 @@ if [ -f "$HOOKS/revoked.body" ]; then
   KEY=$(printf '%s' "${SECRET#whsec_}" | base64 -d | od -An -v -tx1 | tr -d ' \n')
   EXPECTED=$( { printf '%s.%s.' "$(cat "$HOOKS/revoked.id")" "$(cat "$HOOKS/revoked.timestamp")"; cat "$HOOKS/revoked.body"; } \
     | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$KEY" -binary | base64)
-  echo "  webhook-id: $(cat "$HOOKS/revoked.id")"
-  echo "  v1,$EXPECTED"
+  echo "  webhook-id:                  $(cat "$HOOKS/revoked.id")"
+  echo "  webhook-signature received:  $(cat "$HOOKS/revoked.signature")"
+  echo "  recomputed with openssl:     v1,$EXPECTED"
+  case " $(cat "$HOOKS/revoked.signature") " in
+    *" v1,$EXPECTED "*) echo "  -> the signature matches" ;;
+    *) echo "  -> the signature does NOT match" ;;
+  esac
 fi
 echo "The webhook's delivery log (the platform, or any auditor, can read it):"
 call "$PLATFORM_KEY" GET "$QUERY/webhooks/$WEBHOOK_ID/deliveries?limit=10"
