@@ -172,6 +172,20 @@ class NotificationApiTest extends HttpTestSupport {
         assertThat(call("GET", "/api/v1/webhooks/" + bank1Hook[0] + "/deliveries", BANK_2, null).status())
                 .as("another provider's webhook is unknown to it").isEqualTo(404);
 
+        // deleted by its owner: gone for the owner, still readable to an auditor, disabled, with its log
+        assertThat(call("DELETE", "/api/v1/webhooks/" + bank1Hook[0], BANK_1, null).status()).isEqualTo(204);
+        assertThat(call("GET", "/api/v1/webhooks/" + bank1Hook[0], BANK_1, null).status()).isEqualTo(404);
+        assertThat(call("GET", "/api/v1/webhooks/" + bank1Hook[0] + "/deliveries", BANK_1, null).status())
+                .isEqualTo(404);
+        JsonNode kept = call("GET", "/api/v1/webhooks/" + bank1Hook[0], AUDITOR, null).json();
+        assertThat(kept.get("enabled").asBoolean()).isFalse();
+        assertThat(kept.get("disabledReason").asText()).startsWith("Deleted by its owner at ");
+        assertThat(kept.toString()).doesNotContain("whsec_");
+        assertThat(call("GET", "/api/v1/webhooks/" + bank1Hook[0] + "/deliveries", AUDITOR, null).json())
+                .isEqualTo(log);
+        assertThat(call("GET", "/api/v1/webhooks/" + bank1Hook[0] + "/deliveries/" + eventId, AUDITOR, null).json())
+                .isEqualTo(delivery);
+
         // the feed carries the same bodies, to the right parties only
         List<JsonNode> messengerFeed = feed(MESSENGER);
         assertThat(messengerFeed.stream().map(n -> n.get("notification").get("consentId").asText()))
