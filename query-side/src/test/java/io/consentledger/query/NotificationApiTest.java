@@ -339,8 +339,11 @@ class NotificationApiTest extends HttpTestSupport {
         String[] hook = register(BANK_2, receiver.url(), List.of("consent.revoked"));
         assertProblem(call("GET", "/api/v1/webhooks/" + hook[0] + "/deliveries?limit=0", BANK_2, null), 400,
                 "invalid-request");
-        assertProblem(call("GET", "/api/v1/webhooks/" + hook[0] + "/deliveries?limit=x", BANK_2, null), 400,
-                "malformed-request");
+        Response unreadable = call("GET", "/api/v1/webhooks/" + hook[0] + "/deliveries?limit=x", BANK_2, null);
+        assertThat(unreadable.status()).isEqualTo(400);
+        assertThat(unreadable.contentType()).startsWith("application/problem+json");
+        // malformed-request, or malformed-parameter where the query side names the parameter (issue 14)
+        assertThat(unreadable.json().get("type").asText()).startsWith("https://consent-ledger.dev/problems/malformed-");
         assertProblem(call("POST", "/api/v1/webhooks/" + hook[0] + "/deliveries/no-such-event/retry", BANK_2, null),
                 404, "not-found");
         assertProblem(call("GET", "/api/v1/notifications?after=bm90LWEtY3Vyc29y", BANK_2, null), 400,
@@ -423,7 +426,7 @@ class NotificationApiTest extends HttpTestSupport {
         JsonNode view = awaitJson("/api/v1/consents/" + consent, v -> v.has("status"));
         assertThat(view.get("recordedStatus").asText()).isEqualTo("AWAITING_AUTHORISATION");
         assertThat(view.get("status").asText()).isEqualTo("EXPIRED");
-        assertThat(call("GET", "/api/v1/customers/cust-" + id + "/consents", MESSENGER, null).json().get(0)
+        assertThat(call("GET", "/api/v1/customers/cust-" + id + "/consents", BANK_1, null).json().get(0)
                 .get("status").asText()).isEqualTo("EXPIRED");
         await().atMost(Duration.ofSeconds(10)).until(() -> feed(MESSENGER).stream()
                 .anyMatch(n -> consent.equals(n.get("notification").get("consentId").asText())));
