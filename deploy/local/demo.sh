@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the seed scenario against the running ledger (deploy/local/run.sh) and prints what an auditor sees.
-#   deploy/local/demo.sh            uses http://127.0.0.1:8081 and :8082
-#   COMMAND_URL=… QUERY_URL=… deploy/local/demo.sh
+# First it starts a small webhook receiver (deploy/local/WebhookReceiver.java, JDK only) and registers it for the
+# platform, so the revocation is shown arriving with a valid signature (checked by the receiver, then by openssl).
+#   deploy/local/demo.sh            uses http://127.0.0.1:8081 and :8082, and the receiver on :8090
+#   COMMAND_URL=… QUERY_URL=… RECEIVER_PORT=… deploy/local/demo.sh
 # Callers authenticate with the developer API keys of developer mode (README, "Authentication"); override them with
 # BANK_KEY, PLATFORM_KEY and AUDITOR_KEY.
 set -euo pipefail
@@ -26,6 +28,39 @@ call() { # key method url [body]: prints the status and the body
     curl -sS -X "$method" "$url" -H "Authorization: ApiKey $key" -w '\n  -> HTTP %{http_code}\n'
   fi
 }
+HERE="$(cd "$(dirname "$0")" && pwd)"
+RECEIVER_PORT="${RECEIVER_PORT:-8090}"
+HOOKS=$(mktemp -d)
+WEBHOOK_ID=""
+cleanup() {
+  if [ -n "$WEBHOOK_ID" ]; then
+    curl -sS -o /dev/null -X DELETE "$QUERY/webhooks/$WEBHOOK_ID" -H "Authorization: ApiKey $PLATFORM_KEY" || true
+  fi
+  if [ -n "${RECEIVER_PID:-}" ]; then kill "$RECEIVER_PID" 2>/dev/null || true; fi
+  rm -rf "$HOOKS"
+}
+trap cleanup EXIT
+
+step "0. The platform starts a webhook receiver and registers it (the secret is shown this once)"
+java "$HERE/WebhookReceiver.java" "$RECEIVER_PORT" "$HOOKS" > "$HOOKS/receiver.out" 2>&1 &
+RECEIVER_PID=$!
+for _ in $(seq 1 30); do
+  grep -q listening "$HOOKS/receiver.out" 2>/dev/null && break
+  sleep 1
+done
+cat "$HOOKS/receiver.out"
+REGISTERED=$(curl -sS -X POST "$QUERY/webhooks" -H "Authorization: ApiKey $PLATFORM_KEY" -H 'Content-Type: application/json' \
+  -d "{\"url\":\"http://127.0.0.1:$RECEIVER_PORT/webhooks/ledger\",\"events\":[\"consent.requested\",\"consent.authorised\",
+       \"consent.revoked\",\"consent.expired\",\"share.recorded\"]}")
+echo "$REGISTERED"
+WEBHOOK_ID=$(printf '%s' "$REGISTERED" | sed -n 's/.*"webhookId":"\([^"]*\)".*/\1/p')
+SECRET=$(printf '%s' "$REGISTERED" | sed -n 's/.*"secret":"\([^"]*\)".*/\1/p')
+if [ -z "$WEBHOOK_ID" ] || [ -z "$SECRET" ]; then
+  echo "Could not register the webhook. The query side must run with consent-ledger.webhooks.allow-insecure-loopback=true (deploy/local/run.sh sets it)." >&2
+  exit 1
+fi
+printf '%s' "$SECRET" > "$HOOKS/secret"
+
 evidence="{\"channel\":\"MOBILE_APP\",\"authorisedAt\":\"$NOW\",\"disclosureVersion\":\"tc-7\"}"
 
 step "1. A bank links a customer's account"
@@ -79,3 +114,25 @@ echo "The balance known from shares:"
 call "$AUDITOR_KEY" GET "$QUERY/links/$LINK/balance"
 echo "Compliance check: was any data shared outside a consent?"
 call "$AUDITOR_KEY" GET "$QUERY/audit/compliance?consentId=$CONSENT"
+
+step "9. The platform was told of the revocation: what its receiver got, each signature checked"
+for _ in $(seq 1 20); do
+  [ -f "$HOOKS/revoked.body" ] && break
+  sleep 1
+done
+cat "$HOOKS/received.log" 2>/dev/null || echo "(nothing received yet)"
+if [ -f "$HOOKS/revoked.body" ]; then
+  echo "The revocation's signature, recomputed with openssl (docs/notifications.md, \"Verifying a signature\"):"
+  KEY=$(printf '%s' "${SECRET#whsec_}" | base64 -d | od -An -v -tx1 | tr -d ' \n')
+  EXPECTED=$( { printf '%s.%s.' "$(cat "$HOOKS/revoked.id")" "$(cat "$HOOKS/revoked.timestamp")"; cat "$HOOKS/revoked.body"; } \
+    | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$KEY" -binary | base64)
+  echo "  webhook-id:                  $(cat "$HOOKS/revoked.id")"
+  echo "  webhook-signature received:  $(cat "$HOOKS/revoked.signature")"
+  echo "  recomputed with openssl:     v1,$EXPECTED"
+  case " $(cat "$HOOKS/revoked.signature") " in
+    *" v1,$EXPECTED "*) echo "  -> the signature matches" ;;
+    *) echo "  -> the signature does NOT match" ;;
+  esac
+fi
+echo "The webhook's delivery log (the platform, or any auditor, can read it):"
+call "$PLATFORM_KEY" GET "$QUERY/webhooks/$WEBHOOK_ID/deliveries?limit=10"

@@ -49,7 +49,9 @@ wait_for "The embedded store" "$STORE_PORT"
 export MONGODB_URI="mongodb://127.0.0.1:$STORE_PORT"
 java -jar "$COMMAND_JAR" --server.port="$COMMAND_PORT" > data/logs/command-side.log 2>&1 &
 pids+=($!)
-java -jar "$QUERY_JAR" --server.port="$QUERY_PORT" > data/logs/query-side.log 2>&1 &
+# Local runs only: webhooks may call receivers on this machine over plain http (deploy/local/demo.sh starts one).
+java -jar "$QUERY_JAR" --server.port="$QUERY_PORT" --consent-ledger.webhooks.allow-insecure-loopback=true \
+  > data/logs/query-side.log 2>&1 &
 pids+=($!)
 wait_for "The command side" "http://127.0.0.1:$COMMAND_PORT/actuator/health"
 wait_for "The query side" "http://127.0.0.1:$QUERY_PORT/actuator/health"

@@ -89,6 +89,8 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
     private String customer;
     private String link;
     private String consent;
+    private String webhook;
+    private String delivery;
 
     private static Map<Who, Integer> expect(int anonymous, int wrongProvider, int rightProvider, int wrongRecipient,
                                             int rightRecipient, int auditor, int operator) {
@@ -125,6 +127,15 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
         awaitJson("/api/v1/links/" + link + "/balance", balance -> balance.has("amount"));
         awaitJson("/api/v1/audit/access?consentId=" + consent, page -> page.get("records").size() == 1);
         awaitJson("/api/v1/consents/" + consent, view -> "AUTHORISED".equals(view.get("status").asText()));
+
+        // the right recipient's webhook (its receiver is down: deliveries stay pending) and a test ping to it
+        HttpResponse<String> registered = call("POST", "/api/v1/webhooks", Who.RIGHT_RECIPIENT.token(),
+                "{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"consent.revoked\"]}");
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        webhook = json.readTree(registered.body()).get("webhookId").asText();
+        HttpResponse<String> ping = call("POST", "/api/v1/webhooks/" + webhook + "/test", Who.RIGHT_RECIPIENT.token());
+        assertThat(ping.statusCode()).as(ping.body()).isEqualTo(202);
+        delivery = json.readTree(ping.body()).get("deliveryId").asText();
     }
 
     private List<Endpoint> endpoints() {
@@ -148,6 +159,22 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
                 new Endpoint("GET", "/api/v1/operator/dead-letters", expect(operatorOnly)),
                 new Endpoint("GET", "/api/v1/operator/processors", expect(operatorOnly)),
                 new Endpoint("POST", "/api/v1/operator/dead-letters/consents/retry", expect(operatorOnly)),
+                // notifications: a recipient's webhook, its delivery log and the feed
+                new Endpoint("GET", "/api/v1/webhooks?subscriber=RECIPIENT:messenger",
+                             expect(401, 200, 200, 200, 200, 200, 403)),
+                new Endpoint("GET", "/api/v1/webhooks/{webhook}", expect(401, 404, 404, 404, 200, 200, 403)),
+                new Endpoint("GET", "/api/v1/webhooks/{webhook}/deliveries", expect(401, 404, 404, 404, 200, 200, 403)),
+                new Endpoint("GET", "/api/v1/webhooks/{webhook}/deliveries/{delivery}",
+                             expect(401, 404, 404, 404, 200, 200, 403)),
+                new Endpoint("POST", "/api/v1/webhooks/{webhook}/test", expect(401, 404, 404, 404, 202, 403, 403)),
+                new Endpoint("POST", "/api/v1/webhooks/{webhook}/rotate-secret", expect(401, 404, 404, 404, 200, 403, 403)),
+                // pending, not given up: not retryable
+                new Endpoint("POST", "/api/v1/webhooks/{webhook}/deliveries/{delivery}/retry",
+                             expect(401, 404, 404, 404, 409, 403, 403)),
+                // no body: the rule lets providers and recipients through to the 400
+                new Endpoint("POST", "/api/v1/webhooks", expect(401, 400, 400, 400, 400, 403, 403)),
+                new Endpoint("GET", "/api/v1/notifications", expect(401, 200, 200, 200, 200, 403, 403)),
+                new Endpoint("DELETE", "/api/v1/webhooks/{webhook}", expect(401, 404, 404, 404, 204, 403, 403)),
                 new Endpoint("GET", "/actuator/health", expect(200, 200, 200, 200, 200, 200, 200)),
                 new Endpoint("GET", "/actuator/prometheus", expect(operatorOnly)),
                 // last: a replay rebuilds a read model
@@ -159,9 +186,17 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
     }
 
     private HttpResponse<String> call(String method, String path, String token) {
+        return call(method, path, token, null);
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String body) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                                     .method(method, HttpRequest.BodyPublishers.noBody());
+                                                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                                                             : HttpRequest.BodyPublishers.ofString(body));
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
@@ -172,7 +207,12 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
     }
 
     private String resolve(String path, String consentId, String linkId) {
-        return path.replace("{consent}", consentId).replace("{customer}", customer).replace("{link}", linkId);
+        return resolve(path, consentId, linkId, webhook);
+    }
+
+    private String resolve(String path, String consentId, String linkId, String webhookId) {
+        return path.replace("{consent}", consentId).replace("{customer}", customer).replace("{link}", linkId)
+                   .replace("{webhook}", webhookId).replace("{delivery}", delivery);
     }
 
     @TestFactory
@@ -199,7 +239,7 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
                         assertThat(json.readTree(body).get("type").asText()).endsWith("/problems/forbidden");
                     }
                     if (who.wrongParty() && expected == 200) {
-                        assertThat(body).as("another party's rows").doesNotContain(consent);
+                        assertThat(body).as("another party's rows").doesNotContain(consent).doesNotContain(webhook);
                     }
                     if (expected == 200 && !who.wrongParty() && (endpoint.path().contains("{customer}")
                             || endpoint.path().contains("/audit/access")) && !endpoint.path().contains("recipients")) {
@@ -208,13 +248,17 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
                     if (expected == 404) {
                         String unknownConsent = "nope-" + UUID.randomUUID().toString().substring(0, 8);
                         String unknownLink = "nope-" + UUID.randomUUID().toString().substring(0, 8);
-                        HttpResponse<String> unknown = call(endpoint.method(), resolve(endpoint.path(), unknownConsent, unknownLink), token);
+                        String unknownWebhook = "wh_nope" + UUID.randomUUID().toString().substring(0, 8);
+                        HttpResponse<String> unknown = call(endpoint.method(),
+                                resolve(endpoint.path(), unknownConsent, unknownLink, unknownWebhook), token);
                         assertThat(unknown.statusCode()).isEqualTo(404);
                         JsonNode mine = json.readTree(body);
                         JsonNode theirs = json.readTree(unknown.body());
                         assertThat(mine.get("type")).isEqualTo(theirs.get("type"));
-                        assertThat(mine.get("detail").asText().replace(consent, "{id}").replace(link, "{id}"))
-                                .isEqualTo(theirs.get("detail").asText().replace(unknownConsent, "{id}").replace(unknownLink, "{id}"));
+                        assertThat(mine.get("detail").asText().replace(consent, "{id}").replace(link, "{id}")
+                                       .replace(webhook, "{id}"))
+                                .isEqualTo(theirs.get("detail").asText().replace(unknownConsent, "{id}")
+                                                 .replace(unknownLink, "{id}").replace(unknownWebhook, "{id}"));
                     }
                 }));
             }

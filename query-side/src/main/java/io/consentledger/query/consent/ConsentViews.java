@@ -27,7 +27,7 @@ import static com.mongodb.client.model.Filters.in;
 /**
  * The one door to the consent views and dashboards that {@link ConsentProjection} writes: the queries of the query
  * bus, who may read a link's balance, and the counts by status. Every answer carries the effective status: a consent
- * AUTHORISED past {@code expiresAt} reads EXPIRED before {@code ConsentExpired} lands.
+ * AUTHORISED or AWAITING_AUTHORISATION at or past {@code expiresAt} reads EXPIRED before {@code ConsentExpired} lands.
  */
 @Component
 public class ConsentViews {
@@ -78,8 +78,12 @@ public class ConsentViews {
         return counts;
     }
 
+    /**
+     * The status the command side enforces: from {@code expiresAt} on, a consent not yet terminal (awaiting
+     * authorisation or authorised) is refused as expired, so it reads EXPIRED; terminal states stay as recorded.
+     */
     private static ConsentStatus effective(ConsentStatus recorded, Instant expiresAt, Instant now) {
-        return recorded == ConsentStatus.AUTHORISED && expiresAt != null && !now.isBefore(expiresAt)
+        return !recorded.isTerminal() && expiresAt != null && !now.isBefore(expiresAt)
                 ? ConsentStatus.EXPIRED : recorded;
     }
 

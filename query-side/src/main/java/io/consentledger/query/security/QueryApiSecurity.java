@@ -34,4 +34,22 @@ public class QueryApiSecurity {
                 .requestMatchers(HttpMethod.GET, "/api/v1/audit/**").hasRole(AUDITOR)
                 .requestMatchers("/api/v1/operator/**").hasRole(OPERATOR);
     }
+
+    /**
+     * Notifications (docs/notifications.md): providers and recipients manage their own webhooks and read their own
+     * feed; auditors read every webhook and delivery log and change nothing; operators see none of it. Which
+     * webhook is whose is decided by the webhook service (another party's id is answered like an unknown one).
+     */
+    @Bean
+    public ApiAuthorizationRules notificationApiRules() {
+        return requests -> requests
+                .requestMatchers(HttpMethod.GET, "/api/v1/webhooks", "/api/v1/webhooks/*",
+                                 "/api/v1/webhooks/*/deliveries", "/api/v1/webhooks/*/deliveries/*")
+                .hasAnyRole(PROVIDER, RECIPIENT, AUDITOR)
+                .requestMatchers(HttpMethod.POST, "/api/v1/webhooks", "/api/v1/webhooks/*/rotate-secret",
+                                 "/api/v1/webhooks/*/test", "/api/v1/webhooks/*/deliveries/*/retry")
+                .hasAnyRole(PROVIDER, RECIPIENT)
+                .requestMatchers(HttpMethod.DELETE, "/api/v1/webhooks/*").hasAnyRole(PROVIDER, RECIPIENT)
+                .requestMatchers(HttpMethod.GET, "/api/v1/notifications").hasAnyRole(PROVIDER, RECIPIENT);
+    }
 }

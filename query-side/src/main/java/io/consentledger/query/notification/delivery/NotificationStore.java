@@ -36,6 +36,8 @@ import static com.mongodb.client.model.Filters.in;
  * deliveries (the backlog), never the history.
  * <ul>
  *   <li>{@code notification_webhooks}: one per webhook, {@code _id} = webhook id; carries the attempt counter.</li>
+ *   <li>{@code notification_webhooks_deleted}: a deleted webhook without its secrets, with {@code deletedAt}, so an
+ *       auditor can still read its delivery log.</li>
  *   <li>{@code notification_webhook_owners}: one per subscriber, {@code _id} = {@code PROVIDER:bank-1}, the ids of
  *       its webhooks.</li>
  *   <li>{@code notification_deliveries}: one per (event, webhook), {@code _id} = {@code eventId/webhookId}; kept.</li>
@@ -48,6 +50,7 @@ import static com.mongodb.client.model.Filters.in;
 public class NotificationStore {
 
     private final MongoCollection<Document> webhooks;
+    private final MongoCollection<Document> deleted;
     private final MongoCollection<Document> owners;
     private final MongoCollection<Document> deliveries;
     private final MongoCollection<Document> outbox;
@@ -55,6 +58,7 @@ public class NotificationStore {
 
     public NotificationStore(MongoDatabase database) {
         this.webhooks = database.getCollection("notification_webhooks");
+        this.deleted = database.getCollection("notification_webhooks_deleted");
         this.owners = database.getCollection("notification_webhook_owners");
         this.deliveries = database.getCollection("notification_deliveries");
         this.outbox = database.getCollection("notification_outbox");
@@ -109,13 +113,32 @@ public class NotificationStore {
                 .collect(Collectors.groupingBy(Webhook::owner));
     }
 
-    /** Deletes the webhook if {@code owner} owns it. */
-    public boolean deleteWebhook(String id, Subscriber owner) {
-        boolean deleted = webhooks.deleteOne(new Document("_id", id).append("owner", owner.key())).getDeletedCount() == 1;
-        if (deleted) {
+    /**
+     * Deletes the webhook if {@code owner} owns it. A copy without its secrets is kept (first, so a crash in between
+     * leaves the webhook, not a gap), so that its delivery log stays readable to auditors.
+     */
+    public boolean deleteWebhook(String id, Subscriber owner, Instant deletedAt) {
+        Document live = webhooks.find(new Document("_id", id).append("owner", owner.key())).first();
+        if (live == null) {
+            return false;
+        }
+        live.remove("secrets");
+        live.append("deletedAt", Date.from(deletedAt));
+        deleted.replaceOne(eq("_id", id), live, new com.mongodb.client.model.ReplaceOptions().upsert(true));
+        boolean removed = webhooks.deleteOne(new Document("_id", id).append("owner", owner.key())).getDeletedCount() == 1;
+        if (removed) {
             owners.updateOne(eq("_id", owner.key()), Updates.pull("webhookIds", id));
         }
-        return deleted;
+        return removed;
+    }
+
+    /** A webhook, live or deleted (then disabled, with no secrets): what an auditor may read. */
+    public Optional<Webhook> findWebhookIncludingDeleted(String id) {
+        return findWebhook(id).or(() -> Optional.ofNullable(deleted.find(eq("_id", id)).first()).map(d -> {
+            d.put("secrets", List.of());
+            d.put("disabledReason", "Deleted by its owner at " + d.getDate("deletedAt").toInstant() + ".");
+            return webhook(d);
+        }));
     }
 
     public void replaceSecrets(String id, List<Webhook.VersionedSecret> secrets) {
@@ -215,8 +238,12 @@ public class NotificationStore {
     public void recordAttempt(DeliveryAttempt attempt) {
         Document counter = webhooks.findOneAndUpdate(eq("_id", attempt.webhookId()), Updates.inc("attemptSeq", 1L),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        if (counter == null) { // the webhook was deleted meanwhile: its log goes on with the kept copy
+            counter = deleted.findOneAndUpdate(eq("_id", attempt.webhookId()), Updates.inc("attemptSeq", 1L),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        }
         if (counter == null) {
-            return; // the webhook was deleted meanwhile; its log went with it
+            return;
         }
         long seq = counter.getLong("attemptSeq");
         attempts.insertOne(new Document("_id", attempt.webhookId() + "/" + seq)
@@ -232,6 +259,9 @@ public class NotificationStore {
     /** The newest {@code limit} attempts of a webhook, newest first. */
     public List<DeliveryAttempt> attemptsOf(String webhookId, int limit) {
         Document doc = webhooks.find(eq("_id", webhookId)).first();
+        if (doc == null) {
+            doc = deleted.find(eq("_id", webhookId)).first();
+        }
         if (doc == null) {
             return List.of();
         }

@@ -103,6 +103,23 @@ public class WebhookDispatcher implements AutoCloseable {
                 .build();
         this.latency = Timer.builder("ledger.notifications.attempt.latency")
                 .description("How long a webhook receiver took to answer one attempt").register(meters);
+        // registered at zero, so dashboards and alerts see the series before the first delivery
+        for (String outcome : List.of("delivered", "given_up")) {
+            deliveries(outcome);
+        }
+        for (String outcome : List.of("success", "failure")) {
+            attempts(outcome);
+        }
+    }
+
+    private Counter deliveries(String outcome) {
+        return Counter.builder("ledger.notifications.deliveries").tag("outcome", outcome)
+                .description("Deliveries finished, by outcome").register(meters);
+    }
+
+    private Counter attempts(String outcome) {
+        return Counter.builder("ledger.notifications.attempts").tag("outcome", outcome)
+                .description("Delivery attempts, by outcome (success: a 2xx)").register(meters);
     }
 
     /** Starts polling the outbox. */
@@ -217,12 +234,12 @@ public class WebhookDispatcher implements AutoCloseable {
                 error));
         Instant end = clock.instant();
         if (status >= 200 && status < 300) {
-            meters.counter("ledger.notifications.attempts", "outcome", "success").increment();
+            attempts("success").increment();
             store.markDelivered(deliveryId, number, end);
             outcome("delivered");
             return;
         }
-        meters.counter("ledger.notifications.attempts", "outcome", "failure").increment();
+        attempts("failure").increment();
         String reason = error != null ? error : "http-" + status;
         if (status == 410) {
             store.disable(delivery.webhookId(), "The receiver answered 410 Gone at " + end + ".");
@@ -274,8 +291,7 @@ public class WebhookDispatcher implements AutoCloseable {
     }
 
     private void outcome(String outcome) {
-        Counter.builder("ledger.notifications.deliveries").tag("outcome", outcome)
-                .description("Deliveries finished, by outcome").register(meters).increment();
+        deliveries(outcome).increment();
     }
 
     private void updateBacklog(List<PendingDelivery> pending) {

@@ -76,9 +76,12 @@ public class WebhookService {
         return owned(owner, webhookId).map(w -> WebhookView.of(w, clock.instant()));
     }
 
-    /** {@code DELETE /api/v1/webhooks/{id}}; its pending deliveries are given up by the dispatcher. */
+    /**
+     * {@code DELETE /api/v1/webhooks/{id}}; its pending deliveries are given up by the dispatcher. Its owner no longer
+     * sees it; auditors still read it, disabled, and its delivery log.
+     */
     public boolean delete(Subscriber owner, String webhookId) {
-        return store.deleteWebhook(webhookId, owner);
+        return store.deleteWebhook(webhookId, owner, clock.instant());
     }
 
     /**
@@ -129,6 +132,30 @@ public class WebhookService {
     /** A manual retry of a given-up delivery; false if there is none such of this owner's webhook. */
     public boolean retry(Subscriber owner, String webhookId, String deliveryId) {
         return delivery(owner, webhookId, deliveryId).isPresent() && store.retry(deliveryId, clock.instant());
+    }
+
+    // ---- auditors: every webhook, read only ----
+
+    /** The webhooks of any subscriber, for an auditor. */
+    public List<WebhookView> listAny(Subscriber owner) {
+        return list(owner);
+    }
+
+    /** Any webhook, deleted ones included, for an auditor (no secrets). */
+    public Optional<WebhookView> getAny(String webhookId) {
+        return store.findWebhookIncludingDeleted(webhookId).map(w -> WebhookView.of(w, clock.instant()));
+    }
+
+    /** Any webhook's delivery log, deleted webhooks' included, newest first, for an auditor. */
+    public Optional<List<DeliveryAttempt>> deliveryLogAny(String webhookId, int limit) {
+        return store.findWebhookIncludingDeleted(webhookId)
+                .map(w -> store.attemptsOf(w.id(), Math.max(1, Math.min(limit, 500))));
+    }
+
+    /** One delivery of any webhook, deleted ones included, for an auditor. */
+    public Optional<Delivery> deliveryAny(String webhookId, String deliveryId) {
+        return store.findWebhookIncludingDeleted(webhookId).flatMap(w -> store.findDelivery(deliveryId))
+                .filter(d -> d.webhookId().equals(webhookId));
     }
 
     /** For the recorder's callers that build notifications themselves (tests, a later replay tool). */

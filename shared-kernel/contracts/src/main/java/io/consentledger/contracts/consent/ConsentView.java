@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * A consent as the query side knows it.
  *
- * @param status         the effective status: AUTHORISED past {@code expiresAt} reads EXPIRED even before
- *                       {@code ConsentExpired} is recorded
+ * @param status         the effective status: AUTHORISED or AWAITING_AUTHORISATION from {@code expiresAt} on reads
+ *                       EXPIRED even before {@code ConsentExpired} is recorded
  * @param recordedStatus the status the event log has recorded so far
  */
 public record ConsentView(String consentId, String recipientId, String customerId, String providerId,

@@ -1,0 +1,98 @@
+package io.consentledger.query.notification.spring;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import io.consentledger.eventstore.spring.LedgerStoreProperties;
+import io.consentledger.query.notification.address.HostResolver;
+import io.consentledger.query.notification.address.WebhookUrlPolicy;
+import io.consentledger.query.notification.delivery.NotificationRecorder;
+import io.consentledger.query.notification.delivery.NotificationStore;
+import io.consentledger.query.notification.delivery.WebhookDispatcher;
+import io.consentledger.query.notification.delivery.WebhookService;
+import io.consentledger.query.notification.feed.NotificationFeed;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.extensions.mongo.DefaultMongoTemplate;
+import org.axonframework.extensions.mongo.eventhandling.deadletter.MongoSequencedDeadLetterQueue;
+import org.axonframework.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Random;
+
+/**
+ * Notifications on the query side (issue 12): the store, the feed, the recorder behind the {@code notifications}
+ * processor, the dispatcher (started with the application, closed with it, letting attempts in flight finish), the
+ * service behind the endpoints, and the processor's dead-letter queue, as for the projections.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(WebhookProperties.class)
+public class NotificationConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(NotificationConfiguration.class);
+
+    @Bean
+    NotificationStore notificationStore(MongoDatabase database) {
+        return new NotificationStore(database);
+    }
+
+    @Bean
+    NotificationFeed notificationFeed(MongoDatabase database) {
+        return new NotificationFeed(database);
+    }
+
+    @Bean
+    NotificationRecorder notificationRecorder(NotificationStore store, NotificationFeed feed, Clock clock) {
+        return new NotificationRecorder(store, feed, clock);
+    }
+
+    @Bean
+    WebhookUrlPolicy webhookUrlPolicy(WebhookProperties properties) {
+        if (properties.allowInsecureLoopback()) {
+            log.warn("consent-ledger.webhooks.allow-insecure-loopback=true: webhooks may call loopback addresses "
+                    + "over plain http. For development and tests only.");
+        }
+        return new WebhookUrlPolicy(properties.allowInsecureLoopback(), HostResolver.SYSTEM);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    WebhookDispatcher webhookDispatcher(NotificationStore store, WebhookUrlPolicy policy, Clock clock,
+                                        MeterRegistry meters, WebhookProperties properties) {
+        return new WebhookDispatcher(store, policy, properties.dispatcher().retrySchedule(), clock, new Random(),
+                meters, properties.dispatcher().settings());
+    }
+
+    @Bean
+    WebhookService webhookService(NotificationStore store, NotificationRecorder recorder, WebhookUrlPolicy policy,
+                                  Clock clock) {
+        return new WebhookService(store, recorder, policy, new SecureRandom(), clock);
+    }
+
+    @Bean
+    NotificationProcessor notificationProcessor(NotificationRecorder recorder, WebhookDispatcher dispatcher) {
+        return new NotificationProcessor(recorder, dispatcher);
+    }
+
+    /** As for the projections: a failing event parks its sequence, and the other sequences go on. */
+    @Bean
+    ConfigurerModule notificationDeadLetterQueue(MongoClient client, LedgerStoreProperties properties,
+                                                 Serializer serializer) {
+        DefaultMongoTemplate template = DefaultMongoTemplate.builder()
+                .mongoDatabase(client, properties.getMongodb().getDatabase())
+                .build();
+        return configurer -> configurer.eventProcessing(processing -> {
+            processing.registerDeadLetterQueue(NotificationProcessor.GROUP, c -> MongoSequencedDeadLetterQueue.builder()
+                    .processingGroup(NotificationProcessor.GROUP)
+                    .mongoTemplate(template)
+                    .serializer(serializer)
+                    .build());
+            processing.registerDeadLetteringEventHandlerInvokerConfiguration(NotificationProcessor.GROUP,
+                    (config, builder) -> builder.enableSequenceIdentifierCache());
+        });
+    }
+}

@@ -1,0 +1,62 @@
+package io.consentledger.query.notification.spring;
+
+import io.consentledger.query.notification.delivery.RetrySchedule;
+import io.consentledger.query.notification.delivery.WebhookDispatcher;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code consent-ledger.webhooks.*}: which URLs the ledger may call and how the dispatcher runs. The defaults are
+ * the production values (docs/notifications.md).
+ *
+ * @param allowInsecureLoopback whether a webhook may be a loopback address over plain {@code http}: development
+ *                              ({@code deploy/local/run.sh} sets it) and tests only; never in production
+ * @param dispatcher            the dispatcher's pool, timeouts, poll interval and retry schedule
+ */
+@ConfigurationProperties("consent-ledger.webhooks")
+public record WebhookProperties(@DefaultValue("false") boolean allowInsecureLoopback,
+                                @DefaultValue Dispatcher dispatcher) {
+
+    /**
+     * @param workers            threads sending requests
+     * @param perWebhookInFlight the most deliveries of one webhook in flight at once
+     * @param connectTimeout     connect timeout of one attempt
+     * @param totalTimeout       the most one attempt may take
+     * @param pollInterval       how often the outbox is read when nothing wakes the dispatcher
+     * @param retryDelays        the waits after the 1st, 2nd, … failed attempt; after the last the delivery is given up
+     * @param retryJitter        each wait is changed by up to this fraction, at random
+     */
+    public record Dispatcher(@DefaultValue("8") int workers,
+                             @DefaultValue("2") int perWebhookInFlight,
+                             @DefaultValue("2s") Duration connectTimeout,
+                             @DefaultValue("10s") Duration totalTimeout,
+                             @DefaultValue("1s") Duration pollInterval,
+                             @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "10h"}) List<Duration> retryDelays,
+                             @DefaultValue("0.1") double retryJitter) {
+
+        public Dispatcher {
+            if (workers < 1 || perWebhookInFlight < 1) {
+                throw new IllegalArgumentException("consent-ledger.webhooks.dispatcher: workers and "
+                        + "per-webhook-in-flight must be at least 1");
+            }
+            if (connectTimeout.isNegative() || connectTimeout.isZero() || totalTimeout.isNegative()
+                    || totalTimeout.isZero() || pollInterval.isNegative() || pollInterval.isZero()) {
+                throw new IllegalArgumentException("consent-ledger.webhooks.dispatcher: timeouts and the poll "
+                        + "interval must be positive");
+            }
+            retryDelays = List.copyOf(retryDelays);
+        }
+
+        WebhookDispatcher.Settings settings() {
+            return new WebhookDispatcher.Settings(workers, perWebhookInFlight, connectTimeout, totalTimeout,
+                    pollInterval);
+        }
+
+        RetrySchedule retrySchedule() {
+            return new RetrySchedule(retryDelays, retryJitter);
+        }
+    }
+}
