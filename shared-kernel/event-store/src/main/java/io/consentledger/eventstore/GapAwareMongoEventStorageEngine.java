@@ -300,15 +300,17 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
      * before loading, so that such a refusal costs what a known id costs and throws nothing deep in the load.
      */
     public Optional<String> aggregateTypeOf(String aggregateIdentifier) {
-        Document commit = commits.find(eq(SEQ_KEYS, seqKey(aggregateIdentifier, 0)))
-                                 .projection(new Document("events.aggregateId", 1).append("events.aggregateType", 1))
+        Document commit = commits.find(eq(CommitSchema.SEQ_KEYS, CommitSchema.seqKey(aggregateIdentifier, 0)))
+                                 .projection(new Document(CommitSchema.EVENTS + "." + CommitSchema.AGGREGATE_ID, 1)
+                                                     .append(CommitSchema.EVENTS + "." + CommitSchema.AGGREGATE_TYPE, 1))
                                  .first();
         if (commit == null) {
             return Optional.empty();
         }
-        for (Object event : commit.getList("events", Object.class, List.of())) {
-            if (event instanceof Document document && aggregateIdentifier.equals(document.getString("aggregateId"))) {
-                return Optional.ofNullable(document.getString("aggregateType"));
+        for (Object event : commit.getList(CommitSchema.EVENTS, Object.class, List.of())) {
+            if (event instanceof Document document
+                    && aggregateIdentifier.equals(document.getString(CommitSchema.AGGREGATE_ID))) {
+                return Optional.ofNullable(document.getString(CommitSchema.AGGREGATE_TYPE));
             }
         }
         return Optional.empty();
