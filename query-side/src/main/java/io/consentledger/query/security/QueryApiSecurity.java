@@ -25,6 +25,10 @@ public class QueryApiSecurity {
                 .requestMatchers(HttpMethod.GET, "/api/v1/consents/*", "/api/v1/customers/*/consents",
                                  "/api/v1/links/*/balance", "/api/v1/audit/access", "/api/v1/audit/access/export")
                 .hasAnyRole(PROVIDER, RECIPIENT, AUDITOR)
+                // a share's receipt: its recipient and provider (Visibility, in the controller), and auditors
+                .requestMatchers(HttpMethod.GET, "/api/v1/audit/access/*/receipt").hasAnyRole(PROVIDER, RECIPIENT, AUDITOR)
+                // the verifiable log's checkpoints, key and proofs: any authenticated caller; entries by Visibility
+                .requestMatchers(HttpMethod.GET, "/api/v1/log/**").authenticated()
                 .requestMatchers(HttpMethod.GET, "/api/v1/audit/auditor-queries").hasAnyRole(AUDITOR, OPERATOR)
                 .requestMatchers(HttpMethod.GET, "/api/v1/audit/**").hasRole(AUDITOR)
                 .requestMatchers("/api/v1/operator/**").hasRole(OPERATOR);
