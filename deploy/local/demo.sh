@@ -79,3 +79,23 @@ echo "The balance known from shares:"
 call "$AUDITOR_KEY" GET "$QUERY/links/$LINK/balance"
 echo "Compliance check: was any data shared outside a consent?"
 call "$AUDITOR_KEY" GET "$QUERY/audit/compliance?consentId=$CONSENT"
+
+step "9. The platform fetches a receipt for the balance share and verifies it offline"
+VERIFY_JAR="${VERIFY_JAR:-$(cd "$(dirname "$0")/../.." && pwd)/shared-kernel/verifiable-log/target/consent-ledger-verify.jar}"
+RECEIPTS=$(mktemp -d)
+SHARE_EVENT=$(curl -sS "$QUERY/audit/access?consentId=$CONSENT" -H "Authorization: ApiKey $PLATFORM_KEY" \
+  | grep -o '"eventId":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+echo "Share event $SHARE_EVENT; waiting for a signed checkpoint that covers it ..."
+for _ in $(seq 1 30); do
+  status=$(curl -sS -o "$RECEIPTS/share.tlog-proof" -w '%{http_code}' \
+    "$QUERY/audit/access/$SHARE_EVENT/receipt" -H "Authorization: ApiKey $PLATFORM_KEY")
+  [ "$status" = 200 ] && break
+  sleep 1
+done
+curl -sS "$QUERY/log/key" -H "Authorization: ApiKey $PLATFORM_KEY" > "$RECEIPTS/log.vkey"
+curl -sS "$QUERY/log/checkpoint" -H "Authorization: ApiKey $PLATFORM_KEY" > "$RECEIPTS/cp.txt"
+echo "The receipt ($RECEIPTS/share.tlog-proof):"
+cat "$RECEIPTS/share.tlog-proof"
+echo
+echo "java -jar consent-ledger-verify.jar --key log.vkey --checkpoint cp.txt --receipt share.tlog-proof"
+java -jar "$VERIFY_JAR" --key "$RECEIPTS/log.vkey" --checkpoint "$RECEIPTS/cp.txt" --receipt "$RECEIPTS/share.tlog-proof"
