@@ -89,6 +89,8 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
     private String customer;
     private String link;
     private String consent;
+    private String shareEvent;
+    private long sharePosition;
 
     private static Map<Who, Integer> expect(int anonymous, int wrongProvider, int rightProvider, int wrongRecipient,
                                             int rightRecipient, int auditor, int operator) {
@@ -125,6 +127,15 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
         awaitJson("/api/v1/links/" + link + "/balance", balance -> balance.has("amount"));
         awaitJson("/api/v1/audit/access?consentId=" + consent, page -> page.get("records").size() == 1);
         awaitJson("/api/v1/consents/" + consent, view -> "AUTHORISED".equals(view.get("status").asText()));
+        JsonNode record = awaitJson("/api/v1/audit/access?consentId=" + consent, page -> page.get("records").size() == 1)
+                .get("records").get(0);
+        shareEvent = record.get("eventId").asText();
+        sharePosition = record.get("globalPosition").asLong();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Response checkpoint = get("/api/v1/log/checkpoint");
+            return checkpoint.status() == 200
+                    && Long.parseLong(checkpoint.body().split("\n")[1]) > sharePosition;
+        });
     }
 
     private List<Endpoint> endpoints() {
@@ -141,6 +152,14 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
                 new Endpoint("GET", "/api/v1/audit/compliance", expect(auditorOnly)),
                 new Endpoint("GET", "/api/v1/audit/events?aggregateId={consent}", expect(auditorOnly)),
                 new Endpoint("GET", "/api/v1/audit/auditor-queries", expect(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("GET", "/api/v1/log/checkpoint", expect(401, 200, 200, 200, 200, 200, 200)),
+                new Endpoint("GET", "/api/v1/log/key", expect(401, 200, 200, 200, 200, 200, 200)),
+                new Endpoint("GET", "/api/v1/log/proofs/inclusion?index={share}&size={next}", expect(401, 200, 200, 200, 200, 200, 200)),
+                new Endpoint("GET", "/api/v1/log/proofs/consistency?from=1&to={next}", expect(401, 200, 200, 200, 200, 200, 200)),
+                new Endpoint("GET", "/api/v1/log/entries/{share}", expect(401, 404, 200, 404, 200, 200, 404)),
+                new Endpoint("GET", "/api/v1/audit/access/{shareEvent}/receipt", expect(401, 404, 200, 404, 200, 200, 403)),
+                new Endpoint("GET", "/api/v1/audit/events/export", expect(auditorOnly)),
+                new Endpoint("GET", "/api/v1/operator/integrity", expect(operatorOnly)),
                 new Endpoint("GET", "/api/v1/operator/dead-letters", expect(operatorOnly)),
                 new Endpoint("GET", "/api/v1/operator/processors", expect(operatorOnly)),
                 new Endpoint("POST", "/api/v1/operator/dead-letters/consents/retry", expect(operatorOnly)),
@@ -168,7 +187,10 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
     }
 
     private String resolve(String path, String consentId, String linkId) {
-        return path.replace("{consent}", consentId).replace("{customer}", customer).replace("{link}", linkId);
+        return path.replace("{consent}", consentId).replace("{customer}", customer).replace("{link}", linkId)
+                   .replace("{shareEvent}", consentId.equals(consent) ? shareEvent : consentId)
+                   .replace("{share}", Long.toString(sharePosition))
+                   .replace("{next}", Long.toString(sharePosition + 1));
     }
 
     @TestFactory

@@ -43,8 +43,32 @@ class VerifiableLogInstancesTest {
         server.close();
     }
 
+    /**
+     * Axon's token store names a node by its JVM ({@code pid@host}): two instances in one JVM would both hold every
+     * claim. Separate processes are distinct nodes; here each context gets a node id of its own, as they would.
+     */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class DistinctNode {
+        @org.springframework.context.annotation.Bean
+        org.axonframework.eventhandling.tokenstore.TokenStore tokenStore(
+                MongoClient client, io.consentledger.eventstore.spring.LedgerStoreProperties properties,
+                @org.springframework.beans.factory.annotation.Qualifier("serializer")
+                org.axonframework.serialization.Serializer serializer) {
+            return org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore.builder()
+                    .mongoTemplate(org.axonframework.extensions.mongo.DefaultMongoTemplate.builder()
+                                           .mongoDatabase(client, properties.getMongodb().getDatabase())
+                                           .trackingTokensCollectionName("tracking_tokens")
+                                           .build())
+                    .serializer(serializer)
+                    .claimTimeout(properties.getEventStore().getTokenClaimTimeout())
+                    .nodeId("instance-" + java.util.UUID.randomUUID())
+                    .build();
+        }
+    }
+
     private ConfigurableApplicationContext start() {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(QuerySideApplication.class).run(
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(QuerySideApplication.class,
+                                                                              DistinctNode.class).run(
                 "--server.port=0", "--axon.update-check.disabled=true",
                 "--consent-ledger.mongodb.uri=" + server.connectionString(),
                 "--consent-ledger.mongodb.database=instances",

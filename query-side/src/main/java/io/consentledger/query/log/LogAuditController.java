@@ -2,7 +2,6 @@ package io.consentledger.query.log;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import io.consentledger.query.access.AccessLogProjection;
 import io.consentledger.query.security.Visibility;
 import io.consentledger.query.web.QueryProblems;
 import io.consentledger.security.Callers;
@@ -37,6 +36,12 @@ import static com.mongodb.client.model.Filters.eq;
 @RequestMapping("/api/v1/audit")
 public class LogAuditController {
 
+    /**
+     * The access log's collection (AccessLogProjection.RECORDS), named here rather than imported: the access and
+     * consent wings call this wing's CheckpointHistory, so this wing depends on none of them.
+     */
+    static final String ACCESS_RECORDS = "access_records";
+
     public static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
 
     private final LogProofs proofs;
@@ -48,7 +53,7 @@ public class LogAuditController {
         this.proofs = proofs;
         this.entries = entries;
         this.tiles = tiles;
-        this.accessRecords = database.getCollection(AccessLogProjection.RECORDS);
+        this.accessRecords = database.getCollection(ACCESS_RECORDS);
     }
 
     /**
@@ -58,7 +63,7 @@ public class LogAuditController {
      */
     @GetMapping(value = "/access/{eventId}/receipt", produces = MediaType.TEXT_PLAIN_VALUE)
     public String receipt(@PathVariable String eventId) {
-        String unknown = "No receipt for share event " + eventId + " (unknown, or not yet in a signed checkpoint)";
+        String unknown = "No receipt for this share event (unknown, or not yet covered by a signed checkpoint)";
         Document record = accessRecords.find(eq("_id", eventId)).first();
         if (record == null || !Visibility.canSee(Callers.required(), record.getString("providerId"),
                                                  record.getString("recipientId"))) {

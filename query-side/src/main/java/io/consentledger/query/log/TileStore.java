@@ -1,14 +1,10 @@
 package io.consentledger.query.log;
 
 import com.mongodb.ErrorCategory;
-import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.BulkWriteOptions;
-import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.client.model.WriteModel;
 import io.consentledger.verifiable.merkle.Hashes;
 import io.consentledger.verifiable.tiles.Tile;
 import io.consentledger.verifiable.tiles.TileId;
@@ -60,12 +56,14 @@ public final class TileStore implements TileLog.TileFetcher {
         return found;
     }
 
-    /** Upserts tiles, each only over a narrower (or equal) stored version. */
+    /**
+     * Upserts tiles, each only over a narrower (or equal) stored version: one round trip per tile, a handful per
+     * batch (the tiles a batch touches at each level).
+     */
     public void store(List<Tile> newTiles) {
         if (newTiles.isEmpty()) {
             return;
         }
-        List<WriteModel<Document>> writes = new ArrayList<>(newTiles.size());
         for (Tile tile : newTiles) {
             Document document = new Document("_id", tile.id().key()).append("level", tile.id().level())
                                                                     .append("index", tile.id().index())
@@ -73,15 +71,13 @@ public final class TileStore implements TileLog.TileFetcher {
                                                                     .append("hashes", new Binary(tile.bytes()));
             Document narrowerOrSame = new Document("_id", tile.id().key())
                     .append("width", new Document("$lte", tile.width()));
-            writes.add(new ReplaceOneModel<>(narrowerOrSame, document, new ReplaceOptions().upsert(true)));
-        }
-        try {
-            tiles.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-        } catch (MongoBulkWriteException e) {
-            // a duplicate key: the stored tile is wider already (written by an owner further along); keep it
-            if (e.getWriteErrors().stream().anyMatch(error -> ErrorCategory.fromErrorCode(error.getCode())
-                                                             != ErrorCategory.DUPLICATE_KEY)) {
-                throw e;
+            try {
+                tiles.replaceOne(narrowerOrSame, document, new ReplaceOptions().upsert(true));
+            } catch (MongoWriteException e) {
+                // a duplicate key: the stored tile is wider already (written by an owner further along); keep it
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
             }
         }
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * Grows the Merkle tree over the contiguous prefix of positions that are committed or sealed, and signs checkpoints
@@ -68,20 +69,34 @@ public final class TreeBuilder {
 
     /** Appends every position now complete below the first gap, then signs a checkpoint if one is due. */
     public void catchUp() {
+        catchUp(() -> true);
+    }
+
+    /**
+     * As {@link #catchUp()}, stopping between batches (and not signing) as soon as {@code stillOwner} says this
+     * instance no longer owns the tree.
+     */
+    public void catchUp(BooleanSupplier stillOwner) {
         lock.lock();
         try {
-            grow();
-            signIfDue();
+            grow(stillOwner);
+            if (stillOwner.getAsBoolean()) {
+                signIfDue();
+            }
         } finally {
             lock.unlock();
         }
     }
 
-    /** The tree's size after appending the complete prefix. */
     long grow() {
+        return grow(() -> true);
+    }
+
+    /** The tree's size after appending the complete prefix. */
+    long grow(BooleanSupplier stillOwner) {
         long size = tiles.size();
         long head = entries.head();
-        while (size <= head) {
+        while (size <= head && stillOwner.getAsBoolean()) {
             long to = Math.min(head + 1, size + batchSize);
             List<LogEntry> batch = entries.read(size, to);
             List<byte[]> leafHashes = new ArrayList<>(batch.size());

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Who builds the tree: the instance whose {@value #GROUP} processor holds its one segment (a token claim, so one
  * owner at a time across instances; another instance claims it when the owner stops or stops renewing it). Each
- * event delivered to the owner triggers a catch-up; so does a periodic tick on the owner, because a sealed gap
- * delivers no event and a checkpoint may fall due while the log is idle.
+ * event delivered to the owner wakes a catch-up on the builder's own thread; so does a periodic tick on the owner,
+ * because a sealed gap delivers no event and a checkpoint may fall due while the log is idle. A catch-up stops between
+ * batches when the claim is lost.
  */
 @ProcessingGroup(TreeOwnership.GROUP)
 public class TreeOwnership {
@@ -35,6 +36,7 @@ public class TreeOwnership {
         thread.setDaemon(true);
         return thread;
     });
+    private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile String lastFailure;
 
     public TreeOwnership(TreeBuilder builder, EventProcessingConfiguration processing, long pollMillis) {
@@ -43,11 +45,19 @@ public class TreeOwnership {
         this.pollMillis = pollMillis;
     }
 
+    /** Wakes the builder's thread, so the processor's token moves on while the tree is built. */
     @EventHandler
     void on(Object event, TrackingToken token) {
         long position = token == null ? -1 : token.position().orElse(-1);
-        if (!builder.covers(position)) {
-            builder.catchUp();
+        if (!builder.covers(position) && wakeQueued.compareAndSet(false, true)) {
+            try {
+                ticker.execute(() -> {
+                    wakeQueued.set(false);
+                    tick();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                wakeQueued.set(false);
+            }
         }
     }
 
@@ -71,7 +81,7 @@ public class TreeOwnership {
     void tick() {
         try {
             if (owns()) {
-                builder.catchUp();
+                builder.catchUp(this::owns);
             }
             lastFailure = null;
         } catch (RuntimeException e) {
