@@ -1,6 +1,5 @@
 package io.consentledger.query.log;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.ProcessingGroup;
@@ -9,6 +8,8 @@ import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,7 +69,11 @@ public class TreeOwnership {
                          .orElse(false);
     }
 
-    @PostConstruct
+    /**
+     * Ticks only once the application is ready: {@link #owns()} asks Axon's configuration, which must not be
+     * initialised from this thread while the context is still being built.
+     */
+    @EventListener(ApplicationReadyEvent.class)
     void start() {
         ticker.scheduleWithFixedDelay(this::tick, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     }
