@@ -136,3 +136,23 @@ if [ -f "$HOOKS/revoked.body" ]; then
 fi
 echo "The webhook's delivery log (the platform, or any auditor, can read it):"
 call "$PLATFORM_KEY" GET "$QUERY/webhooks/$WEBHOOK_ID/deliveries?limit=10"
+
+step "10. The platform fetches a receipt for the balance share and verifies it offline"
+VERIFY_JAR="${VERIFY_JAR:-$(cd "$(dirname "$0")/../.." && pwd)/shared-kernel/verifiable-log/target/consent-ledger-verify.jar}"
+RECEIPTS=$(mktemp -d)
+SHARE_EVENT=$(curl -sS "$QUERY/audit/access?consentId=$CONSENT" -H "Authorization: ApiKey $PLATFORM_KEY" \
+  | grep -o '"eventId":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+echo "Share event $SHARE_EVENT; waiting for a signed checkpoint that covers it ..."
+for _ in $(seq 1 30); do
+  status=$(curl -sS -o "$RECEIPTS/share.tlog-proof" -w '%{http_code}' \
+    "$QUERY/audit/access/$SHARE_EVENT/receipt" -H "Authorization: ApiKey $PLATFORM_KEY")
+  [ "$status" = 200 ] && break
+  sleep 1
+done
+curl -sS "$QUERY/log/key" -H "Authorization: ApiKey $PLATFORM_KEY" > "$RECEIPTS/log.vkey"
+curl -sS "$QUERY/log/checkpoint" -H "Authorization: ApiKey $PLATFORM_KEY" > "$RECEIPTS/cp.txt"
+echo "The receipt ($RECEIPTS/share.tlog-proof):"
+cat "$RECEIPTS/share.tlog-proof"
+echo
+echo "java -jar consent-ledger-verify.jar --key log.vkey --checkpoint cp.txt --receipt share.tlog-proof"
+java -jar "$VERIFY_JAR" --key "$RECEIPTS/log.vkey" --checkpoint "$RECEIPTS/cp.txt" --receipt "$RECEIPTS/share.tlog-proof"

@@ -92,6 +92,9 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
     private String webhook;
     private String delivery;
 
+    private String shareEvent;
+    private long sharePosition;
+
     private static Map<Who, Integer> expect(int anonymous, int wrongProvider, int rightProvider, int wrongRecipient,
                                             int rightRecipient, int auditor, int operator) {
         Map<Who, Integer> expected = new EnumMap<>(Who.class);
@@ -136,6 +139,16 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
         HttpResponse<String> ping = call("POST", "/api/v1/webhooks/" + webhook + "/test", Who.RIGHT_RECIPIENT.token());
         assertThat(ping.statusCode()).as(ping.body()).isEqualTo(202);
         delivery = json.readTree(ping.body()).get("deliveryId").asText();
+
+        JsonNode record = awaitJson("/api/v1/audit/access?consentId=" + consent, page -> page.get("records").size() == 1)
+                .get("records").get(0);
+        shareEvent = record.get("eventId").asText();
+        sharePosition = record.get("globalPosition").asLong();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Response checkpoint = get("/api/v1/log/checkpoint");
+            return checkpoint.status() == 200
+                    && Long.parseLong(checkpoint.body().split("\n")[1]) > sharePosition;
+        });
     }
 
     private List<Endpoint> endpoints() {
@@ -156,6 +169,14 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
                 new Endpoint("GET", "/api/v1/audit/compliance", expect(auditorOnly)),
                 new Endpoint("GET", "/api/v1/audit/events?aggregateId={consent}", expect(auditorOnly)),
                 new Endpoint("GET", "/api/v1/audit/auditor-queries", expect(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("GET", "/api/v1/log/checkpoint", expect(401, 200, 200, 200, 200, 200, 200)),
+                new Endpoint("GET", "/api/v1/log/key", expect(401, 200, 200, 200, 200, 200, 200)),
+                new Endpoint("GET", "/api/v1/log/proofs/inclusion?index={share}&size={next}", expect(401, 200, 200, 200, 200, 200, 200)),
+                new Endpoint("GET", "/api/v1/log/proofs/consistency?from=1&to={next}", expect(401, 200, 200, 200, 200, 200, 200)),
+                new Endpoint("GET", "/api/v1/log/entries/{share}", expect(401, 404, 200, 404, 200, 200, 404)),
+                new Endpoint("GET", "/api/v1/audit/access/{shareEvent}/receipt", expect(401, 404, 200, 404, 200, 200, 403)),
+                new Endpoint("GET", "/api/v1/audit/events/export", expect(auditorOnly)),
+                new Endpoint("GET", "/api/v1/operator/integrity", expect(operatorOnly)),
                 new Endpoint("GET", "/api/v1/operator/dead-letters", expect(operatorOnly)),
                 new Endpoint("GET", "/api/v1/operator/processors", expect(operatorOnly)),
                 new Endpoint("POST", "/api/v1/operator/dead-letters/consents/retry", expect(operatorOnly)),
@@ -212,7 +233,10 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
 
     private String resolve(String path, String consentId, String linkId, String webhookId) {
         return path.replace("{consent}", consentId).replace("{customer}", customer).replace("{link}", linkId)
-                   .replace("{webhook}", webhookId).replace("{delivery}", delivery);
+                   .replace("{webhook}", webhookId).replace("{delivery}", delivery)
+                   .replace("{shareEvent}", consentId.equals(consent) ? shareEvent : consentId)
+                   .replace("{share}", Long.toString(sharePosition))
+                   .replace("{next}", Long.toString(sharePosition + 1));
     }
 
     @TestFactory

@@ -30,6 +30,10 @@ public class QueryApiSecurity {
                 // a recipient never reads the ledger's copy of shared data, nor looks up by a bank's customer id
                 .requestMatchers(HttpMethod.GET, "/api/v1/customers/*/consents", "/api/v1/links/*/balance")
                 .hasAnyRole(PROVIDER, AUDITOR)
+                // a share's receipt: its recipient and provider (Visibility, in the controller), and auditors
+                .requestMatchers(HttpMethod.GET, "/api/v1/audit/access/*/receipt").hasAnyRole(PROVIDER, RECIPIENT, AUDITOR)
+                // the verifiable log's checkpoints, key and proofs: any authenticated caller; entries by Visibility
+                .requestMatchers(HttpMethod.GET, "/api/v1/log/**").authenticated()
                 .requestMatchers(HttpMethod.GET, "/api/v1/audit/auditor-queries").hasAnyRole(AUDITOR, OPERATOR)
                 .requestMatchers(HttpMethod.GET, "/api/v1/audit/**").hasRole(AUDITOR)
                 .requestMatchers("/api/v1/operator/**").hasRole(OPERATOR);

@@ -234,6 +234,13 @@ final class CommitSchema {
                                         event.get(META_DATA, Document.class));
     }
 
+    static EventLog.RawEvent toRawEvent(long position, Document event) {
+        return new EventLog.RawEvent(position, event.getString(EVENT_ID), event.getString(AGGREGATE_TYPE),
+                                     aggregateId(event), sequenceNumber(event), event.getString(TIMESTAMP),
+                                     event.getString(PAYLOAD_TYPE), event.getString(PAYLOAD_REVISION),
+                                     BsonEventPayloads.get(event, PAYLOAD), BsonEventPayloads.get(event, META_DATA));
+    }
+
     /**
      * Returns each commit once. Real MongoDB already does so for a query on a multikey index; the embedded server
      * returns a document once per matching array element.

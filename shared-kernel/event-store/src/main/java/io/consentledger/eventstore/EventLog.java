@@ -52,6 +52,30 @@ public final class EventLog {
         }
     }
 
+    /**
+     * One global position as stored, for recomputing its Merkle leaf: a committed event (every value exactly as
+     * stored, the timestamp as its stored string and the payload and metadata as the text the store hands to the
+     * serializer), a sealed gap, or a position not yet known to be either (allocated and still in flight, or beyond
+     * the head).
+     */
+    public sealed interface RawPosition permits RawEvent, SealedPosition, UnknownPosition {
+        long position();
+    }
+
+    public record RawEvent(long position, String eventId, String aggregateType, String aggregateId,
+                           Long sequenceNumber, String timestamp, String payloadType, String payloadRevision,
+                           String payload, String metaData) implements RawPosition {
+    }
+
+    public record SealedPosition(long position) implements RawPosition {
+    }
+
+    public record UnknownPosition(long position) implements RawPosition {
+    }
+
+    /** The most positions {@link #readPositions} reads in one call. */
+    public static final int MAX_POSITIONS_PER_READ = 10_000;
+
     private static final int WINDOW = 500;
 
     private final MongoCollection<Document> commits;
@@ -133,6 +157,41 @@ public final class EventLog {
             }
         }
         return new Page(page, next - 1, true);
+    }
+
+    /**
+     * Positions {@code [from, to)} exactly as stored, in position order, one entry per position: one
+     * {@code find({positions: {$in: [...]}})} on the unique positions index, whatever the store holds.
+     */
+    public List<RawPosition> readPositions(long from, long to) {
+        if (from < 0 || to < from || to - from > MAX_POSITIONS_PER_READ) {
+            throw new IllegalArgumentException("read positions [" + from + ", " + to + "): at most "
+                                               + MAX_POSITIONS_PER_READ + " non-negative positions");
+        }
+        if (from == to) {
+            return List.of();
+        }
+        Map<Long, RawPosition> found = new java.util.HashMap<>();
+        List<Long> wanted = LongStream.range(from, to).boxed().toList();
+        for (Document commit : CommitSchema.distinct(commits.find(in(CommitSchema.POSITIONS, wanted)))) {
+            boolean tombstone = CommitSchema.isTombstone(commit);
+            CommitSchema.forEachPosition(commit, (position, event) -> {
+                if (position < from || position >= to) {
+                    return;
+                }
+                if (tombstone) {
+                    found.put(position, new SealedPosition(position));
+                } else if (event != null) {
+                    found.put(position, CommitSchema.toRawEvent(position, event));
+                }
+            });
+        }
+        List<RawPosition> result = new ArrayList<>(wanted.size());
+        for (long position = from; position < to; position++) {
+            RawPosition raw = found.get(position);
+            result.add(raw != null ? raw : new UnknownPosition(position));
+        }
+        return result;
     }
 
     /** The head of the log: the highest position allocated so far, including commits still in flight. */

@@ -97,4 +97,37 @@ class EventLogTest {
         EventLog.Page next = log.read(EventLog.Filter.none(), page.cursor(), 100, 10_000);
         assertThat(next.events()).extracting(EventLog.StoredEvent::aggregateId).containsExactly("late", "after");
     }
+
+    @Test
+    void readsPositionsAsStoredCommittedSealedOrUnknown() throws Exception {
+        engine.appendEvents(new GenericDomainEventMessage<>("Thing", "a", 0, new Opened("a")),
+                            new GenericDomainEventMessage<>("Thing", "a", 1, new Closed("a")));
+        SlowWriter slowWriter = new SlowWriter();
+        GapAwareMongoEventStorageEngine slow = builder().commitHook(slowWriter.hook()).build();
+        slowWriter.beginAppend(slow, new GenericDomainEventMessage<>("Thing", "late", 0, new Opened("late")));
+        engine.appendEvents(new GenericDomainEventMessage<>("Thing", "b", 0, new Opened("b")));
+        stores.database().getCollection("events").insertOne(CommitSchema.tombstone(5, Instant.now()));
+
+        java.util.List<EventLog.RawPosition> positions = log.readPositions(0, 7);
+
+        assertThat(positions).extracting(EventLog.RawPosition::position).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(positions.get(0)).isInstanceOf(EventLog.UnknownPosition.class);
+        EventLog.RawEvent first = (EventLog.RawEvent) positions.get(1);
+        assertThat(first.aggregateId()).isEqualTo("a");
+        assertThat(first.sequenceNumber()).isZero();
+        assertThat(first.payloadType()).endsWith("Opened");
+        assertThat(first.payload()).isEqualTo("{\"id\": \"a\"}");
+        assertThat(first.timestamp()).isEqualTo(Instant.parse(first.timestamp()).toString());
+        assertThat(((EventLog.RawEvent) positions.get(2)).payloadType()).endsWith("Closed");
+        assertThat(positions.get(3)).as("in flight").isInstanceOf(EventLog.UnknownPosition.class);
+        assertThat(((EventLog.RawEvent) positions.get(4)).aggregateId()).isEqualTo("b");
+        assertThat(positions.get(5)).isInstanceOf(EventLog.SealedPosition.class);
+        assertThat(positions.get(6)).as("beyond the head").isInstanceOf(EventLog.UnknownPosition.class);
+
+        slowWriter.finish();
+        assertThat(log.readPositions(3, 4).get(0)).isInstanceOf(EventLog.RawEvent.class);
+        assertThat(log.readPositions(2, 2)).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.readPositions(0, EventLog.MAX_POSITIONS_PER_READ + 1))
+                                       .isInstanceOf(IllegalArgumentException.class);
+    }
 }
