@@ -5,9 +5,12 @@ import io.consentledger.contracts.audit.AccessPage;
 import io.consentledger.contracts.audit.AccessRecord;
 import io.consentledger.contracts.audit.FindAccessRecords;
 import io.consentledger.contracts.audit.FindRecipientsOfCustomer;
+import io.consentledger.contracts.audit.LogCheckpoint;
 import io.consentledger.contracts.audit.RecipientAccess;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
+import io.consentledger.query.asof.AsOf;
+import io.consentledger.query.asof.PointInTime;
 import io.consentledger.query.auditors.AuditorQueryFilter;
 import io.consentledger.query.security.Visibility;
 import io.consentledger.query.web.BadParameter;
@@ -49,20 +52,24 @@ public class AccessLogController {
     static final int DEFAULT_PAGE_SIZE = 50;
     private static final String CSV_HEADER = "eventId,globalPosition,sharedAt,dataType,shareId,recipientId,providerId,"
             + "customerId,linkId,consentId,scope,purpose,transactionIds,newTransactionIds,windowFrom,windowTo,"
-            + "principal,party,correlationId";
+            + "principal,party,correlationId,leafIndex";
 
     private final QueryGateway queries;
     private final AccessLogQueries accessLog;
     private final JsonMapper json;
+    private final PointInTime pointInTime;
 
-    public AccessLogController(QueryGateway queries, AccessLogQueries accessLog, JsonMapper json) {
+    public AccessLogController(QueryGateway queries, AccessLogQueries accessLog, JsonMapper json,
+                               PointInTime pointInTime) {
         this.queries = queries;
+        this.pointInTime = pointInTime;
         this.accessLog = accessLog;
         this.json = json;
     }
 
+    /** With {@code asOf} or {@code asOfSize}: the records the log held at that checkpoint, which the page names. */
     @GetMapping("/access")
-    public AccessPage list(AccessParams params,
+    public AccessPage list(AccessParams params, AsOf asOf,
                            @RequestParam(defaultValue = "oldest") String order,
                            @RequestParam(required = false) String cursor,
                            @RequestParam(defaultValue = "" + DEFAULT_PAGE_SIZE) int limit) {
@@ -73,24 +80,30 @@ public class AccessLogController {
         Caller caller = Callers.required();
         boolean newestFirst = newestFirst(order);
         AccessLogQueries.decodeCursor(cursor, newestFirst); // refuse a malformed cursor before asking
+        LogCheckpoint checkpoint = pointInTime.resolve(asOf).orElse(null);
         Optional<AccessFilter> filter = Visibility.narrow(asked);
         if (filter.isEmpty()) {
             AuditorQueryFilter.resultCount(0);
-            return new AccessPage(List.of(), null);
+            return new AccessPage(List.of(), null, checkpoint);
         }
-        AccessPage page = queries.query(new FindAccessRecords(filter.get(), cursor, newestFirst, limit),
+        AccessPage page = queries.query(new FindAccessRecords(filter.get(), cursor, newestFirst, limit, checkpoint),
                                         ResponseTypes.instanceOf(AccessPage.class)).join();
         AuditorQueryFilter.resultCount(page.records().size());
         return new AccessPage(page.records().stream().map(r -> Visibility.asSeenBy(caller, r)).toList(),
-                              page.nextCursor());
+                              page.nextCursor(), page.checkpoint());
     }
 
-    /** The same filter, streamed as NDJSON (default) or CSV, oldest first, in constant memory. */
+    /**
+     * The same filter, streamed as NDJSON (default) or CSV, oldest first, in constant memory. With {@code asOf} or
+     * {@code asOfSize}: the records the log held at that checkpoint, which the {@code Ledger-Checkpoint-*} headers
+     * name.
+     */
     @GetMapping("/access/export")
-    public ResponseEntity<StreamingResponseBody> export(AccessParams params,
+    public ResponseEntity<StreamingResponseBody> export(AccessParams params, AsOf asOf,
                                                         @RequestParam(defaultValue = "ndjson") String format) {
         Caller caller = Callers.required();
         Optional<AccessFilter> filter = Visibility.narrow(params.toFilter());
+        LogCheckpoint checkpoint = pointInTime.resolve(asOf).orElse(null);
         boolean csv = switch (format) {
             case "csv" -> true;
             case "ndjson" -> false;
@@ -102,7 +115,7 @@ public class AccessLogController {
                 writer.write(CSV_HEADER);
                 writer.write('\n');
             }
-            filter.ifPresent(visible -> accessLog.stream(visible, stored -> {
+            filter.ifPresent(visible -> accessLog.stream(visible, checkpoint, stored -> {
                 AccessRecord record = Visibility.asSeenBy(caller, stored);
                 try {
                     writer.write(csv ? csvLine(record) : json.writeValueAsString(record));
@@ -114,6 +127,7 @@ public class AccessLogController {
             writer.flush();
         };
         return ResponseEntity.ok()
+                             .headers(checkpoint == null ? null : PointInTime.headers(checkpoint))
                              .contentType(csv ? new MediaType("text", "csv", StandardCharsets.UTF_8)
                                               : MediaType.parseMediaType("application/x-ndjson"))
                              .header(HttpHeaders.CONTENT_DISPOSITION,
@@ -169,7 +183,7 @@ public class AccessLogController {
                            csv(r.customerId()), csv(r.linkId()), csv(r.consentId()), csv(r.scope()), csv(r.purpose()),
                            csv(String.join(" ", r.transactionIds())), csv(String.join(" ", r.newTransactionIds())),
                            csv(r.windowFrom()), csv(r.windowTo()), csv(r.principal()), csv(r.party()),
-                           csv(r.correlationId()));
+                           csv(r.correlationId()), r.leafIndex() == null ? "" : String.valueOf(r.leafIndex()));
     }
 
     private static String csv(Object value) {

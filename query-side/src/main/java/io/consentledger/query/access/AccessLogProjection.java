@@ -13,12 +13,14 @@ import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.TransactionsShared;
+import io.consentledger.eventstore.EventLog;
 import io.consentledger.query.projection.BatchedWrites;
 import io.consentledger.query.projection.Docs;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.bson.Document;
@@ -41,7 +43,9 @@ import static io.consentledger.contracts.metadata.Attribution.PRINCIPAL;
  * projection runs on one segment, and a batch's records are numbered after the records of earlier batches were
  * stored and inserted in their order, so record <i>n</i> is readable before <i>n+1</i> and a cursor over {@code seq}
  * stays stable while new events arrive, late commits included. Numbers skipped by a batch that failed and was
- * delivered again leave gaps, which a cursor does not mind. The global position is kept for reference.
+ * delivered again leave gaps, which a cursor does not mind. The global position is kept for reference, and the
+ * leaf index ({@code leafIndex}, equal to the position) says which leaf of the verifiable log's tree the share is, so a
+ * point-in-time answer takes the records whose leaf index is below a checkpoint's tree size.
  * <p>
  * The records are read only through {@link AccessLogQueries}.
  */
@@ -55,11 +59,17 @@ public class AccessLogProjection {
 
     private final MongoCollection<Document> records;
     private final MongoCollection<Document> counter;
+    private final EventLog eventLog;
 
-    private final BatchedWrites<Map<String, Document>> batches =
-            new BatchedWrites<>(GROUP, fromProcessor -> new LinkedHashMap<>(), this::storeAll);
+    /** A batch's records by event id, in delivery order, and where to find each event in the log. */
+    record Pending(Map<String, Document> records, Map<String, EventLog.EventKey> keys) {
+    }
 
-    public AccessLogProjection(MongoDatabase database) {
+    private final BatchedWrites<Pending> batches = new BatchedWrites<>(
+            GROUP, fromProcessor -> new Pending(new LinkedHashMap<>(), new LinkedHashMap<>()), this::storeAll);
+
+    public AccessLogProjection(MongoDatabase database, EventLog eventLog) {
+        this.eventLog = eventLog;
         this.records = database.getCollection(RECORDS);
         this.counter = database.getCollection(COUNTER);
         ensureIndexes();
@@ -79,18 +89,19 @@ public class AccessLogProjection {
     }
 
     @EventHandler
-    void on(BalanceShared event, @MessageIdentifier String eventId, TrackingToken token, MetaData metaData) {
+    void on(BalanceShared event, @MessageIdentifier String eventId, EventMessage<?> message, MetaData metaData) {
         store(record(eventId, "BALANCE", event.shareId(), event.sharedAt(), event.recipientId(), event.providerId(),
                      event.customerId(), event.linkId(), event.consentId(), event.scope(), event.purpose(),
-                     List.of(), List.of(), event.window()), token, metaData);
+                     List.of(), List.of(), event.window()), message, metaData);
     }
 
     @EventHandler
-    void on(TransactionsShared event, @MessageIdentifier String eventId, TrackingToken token, MetaData metaData) {
+    void on(TransactionsShared event, @MessageIdentifier String eventId, EventMessage<?> message,
+            MetaData metaData) {
         store(record(eventId, "TRANSACTIONS", event.shareId(), event.sharedAt(), event.recipientId(),
                      event.providerId(), event.customerId(), event.linkId(), event.consentId(), event.scope(),
                      event.purpose(), event.transactionIds(), event.newTransactionIds(), event.window()),
-              token, metaData);
+              message, metaData);
     }
 
     private static Document record(String eventId, String dataType, String shareId, java.time.Instant sharedAt,
@@ -114,25 +125,47 @@ public class AccessLogProjection {
                 .append("windowTo", Docs.date(window.to()));
     }
 
-    private void store(Document record, TrackingToken token, MetaData metaData) {
-        record.append("globalPosition", token == null ? null : token.position().orElse(-1))
+    private void store(Document record, EventMessage<?> message, MetaData metaData) {
+        EventLog.EventKey key = message instanceof DomainEventMessage<?> domain
+                ? new EventLog.EventKey(domain.getIdentifier(), domain.getAggregateIdentifier(), domain.getSequenceNumber())
+                : new EventLog.EventKey(message.getIdentifier(), null, null);
+        record.append("globalPosition", null) // set when the batch is stored, from the log
               .append(PRINCIPAL, text(metaData, PRINCIPAL))
               .append(PARTY, text(metaData, PARTY))
               .append(CORRELATION_ID, text(metaData, CORRELATION_ID));
-        batches.apply(batch -> batch.putIfAbsent(record.getString("_id"), record));
+        batches.apply(batch -> {
+            if (batch.records().putIfAbsent(record.getString("_id"), record) == null) {
+                batch.keys().put(record.getString("_id"), key);
+            }
+        });
     }
 
     /**
-     * Stores a batch's records in three round trips: which are stored already (a batch delivered again), one
-     * {@code $inc} for the numbers of the rest, in delivery order, and one insert.
+     * Stores a batch's records in four round trips: which are stored already (a batch delivered again), where the
+     * rest stand in the log, one {@code $inc} for their numbers, in delivery order, and one insert.
+     * <p>
+     * The global position comes from the log, not from the event's tracking token: an event that fills a gap (a
+     * commit that landed late) is delivered with a token whose index stays where later events took it. The leaf
+     * index is the position itself (the tree's leaf 0 is the never-allocated position 0, a sealed gap).
      */
-    private void storeAll(Map<String, Document> batch) {
+    private void storeAll(Pending pending) {
+        Map<String, Document> batch = pending.records();
         if (batch.isEmpty()) {
             return;
         }
         batch.keySet().removeAll(Docs.storedIds(records, batch.keySet()));
         if (batch.isEmpty()) {
             return; // delivered twice
+        }
+        Map<String, Long> positions = eventLog.positionsOf(
+                batch.keySet().stream().map(pending.keys()::get).toList());
+        for (Document record : batch.values()) {
+            Long position = positions.get(record.getString("_id"));
+            if (position == null) {
+                throw new IllegalStateException("Share event " + record.getString("_id") + " is not in the event log");
+            }
+            record.put("globalPosition", position);
+            record.put("leafIndex", position);
         }
         long seq = reserveSeqs(batch.size());
         for (Document record : batch.values()) {
@@ -163,7 +196,7 @@ public class AccessLogProjection {
     }
 
     /** Registered on the {@value #GROUP} processor: the records of a batch are stored together. */
-    public BatchedWrites<Map<String, Document>> batchedWrites() {
+    public BatchedWrites<?> batchedWrites() {
         return batches;
     }
 }

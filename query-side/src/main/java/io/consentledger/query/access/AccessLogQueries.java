@@ -11,6 +11,7 @@ import io.consentledger.contracts.audit.AccessPage;
 import io.consentledger.contracts.audit.AccessRecord;
 import io.consentledger.contracts.audit.FindAccessRecords;
 import io.consentledger.contracts.audit.FindRecipientsOfCustomer;
+import io.consentledger.contracts.audit.LogCheckpoint;
 import io.consentledger.contracts.audit.RecipientAccess;
 import io.consentledger.query.projection.Docs;
 import org.axonframework.queryhandling.QueryHandler;
@@ -46,7 +47,7 @@ public class AccessLogQueries {
 
     @QueryHandler
     public AccessPage handle(FindAccessRecords query) {
-        return page(query.filter(), query.cursor(), query.newestFirst(), query.limit());
+        return page(query.filter(), query.cursor(), query.newestFirst(), query.limit(), query.asOf());
     }
 
     /** Which recipients saw data of customer X between t1 and t2, and for which purposes? */
@@ -76,9 +77,9 @@ public class AccessLogQueries {
         return values.stream().sorted().toList();
     }
 
-    AccessPage page(AccessFilter filter, String cursor, boolean newestFirst, int limit) {
+    AccessPage page(AccessFilter filter, String cursor, boolean newestFirst, int limit, LogCheckpoint asOf) {
         int size = Math.max(1, Math.min(limit, MAX_PAGE_SIZE));
-        Document query = toQuery(filter);
+        Document query = toQuery(filter, asOf);
         Long after = decodeCursor(cursor, newestFirst);
         if (after != null) {
             query.append("seq", new Document(newestFirst ? "$lt" : "$gt", after));
@@ -92,15 +93,31 @@ public class AccessLogQueries {
             found.remove(size);
             next = encodeCursor(found.get(size - 1).get("seq", Number.class).longValue(), newestFirst);
         }
-        return new AccessPage(found.stream().map(AccessLogQueries::toRecord).toList(), next);
+        return new AccessPage(found.stream().map(AccessLogQueries::toRecord).toList(), next, asOf);
     }
 
     /** Streams every matching record, oldest first, in batches: constant memory at any size. */
     public void stream(AccessFilter filter, Consumer<AccessRecord> sink) {
-        FindIterable<Document> all = records.find(toQuery(filter)).sort(Sorts.ascending("seq")).batchSize(500);
+        stream(filter, null, sink);
+    }
+
+    /**
+     * The same, as the log stood at {@code asOf} (null: today): only the records whose leaf index is below its tree
+     * size. A record stored before leaf indexes were recorded has none and is left out until a replay fills it.
+     */
+    public void stream(AccessFilter filter, LogCheckpoint asOf, Consumer<AccessRecord> sink) {
+        FindIterable<Document> all = records.find(toQuery(filter, asOf)).sort(Sorts.ascending("seq")).batchSize(500);
         for (Document document : all) {
             sink.accept(toRecord(document));
         }
+    }
+
+    static Document toQuery(AccessFilter filter, LogCheckpoint asOf) {
+        Document query = toQuery(filter);
+        if (asOf != null) {
+            query.append("leafIndex", new Document("$lt", asOf.treeSize()));
+        }
+        return query;
     }
 
     static Document toQuery(AccessFilter filter) {
@@ -133,6 +150,7 @@ public class AccessLogQueries {
 
     private static AccessRecord toRecord(Document d) {
         Number position = d.get("globalPosition", Number.class);
+        Number leafIndex = d.get("leafIndex", Number.class);
         return new AccessRecord(d.getString("_id"), position == null ? -1 : position.longValue(),
                                 Docs.instant(d, "sharedAt"), d.getString("dataType"), d.getString("shareId"),
                                 d.getString("recipientId"), d.getString("providerId"), d.getString("customerId"),
@@ -140,7 +158,7 @@ public class AccessLogQueries {
                                 d.getString("purpose"), Docs.strings(d, "transactionIds"),
                                 Docs.strings(d, "newTransactionIds"), Docs.instant(d, "windowFrom"),
                                 Docs.instant(d, "windowTo"), d.getString(PRINCIPAL), d.getString(PARTY),
-                                d.getString(CORRELATION_ID));
+                                d.getString(CORRELATION_ID), leafIndex == null ? null : leafIndex.longValue());
     }
 
     static String encodeCursor(long seq, boolean newestFirst) {

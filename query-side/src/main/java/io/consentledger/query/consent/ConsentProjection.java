@@ -6,7 +6,6 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
-import io.consentledger.contracts.common.Initiator;
 import io.consentledger.contracts.consent.ConsentAuthorised;
 import io.consentledger.contracts.consent.ConsentExpired;
 import io.consentledger.contracts.consent.ConsentReauthorised;
@@ -14,17 +13,17 @@ import io.consentledger.contracts.consent.ConsentRejected;
 import io.consentledger.contracts.consent.ConsentRequested;
 import io.consentledger.contracts.consent.ConsentRevoked;
 import io.consentledger.contracts.consent.ConsentStatus;
+import io.consentledger.eventstore.EventLog;
 import io.consentledger.query.projection.ConsentTermsDocs;
 import io.consentledger.query.projection.Docs;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,8 +33,10 @@ import static com.mongodb.client.model.Filters.eq;
  * Writes the consent views and the customers' dashboards; {@link ConsentViews} reads them.
  * <p>
  * Events of one consent are handled in order (Axon's default sequencing per aggregate), so each handler reads the
- * view by {@code _id}, and a history entry keyed by the event's id makes every handler idempotent. The customer index
- * ({@code _id} = customer id) lets the dashboard load consents by {@code _id $in}, never by a scan.
+ * view by {@code _id}, and a history entry keyed by the event's id makes every handler idempotent. What an event
+ * does to the view is {@link ConsentFold}'s, the same fold a point-in-time answer runs; each history entry keeps the
+ * event's leaf index (its global position, looked up in the log), so that answer can stop at a checkpoint. The
+ * customer index ({@code _id} = customer id) lets the dashboard load consents by {@code _id $in}, never by a scan.
  */
 @Component
 @ProcessingGroup(ConsentProjection.GROUP)
@@ -47,8 +48,10 @@ public class ConsentProjection {
 
     private final MongoCollection<Document> views;
     private final MongoCollection<Document> customers;
+    private final EventLog eventLog;
 
-    public ConsentProjection(MongoDatabase database) {
+    public ConsentProjection(MongoDatabase database, EventLog eventLog) {
+        this.eventLog = eventLog;
         this.views = database.getCollection(VIEWS);
         this.customers = database.getCollection(CUSTOMERS);
         // who may read a link's balance is looked up by link (multikey); the embedded store ignores it and scans
@@ -57,15 +60,15 @@ public class ConsentProjection {
     }
 
     @EventHandler
-    void on(ConsentRequested event, @MessageIdentifier String eventId) {
+    void on(ConsentRequested event, DomainEventMessage<?> message) {
+        ConsentFold.State state = ConsentFold.apply(ConsentFold.State.NONE, change(event, message));
         Document view = new Document("_id", event.consentId())
                 .append("customerId", event.customerId())
                 .append("providerId", event.providerId())
-                .append("requestedAt", Docs.date(event.requestedAt()))
-                .append("status", ConsentStatus.AWAITING_AUTHORISATION.name())
-                .append("history", List.of(change(eventId, "REQUESTED", ConsentStatus.AWAITING_AUTHORISATION,
-                                                  event.requestedAt(), null, Initiator.RECIPIENT)));
+                .append("requestedAt", Docs.date(event.requestedAt()));
         view.putAll(ConsentTermsDocs.terms(event));
+        view.append("status", state.status().name())
+            .append("history", state.history().stream().map(ConsentFold::toDocument).toList());
         try {
             views.insertOne(view);
         } catch (MongoWriteException e) {
@@ -78,39 +81,28 @@ public class ConsentProjection {
     }
 
     @EventHandler
-    void on(ConsentAuthorised event, @MessageIdentifier String eventId) {
-        transition(event.consentId(), eventId,
-                   change(eventId, "AUTHORISED", ConsentStatus.AUTHORISED, event.authorisedAt(), null, Initiator.PROVIDER),
-                   Updates.set("authorisedAt", Docs.date(event.authorisedAt())),
-                   Updates.set("expiresAt", Docs.date(event.expiresAt())));
+    void on(ConsentAuthorised event, DomainEventMessage<?> message) {
+        transition(event.consentId(), change(event, message));
     }
 
     @EventHandler
-    void on(ConsentReauthorised event, @MessageIdentifier String eventId) {
-        transition(event.consentId(), eventId,
-                   change(eventId, "REAUTHORISED", ConsentStatus.AUTHORISED, event.reauthorisedAt(), null,
-                          Initiator.PROVIDER),
-                   Updates.set("authorisedAt", Docs.date(event.reauthorisedAt())),
-                   Updates.set("expiresAt", Docs.date(event.expiresAt())));
+    void on(ConsentReauthorised event, DomainEventMessage<?> message) {
+        transition(event.consentId(), change(event, message));
     }
 
     @EventHandler
-    void on(ConsentRejected event, @MessageIdentifier String eventId) {
-        transition(event.consentId(), eventId,
-                   change(eventId, "REJECTED", ConsentStatus.REJECTED, event.rejectedAt(), null, event.initiator()));
+    void on(ConsentRejected event, DomainEventMessage<?> message) {
+        transition(event.consentId(), change(event, message));
     }
 
     @EventHandler
-    void on(ConsentRevoked event, @MessageIdentifier String eventId) {
-        transition(event.consentId(), eventId,
-                   change(eventId, "REVOKED", ConsentStatus.REVOKED, event.revokedAt(), event.reason().name(),
-                          event.initiator()));
+    void on(ConsentRevoked event, DomainEventMessage<?> message) {
+        transition(event.consentId(), change(event, message));
     }
 
     @EventHandler
-    void on(ConsentExpired event, @MessageIdentifier String eventId) {
-        transition(event.consentId(), eventId,
-                   change(eventId, "EXPIRED", ConsentStatus.EXPIRED, event.expiresAt(), null, Initiator.SYSTEM));
+    void on(ConsentExpired event, DomainEventMessage<?> message) {
+        transition(event.consentId(), change(event, message));
     }
 
     @ResetHandler
@@ -119,26 +111,44 @@ public class ConsentProjection {
         customers.deleteMany(new Document());
     }
 
-    private void transition(String consentId, String eventId, Document change, Bson... updates) {
+    /** The event's change, with its leaf in the verifiable log: its global position, looked up in the log. */
+    private ConsentFold.Change change(Object event, DomainEventMessage<?> message) {
+        EventLog.EventKey key = new EventLog.EventKey(message.getIdentifier(), message.getAggregateIdentifier(),
+                                                      message.getSequenceNumber());
+        Long position = eventLog.positionsOf(List.of(key)).get(message.getIdentifier());
+        if (position == null) {
+            throw new IllegalStateException("Event " + message.getIdentifier() + " is not in the event log");
+        }
+        return ConsentFold.changeOf(event, message.getIdentifier(), position);
+    }
+
+    private void transition(String consentId, ConsentFold.Change change) {
         Document view = views.find(eq("_id", consentId)).first();
         if (view == null) {
             throw new IllegalStateException("No view for consent " + consentId + "; its request was not projected");
         }
-        boolean seen = view.getList("history", Document.class, List.of()).stream()
-                           .anyMatch(entry -> eventId.equals(entry.getString("eventId")));
-        if (seen) {
+        ConsentFold.State before = stateOf(view);
+        ConsentFold.State after = ConsentFold.apply(before, change);
+        if (after == before) {
             return; // delivered twice: already applied
         }
-        List<Bson> all = new ArrayList<>(List.of(updates));
-        all.add(Updates.set("status", change.getString("status")));
-        all.add(Updates.push("history", change));
-        views.updateOne(eq("_id", consentId), Updates.combine(all));
+        List<Bson> updates = new ArrayList<>();
+        updates.add(Updates.set("status", after.status().name()));
+        if (after.authorisedAt() != null) {
+            updates.add(Updates.set("authorisedAt", Docs.date(after.authorisedAt())));
+        }
+        if (after.expiresAt() != null) {
+            updates.add(Updates.set("expiresAt", Docs.date(after.expiresAt())));
+        }
+        updates.add(Updates.push("history", ConsentFold.toDocument(change)));
+        views.updateOne(eq("_id", consentId), Updates.combine(updates));
     }
 
-    private static Document change(String eventId, String what, ConsentStatus status, Instant at, String reason,
-                                   Initiator initiator) {
-        return new Document("eventId", eventId).append("change", what).append("status", status.name())
-                                                .append("at", Docs.date(at)).append("reason", reason)
-                                                .append("initiator", initiator == null ? null : initiator.name());
+    /** The fold's state as the view stores it. */
+    static ConsentFold.State stateOf(Document view) {
+        return new ConsentFold.State(ConsentStatus.valueOf(view.getString("status")),
+                                     Docs.instant(view, "authorisedAt"), Docs.instant(view, "expiresAt"),
+                                     view.getList("history", Document.class, List.of()).stream()
+                                         .map(ConsentFold::fromDocument).toList());
     }
 }

@@ -2,10 +2,12 @@ package io.consentledger.query.consent;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import io.consentledger.contracts.audit.LogCheckpoint;
 import io.consentledger.contracts.consent.ConsentStatus;
 import io.consentledger.contracts.consent.ConsentView;
 import io.consentledger.contracts.consent.FindConsent;
 import io.consentledger.contracts.consent.FindCustomerConsents;
+import io.consentledger.query.asof.ReplayRequired;
 import io.consentledger.query.projection.ConsentTermsDocs;
 import io.consentledger.query.projection.Docs;
 import org.axonframework.queryhandling.QueryHandler;
@@ -44,7 +46,11 @@ public class ConsentViews {
 
     @QueryHandler
     public Optional<ConsentView> handle(FindConsent query) {
-        return Optional.ofNullable(views.find(eq("_id", query.consentId())).first()).map(this::toView);
+        Document view = views.find(eq("_id", query.consentId())).first();
+        if (view == null) {
+            return Optional.empty();
+        }
+        return query.asOf() == null ? Optional.of(toView(view)) : asOf(view, query.asOf());
     }
 
     @QueryHandler
@@ -55,7 +61,13 @@ public class ConsentViews {
         }
         List<String> ids = Docs.strings(index, "consentIds");
         List<ConsentView> result = new ArrayList<>();
-        views.find(in("_id", ids)).forEach(document -> result.add(toView(document)));
+        views.find(in("_id", ids)).forEach(document -> {
+            if (query.asOf() == null) {
+                result.add(toView(document));
+            } else {
+                asOf(document, query.asOf()).ifPresent(result::add);
+            }
+        });
         result.sort(Comparator.comparing(ConsentView::requestedAt).reversed());
         return result;
     }
@@ -83,24 +95,46 @@ public class ConsentViews {
      * authorisation or authorised) is refused as expired, so it reads EXPIRED; terminal states stay as recorded.
      */
     private static ConsentStatus effective(ConsentStatus recorded, Instant expiresAt, Instant now) {
-        return !recorded.isTerminal() && expiresAt != null && !now.isBefore(expiresAt)
-                ? ConsentStatus.EXPIRED : recorded;
+        return ConsentFold.effective(recorded, expiresAt, now);
+    }
+
+    /**
+     * The view as the log stood at {@code checkpoint}: the stored changes whose leaf index is below its tree size,
+     * folded from nothing by {@link ConsentFold} (the projection's own fold), with the status effective at the
+     * checkpoint's {@code signedAt}. Empty when the consent was not requested by then. A consent's terms are fixed
+     * by its request, so they come from the view.
+     *
+     * @throws ReplayRequired when the view holds changes stored before leaf indexes were recorded
+     */
+    Optional<ConsentView> asOf(Document d, LogCheckpoint checkpoint) {
+        List<ConsentFold.Change> changes = d.getList("history", Document.class, List.of()).stream()
+                                            .map(ConsentFold::fromDocument).toList();
+        if (changes.stream().anyMatch(change -> change.leafIndex() == null)) {
+            throw new ReplayRequired("The view of consent " + d.getString("_id") + " was stored before leaf indexes "
+                                             + "were recorded; replay the " + ConsentProjection.GROUP + " processor");
+        }
+        ConsentFold.State state = ConsentFold.foldBelow(changes, checkpoint.treeSize());
+        if (state.status() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(view(d, state, ConsentFold.effective(state.status(), state.expiresAt(),
+                                                                checkpoint.signedAt()), checkpoint));
     }
 
     private ConsentView toView(Document d) {
-        ConsentStatus recorded = ConsentStatus.valueOf(d.getString("status"));
-        Instant expiresAt = Docs.instant(d, "expiresAt");
-        List<ConsentView.StatusChange> history = d.getList("history", Document.class, List.of()).stream()
-                .map(h -> new ConsentView.StatusChange(h.getString("change"), ConsentStatus.valueOf(h.getString("status")),
-                                                       Docs.instant(h, "at"), h.getString("reason"),
-                                                       h.getString("initiator"), h.getString("eventId")))
-                .toList();
+        ConsentFold.State state = ConsentProjection.stateOf(d);
+        return view(d, state, effective(state.status(), state.expiresAt(), clock.instant()), null);
+    }
+
+    private static ConsentView view(Document d, ConsentFold.State state, ConsentStatus effective,
+                                    LogCheckpoint checkpoint) {
         return new ConsentView(d.getString("_id"), d.getString("recipientId"), d.getString("customerId"),
                                d.getString("providerId"), Docs.strings(d, "linkIds"),
                                ConsentTermsDocs.scopes(d), ConsentTermsDocs.purposes(d),
                                ConsentTermsDocs.window(d.get("window", Document.class)),
                                ConsentTermsDocs.frequency(d.get("frequency", Document.class)),
-                               Docs.instant(d, "requestedAt"), Docs.instant(d, "authorisedAt"), expiresAt,
-                               effective(recorded, expiresAt, clock.instant()), recorded, history);
+                               Docs.instant(d, "requestedAt"), state.authorisedAt(), state.expiresAt(),
+                               effective, state.status(),
+                               state.history().stream().map(ConsentFold::toStatusChange).toList(), checkpoint);
     }
 }

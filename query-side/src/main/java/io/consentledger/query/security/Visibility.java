@@ -61,7 +61,7 @@ public final class Visibility {
                                view.authorisedAt() == null ? null : view.providerId(), view.linkIds(), view.scopes(),
                                view.purposes(), view.window(), view.frequency(), view.requestedAt(),
                                view.authorisedAt(), view.expiresAt(), view.status(), view.recordedStatus(),
-                               view.history());
+                               view.history(), view.checkpoint());
     }
 
     /** An access record as the caller may see it: a recipient never sees the bank's customer id. */
@@ -72,7 +72,7 @@ public final class Visibility {
         return new AccessRecord(r.eventId(), r.globalPosition(), r.sharedAt(), r.dataType(), r.shareId(),
                                 r.recipientId(), r.providerId(), null, r.linkId(), r.consentId(), r.scope(),
                                 r.purpose(), r.transactionIds(), r.newTransactionIds(), r.windowFrom(), r.windowTo(),
-                                r.principal(), r.party(), r.correlationId());
+                                r.principal(), r.party(), r.correlationId(), r.leafIndex());
     }
 
     /** Whether the caller may filter access records by customer id: a recipient may not (it never knows one). */

@@ -4,6 +4,9 @@ import io.consentledger.contracts.consent.ConsentStatus;
 import io.consentledger.contracts.consent.ConsentView;
 import io.consentledger.contracts.consent.FindConsent;
 import io.consentledger.contracts.consent.FindCustomerConsents;
+import io.consentledger.eventstore.EventLog;
+import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
+import io.consentledger.eventstore.serialization.LedgerSerializers;
 import io.consentledger.eventstore.testing.TestStores;
 import io.consentledger.query.LedgerScript;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
@@ -36,10 +39,13 @@ class ConsentViewsTest {
     @BeforeEach
     void setUp() {
         stores = TestStores.open();
-        projection = new ConsentProjection(stores.database());
+        GapAwareMongoEventStorageEngine engine = GapAwareMongoEventStorageEngine.builder().database(stores.database())
+                .eventSerializer(LedgerSerializers.jackson()).snapshotSerializer(LedgerSerializers.jackson()).build();
+        projection = new ConsentProjection(stores.database(), new EventLog(stores.database()));
         AnnotationEventHandlerAdapter handlers = new AnnotationEventHandlerAdapter(projection);
         script = new LedgerScript(message -> {
             try {
+                engine.appendEvents(message); // the projection looks the event's position up in the log
                 handlers.handle(message);
             } catch (Exception e) {
                 throw new IllegalStateException(e);

@@ -11,6 +11,8 @@ import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.common.TransactionWindow;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.eventstore.EventLog;
+import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
+import io.consentledger.eventstore.serialization.LedgerSerializers;
 import io.consentledger.eventstore.testing.TestStores;
 import io.consentledger.query.LedgerScript;
 import io.consentledger.query.access.AccessLogProjection;
@@ -88,14 +90,21 @@ class BatchedProjectionsTest {
     private static final List<String> DATABASES = new ArrayList<>();
     private static final List<TrackedEventMessage<?>> LOG = new ArrayList<>();
     private static Map<String, List<Document>> oneAtATime;
+    /** The event log LOG was appended to, one commit per event: the event at LOG index i is at position i + 1. */
+    private static EventLog eventLog;
     private static final AtomicInteger databases = new AtomicInteger();
 
     @BeforeContainer
     static void start() {
         stores = TestStores.open(); // the embedded server, or the MongoDB named by CONSENT_LEDGER_TEST_MONGODB_URI
         client = stores.client();
-        scenario(new LedgerScript(message -> LOG.add(new GenericTrackedDomainEventMessage<>(
-                new GlobalSequenceTrackingToken(LOG.size() + 1), message))));
+        MongoDatabase events = database(stores.databaseName() + "-events");
+        GapAwareMongoEventStorageEngine engine = engine(events);
+        eventLog = new EventLog(events);
+        scenario(new LedgerScript(message -> {
+            engine.appendEvents(message);
+            LOG.add(new GenericTrackedDomainEventMessage<>(new GlobalSequenceTrackingToken(LOG.size() + 1), message));
+        }));
         Projections reference = new Projections();
         LOG.forEach(reference::deliverAlone);
         oneAtATime = reference.dump();
@@ -221,12 +230,13 @@ class BatchedProjectionsTest {
                 tracked(events.get(2), 3, Set.of()),
                 tracked(events.get(4), 5, Set.of(4L)), // the gap at 4 is still open
                 tracked(events.get(3), 5, Set.of()));  // 4 arrives: the gap closes, the index stays 5
-        Projections oneByOne = new Projections();
+        EventLog appended = appendInOrder(events);
+        Projections oneByOne = new Projections(appended);
         delivered.forEach(oneByOne::deliverAlone);
         assertThat(oneByOne.compliance.handle(new CheckCompliance(null)).violations()).extracting(Violation::rule)
                 .as("the second share of the day").containsExactly(ComplianceRule.FREQUENCY_EXCEEDED.name());
 
-        Projections batched = new Projections();
+        Projections batched = new Projections(appended);
         Processor compliance = batched.processors.get(1);
         for (List<TrackedEventMessage<?>> batch : List.of(delivered.subList(0, 3), delivered.subList(3, 4),
                                                           delivered.subList(4, 5))) {
@@ -236,6 +246,51 @@ class BatchedProjectionsTest {
                 .isEqualTo(oneByOne.dump().get("compliance_violations"));
         assertThat(batched.dump().get("compliance_consents"))
                 .isEqualTo(oneByOne.dump().get("compliance_consents"));
+    }
+
+    /**
+     * The same late event: its token's index stays at 5, but it is at position 4, and so the tree's leaf 3. The access
+     * record takes its position from the log, whatever the batching.
+     */
+    @Example
+    void aLateEventIsRecordedAtItsOwnPositionAndLeaf() {
+        List<GenericDomainEventMessage<?>> events = new ArrayList<>();
+        LedgerScript script = new LedgerScript(events::add);
+        Instant asOf = script.now();
+        script.link("link-8").standardConsent("c-8", "link-8").authorise("c-8")
+              .shareBalance("c-8", "1.00", asOf)  // position 4, committed last
+              .shareBalance("c-8", "2.00", asOf); // position 5, read first
+        EventLog appended = appendInOrder(events);
+        List<TrackedEventMessage<?>> delivered = List.of(
+                tracked(events.get(0), 1, Set.of()), tracked(events.get(1), 2, Set.of()),
+                tracked(events.get(2), 3, Set.of()), tracked(events.get(4), 5, Set.of(4L)),
+                tracked(events.get(3), 5, Set.of()));
+        Projections oneByOne = new Projections(appended);
+        delivered.forEach(oneByOne::deliverAlone);
+        Projections batched = new Projections(appended);
+        assertThat(batched.processors.get(0).deliver(delivered, () -> { })).isTrue();
+        for (Projections projections : List.of(oneByOne, batched)) {
+            Map<String, Document> byId = new LinkedHashMap<>();
+            projections.dump().get(AccessLogProjection.RECORDS).forEach(d -> byId.put(d.getString("_id"), d));
+            assertThat(byId.get(events.get(3).getIdentifier())).containsEntry("globalPosition", 4L)
+                                                               .containsEntry("leafIndex", 4L);
+            assertThat(byId.get(events.get(4).getIdentifier())).containsEntry("globalPosition", 5L)
+                                                               .containsEntry("leafIndex", 5L);
+        }
+    }
+
+    private static GapAwareMongoEventStorageEngine engine(MongoDatabase database) {
+        return GapAwareMongoEventStorageEngine.builder().database(database)
+                                              .eventSerializer(LedgerSerializers.jackson())
+                                              .snapshotSerializer(LedgerSerializers.jackson()).build();
+    }
+
+    /** Appends the events, one commit each, to a log of their own: event i at position i + 1. */
+    private static EventLog appendInOrder(List<GenericDomainEventMessage<?>> events) {
+        MongoDatabase database = database(stores.databaseName() + "-events-" + databases.incrementAndGet());
+        GapAwareMongoEventStorageEngine engine = engine(database);
+        events.forEach(engine::appendEvents);
+        return new EventLog(database);
     }
 
     private static TrackedEventMessage<?> tracked(GenericDomainEventMessage<?> event, long index, Set<Long> gaps) {
@@ -367,17 +422,26 @@ class BatchedProjectionsTest {
         final MongoDatabase real = database(stores.databaseName() + "-" + databases.incrementAndGet());
         final Set<String> blocked = new HashSet<>();
         final MongoDatabase database = failing(real, blocked);
-        final AccessLogProjection accessLog = new AccessLogProjection(database);
+        final AccessLogProjection accessLog;
         final TokenStore tokens = new InMemoryTokenStore();
         final ComplianceMonitor compliance = new ComplianceMonitor(database, new EventLog(database), tokens);
         final BalanceProjection balances = new BalanceProjection(database);
-        final List<Processor> processors = List.of(
+        final List<Processor> processors;
+
+        Projections() {
+            this(eventLog);
+        }
+
+        Projections(EventLog log) {
+            accessLog = new AccessLogProjection(database, log);
+            processors = List.of(
                 new Processor(AccessLogProjection.GROUP, accessLog.batchedWrites(),
                               new AnnotationEventHandlerAdapter(accessLog), ACCESS_LOG, tokens),
                 new Processor(ComplianceMonitor.GROUP, compliance.batchedWrites(),
                               new AnnotationEventHandlerAdapter(compliance), COMPLIANCE, tokens),
                 new Processor(BalanceProjection.GROUP, balances.batchedWrites(),
                               new AnnotationEventHandlerAdapter(balances), BALANCES, tokens));
+        }
 
         /** Outside any unit of work: each event's writes are made at once. */
         void deliverAlone(EventMessage<?> event) {

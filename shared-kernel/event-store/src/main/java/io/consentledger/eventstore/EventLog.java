@@ -194,6 +194,53 @@ public final class EventLog {
         return result;
     }
 
+    /**
+     * Identifies one stored event for {@link #positionsOf}: by its aggregate and sequence number when it has them
+     * (every commit has {@code seqKeys}), else by its identifier.
+     */
+    public record EventKey(String eventId, String aggregateId, Long sequenceNumber) {
+    }
+
+    /**
+     * The global position of each of these events, by event id; events not found are absent. One {@code $in} on the
+     * unique {@code seqKeys} index, and one on the unique {@code eventIds} index for events without an aggregate.
+     * <p>
+     * A tracking token does not name its event's position: an event that fills a gap is delivered with a token
+     * whose index stays where the later events took it, so a projection that must know where an event stands in the
+     * log asks here.
+     */
+    public Map<String, Long> positionsOf(java.util.Collection<EventKey> keys) {
+        Map<String, Long> positions = new java.util.HashMap<>();
+        Set<String> wanted = new HashSet<>();
+        List<String> seqKeys = new ArrayList<>();
+        List<String> eventIds = new ArrayList<>();
+        for (EventKey key : keys) {
+            wanted.add(key.eventId());
+            if (key.aggregateId() != null && key.sequenceNumber() != null) {
+                seqKeys.add(CommitSchema.seqKey(key.aggregateId(), key.sequenceNumber()));
+            } else {
+                eventIds.add(key.eventId());
+            }
+        }
+        if (!seqKeys.isEmpty()) {
+            collectPositions(commits.find(in(CommitSchema.SEQ_KEYS, seqKeys)), wanted, positions);
+        }
+        if (!eventIds.isEmpty()) {
+            collectPositions(commits.find(in(CommitSchema.EVENT_IDS, eventIds)), wanted, positions);
+        }
+        return positions;
+    }
+
+    private static void collectPositions(Iterable<Document> found, Set<String> wanted, Map<String, Long> positions) {
+        for (Document commit : CommitSchema.distinct(found)) {
+            CommitSchema.forEachPosition(commit, (position, event) -> {
+                if (event != null && wanted.contains(event.getString(CommitSchema.EVENT_ID))) {
+                    positions.put(event.getString(CommitSchema.EVENT_ID), position);
+                }
+            });
+        }
+    }
+
     /** The head of the log: the highest position allocated so far, including commits still in flight. */
     public long head() {
         return PositionAllocator.head(counters);

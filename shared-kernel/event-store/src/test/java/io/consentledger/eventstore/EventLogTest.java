@@ -66,6 +66,28 @@ class EventLogTest {
         assertThat(first.events().get(0).payloadType()).endsWith("Opened");
     }
 
+    /** Where events stand in the log, by aggregate and sequence, or by id for an event without an aggregate. */
+    @Test
+    void findsThePositionsOfEvents() {
+        GenericDomainEventMessage<?> a0 = new GenericDomainEventMessage<>("Thing", "a", 0, new Opened("a"));
+        GenericDomainEventMessage<?> a1 = new GenericDomainEventMessage<>("Thing", "a", 1, new Closed("a"));
+        GenericDomainEventMessage<?> b0 = new GenericDomainEventMessage<>("Thing", "b", 0, new Opened("b"));
+        org.axonframework.eventhandling.GenericEventMessage<?> plain =
+                new org.axonframework.eventhandling.GenericEventMessage<>(new Opened("plain"));
+        engine.appendEvents(a0, a1);
+        engine.appendEvents(plain);
+        engine.appendEvents(b0);
+
+        java.util.Map<String, Long> positions = log.positionsOf(java.util.List.of(
+                new EventLog.EventKey(b0.getIdentifier(), "b", 0L), new EventLog.EventKey(a1.getIdentifier(), "a", 1L),
+                new EventLog.EventKey(plain.getIdentifier(), null, null),
+                new EventLog.EventKey("not-stored", "c", 0L)));
+
+        assertThat(positions).containsOnly(java.util.Map.entry(a1.getIdentifier(), 2L),
+                                           java.util.Map.entry(plain.getIdentifier(), 3L),
+                                           java.util.Map.entry(b0.getIdentifier(), 4L));
+    }
+
     @Test
     void filtersByTypeTimeAndAggregate() {
         engine.appendEvents(new GenericDomainEventMessage<>("Thing", "a", 0, new Opened("a")),
