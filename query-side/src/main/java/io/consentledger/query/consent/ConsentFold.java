@@ -103,9 +103,13 @@ public final class ConsentFold {
         return state;
     }
 
-    /** AUTHORISED past {@code expiresAt} reads EXPIRED before {@code ConsentExpired} lands. */
+    /**
+     * The status the command side enforces: from {@code expiresAt} on, a consent not yet terminal (awaiting
+     * authorisation or authorised) is refused as expired, so it reads EXPIRED before {@code ConsentExpired} lands;
+     * terminal states stay as recorded.
+     */
     public static ConsentStatus effective(ConsentStatus recorded, Instant expiresAt, Instant now) {
-        return recorded == ConsentStatus.AUTHORISED && expiresAt != null && !now.isBefore(expiresAt)
+        return !recorded.isTerminal() && expiresAt != null && !now.isBefore(expiresAt)
                 ? ConsentStatus.EXPIRED : recorded;
     }
 
