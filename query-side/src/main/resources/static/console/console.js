@@ -1,7 +1,7 @@
 // Consent Ledger console: plain JavaScript over the query side's JSON API.
 //
 // Rules this file keeps:
-// - Data is only ever rendered as text (textContent, text nodes, attribute values); never innerHTML.
+// - Data is only ever rendered as text (textContent, text nodes, attribute values), never parsed as markup.
 // - The key or token lives in sessionStorage (this tab, this session) and is sent only to this origin.
 // - Every page's state is in the URL (#/page/arg?filters), so every view can be bookmarked and shared.
 // - Each endpoint gets only the query parameters it declares (the API refuses unknown ones).
@@ -522,7 +522,7 @@ async function accessPage(body, arg, params, current) {
             { title: 'Data', cell: r => [badge(r.scope || r.dataType || '?', 'info'), r.transactionIds && r.transactionIds.length
                     ? el('span', { class: 'time-local' }, r.transactionIds.length + ' transaction(s)') : null] },
             { title: 'Purpose', cell: r => text(r.purpose) },
-            { title: 'Sent by', cell: r => [text(r.party), el('span', { class: 'time-local' }, r.principal || '')] },
+            { title: 'Sent by', cell: r => [el('span', { class: 'nowrap' }, text(r.party)), el('span', { class: 'time-local' }, r.principal || '')] },
             { title: 'Position', num: true, cell: r => String(r.globalPosition) },
             { title: 'Event', cell: r => eventLink(r.consentId, r.eventId) },
         ], records, r => ({ 'data-event-id': r.eventId })));
@@ -793,7 +793,7 @@ async function eventsPage(body, aggregateId, params, current) {
         { title: 'Seq', num: true, cell: e => text(e.sequenceNumber) },
         { title: 'Time', cell: e => time(e.timestamp) },
         { title: 'Event', cell: e => [el('strong', {}, (e.payloadType || '').split('.').pop()), el('span', { class: 'time-local id' }, e.eventId)] },
-        { title: 'Sent by', cell: e => [text(e.metaData && e.metaData.party), el('span', { class: 'time-local' }, (e.metaData && e.metaData.principal) || '')] },
+        { title: 'Sent by', cell: e => [el('span', { class: 'nowrap' }, text(e.metaData && e.metaData.party)), el('span', { class: 'time-local' }, (e.metaData && e.metaData.principal) || '')] },
         { title: 'Correlation id', cell: e => idText(e.metaData && e.metaData.correlationId) },
         { title: 'Payload', cell: e => el('details', { open: e.eventId === highlight },
                 el('summary', {}, 'payload'), el('pre', { class: 'json' }, JSON.stringify(e.payload, null, 2))) },
@@ -843,7 +843,10 @@ async function compliancePage(body, arg, params, current) {
             { title: 'Rule', cell: v => badge(v.rule, 'bad') },
             { title: 'Detail', cell: v => text(v.detail) },
             { title: 'Shared at', cell: v => time(v.sharedAt) },
-            { title: 'Share', cell: v => v.consentId ? eventLink(v.consentId, v.eventId, v.shareId || 'share') : idText(v.shareId) },
+            { title: 'Share', cell: v => v.consentId && v.eventId
+                ? link(route('events', v.consentId, { eventId: v.eventId }), el('span', { class: 'id' }, v.shareId || 'share'),
+                    { 'aria-label': 'share ' + (v.shareId || v.eventId) + ': raw event' })
+                : idText(v.shareId) },
             { title: 'Consent', cell: v => consentLink(v.consentId) },
             { title: 'Link', cell: v => idText(v.linkId) },
             { title: 'Recipient', cell: v => idText(v.recipientId) },

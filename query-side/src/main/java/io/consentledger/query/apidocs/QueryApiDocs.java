@@ -86,8 +86,7 @@ public class QueryApiDocs {
                                 .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")
                                 .description("Mode jwt: a token of the configured issuer and audience (RS256, PS256 "
                                         + "or ES256), with the claims `party` (PROVIDER, RECIPIENT, AUDITOR, OPERATOR) "
-                                        + "and `party_id`."))
-                        .addSchemas(PROBLEM, problemSchema()))
+                                        + "and `party_id`.")))
                 .addSecurityItem(new SecurityRequirement().addList(API_KEY))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
@@ -99,6 +98,11 @@ public class QueryApiDocs {
             if (openApi.getPaths() == null) {
                 return;
             }
+            if (openApi.getComponents() == null) {
+                openApi.setComponents(new Components());
+            }
+            // here rather than on the document: springdoc drops schemas that nothing referred to before customizers ran
+            openApi.getComponents().addSchemas(PROBLEM, problemSchema());
             openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
                 COMMON.forEach(problem -> addProblem(operation, problem));
                 if (path.contains("{")) {
