@@ -329,6 +329,37 @@ class ConsoleBrowserTest extends HttpTestSupport {
         assertThat(violations).isEmpty();
     }
 
+    /**
+     * The Verification page's own check, in the browser with WebCrypto: standard vectors verify, one changed byte
+     * does not. Vectors: C2SP signed-note.md (the example of "Verifier keys") and golang.org/x/mod sumdb/note
+     * note_test.go (PeterNeumann); the checkpoint is docs/verifiable-log.md's example.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBrowserChecksSignedNotesItself() {
+        signIn("dev-key-auditor");
+        String specKey = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
+        String specNote = "This is an example message.\n\n\u2014 example.com/foo "
+                + "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
+        String goKey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+        String goNote = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
+                + "\n\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+        String checkpoint = "consent-ledger.example/log\n5\nlpns2ZZV/c5FsZ9DwlVLoTG1ckFyccO7x22CZTKXWHs=\n\n\u2014 "
+                + "consent-ledger.example/log VXxEo8+vyIpdB3O3nYV62fVjgLiE74cOcOC6Za7uirPKNkkLTSYjAfBzRgpOlSCMJGTMjCnNN+DGePCfSVSFC4646wM=\n";
+        Object results = browser.executeAsyncScript("""
+                const [specKey, specNote, goKey, goNote, checkpoint, done] = arguments;
+                import('/console/verify.js').then(async v => {
+                    const check = (note, key) => v.verifyCheckpointSignature(note, v.parseVerifierKey(key));
+                    const parsed = v.parseCheckpoint(checkpoint);
+                    done([await check(specNote, specKey), await check(specNote.replace('example message', 'example messagE'), specKey),
+                          await check(goNote, goKey), await check(goNote.replace('answer', 'Answer'), goKey),
+                          parsed.origin + ' ' + parsed.size + ' ' + parsed.rootHash, v.parseCheckpoint(specNote) === null]);
+                }).catch(e => done(['error', String(e)]));
+                """, specKey, specNote, goKey, goNote, checkpoint);
+        assertThat((List<Object>) results).containsExactly(true, false, true, false,
+                "consent-ledger.example/log 5 lpns2ZZV/c5FsZ9DwlVLoTG1ckFyccO7x22CZTKXWHs=", true);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private void signIn(String key) {
