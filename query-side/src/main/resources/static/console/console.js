@@ -6,7 +6,7 @@
 // - Every page's state is in the URL (#/page/arg?filters), so every view can be bookmarked and shared.
 // - Each endpoint gets only the query parameters it declares (the API refuses unknown ones).
 
-import { parseCheckpoint, verifyCheckpointSignature, parseVerifierKey } from './verify.js';
+import { parseCheckpoint, verifyCheckpointSignature, parseVerifierKey, verifyReceipt } from './verify.js';
 
 const CREDENTIALS = 'consent-ledger.console.credentials';
 const API = '/api/v1';
@@ -967,6 +967,30 @@ async function verificationPage(body, arg, params, current) {
         }
     });
     body.append(form);
+
+    const receiptInput = el('textarea', { id: 'receipt', name: 'receipt', rows: '8', spellcheck: 'false',
+        'aria-describedby': 'receipt-hint' });
+    const receiptResult = el('div', { id: 'receipt-result', 'aria-live': 'polite' });
+    const receiptForm = el('form', { class: 'panel', novalidate: true },
+        el('h2', {}, 'Verify a receipt'),
+        el('div', { class: 'field' }, el('label', { for: 'receipt' }, 'Receipt (c2sp.org/tlog-proof@v1)'), receiptInput,
+            el('span', { class: 'hint', id: 'receipt-hint' }, 'A share\'s receipt: its event\'s bytes, the inclusion '
+                + 'proof and a signed checkpoint. Checked here against the verifier key above.')),
+        el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'verify-receipt' }, 'Verify receipt')), receiptResult);
+    receiptForm.addEventListener('submit', async event => {
+        event.preventDefault();
+        receiptResult.replaceChildren(loading('the verification'));
+        try {
+            const outcome = await verifyReceipt(receiptInput.value, parseVerifierKey(keyInput.value.trim()));
+            receiptResult.replaceChildren(outcome.ok
+                ? notice('ok', 'Receipt valid', el('p', {}, 'The event at position ' + outcome.position + ' is in the signed '
+                    + 'tree of ' + outcome.size + ' events.'), el('pre', { class: 'json' }, JSON.stringify(outcome.leaf, null, 2)))
+                : notice('bad', 'Receipt NOT valid', el('p', {}, outcome.reason)));
+        } catch (error) {
+            receiptResult.replaceChildren(notice('problem', 'Could not verify', el('p', {}, String(error.message || error))));
+        }
+    });
+    body.append(receiptForm);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

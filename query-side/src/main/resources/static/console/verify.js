@@ -82,3 +82,94 @@ export async function verifyCheckpointSignature(note, key) {
     }
     return false;
 }
+
+async function sha256(...parts) {
+    const length = parts.reduce((sum, part) => sum + part.length, 0);
+    const input = new Uint8Array(length);
+    let at = 0;
+    for (const part of parts) {
+        input.set(part, at);
+        at += part.length;
+    }
+    return new Uint8Array(await crypto.subtle.digest('SHA-256', input));
+}
+
+/** RFC 9162 §2.1.1: the hash of a leaf. */
+export function leafHash(bytes) {
+    return sha256(Uint8Array.of(0), bytes);
+}
+
+/**
+ * RFC 9162 §2.1.3.2: whether {@code proof} (the audit path, the leaf's sibling first) proves the leaf hash at
+ * {@code index} in the tree of {@code size} leaves whose root is {@code root}.
+ */
+export async function verifyInclusion(index, size, leaf, proof, root) {
+    let fn = BigInt(index);
+    let sn = BigInt(size) - 1n;
+    if (fn > sn) return false;
+    let r = leaf;
+    for (const p of proof) {
+        if (sn === 0n) return false;
+        if ((fn & 1n) === 1n || fn === sn) {
+            r = await sha256(Uint8Array.of(1), p, r);
+            while ((fn & 1n) === 0n && fn !== 0n) {
+                fn >>= 1n;
+                sn >>= 1n;
+            }
+        } else {
+            r = await sha256(Uint8Array.of(1), r, p);
+        }
+        fn >>= 1n;
+        sn >>= 1n;
+    }
+    return sn === 0n && hex(r) === hex(root);
+}
+
+/** A c2sp.org/tlog-proof@v1 receipt: extra (the leaf bytes), index, audit path, and the signed checkpoint. */
+export function parseReceipt(text) {
+    const lines = text.replace(/\r\n/g, '\n').split('\n');
+    let at = 0;
+    if (lines[at++] !== 'c2sp.org/tlog-proof@v1') throw new Error('A receipt starts with the line c2sp.org/tlog-proof@v1');
+    let extra = null;
+    if ((lines[at] || '').startsWith('extra ')) extra = base64ToBytes(lines[at++].slice(6));
+    const index = /^index (0|[1-9][0-9]{0,15})$/.exec(lines[at++] || '');
+    if (!index) throw new Error('The receipt has no valid "index <decimal>" line');
+    const hashes = [];
+    while (at < lines.length && lines[at] !== '') {
+        const hash = base64ToBytes(lines[at++]);
+        if (hash.length !== 32) throw new Error('An inclusion proof hash is not 32 bytes');
+        hashes.push(hash);
+    }
+    if (at >= lines.length) throw new Error('The receipt has no blank line before its checkpoint');
+    return { extra, index: index[1], hashes, checkpoint: lines.slice(at + 1).join('\n') };
+}
+
+/**
+ * Verifies a receipt on its own: the checkpoint's signature by the key, the leaf (the receipt's extra: the event's
+ * canonical bytes, whose position must be the index) and its inclusion in the checkpoint's tree.
+ * Answers { ok, reason, position, size, leaf }.
+ */
+export async function verifyReceipt(text, key) {
+    const receipt = parseReceipt(text);
+    const checkpoint = parseCheckpoint(receipt.checkpoint);
+    if (!checkpoint) return { ok: false, reason: 'The receipt\'s checkpoint is not a signed checkpoint' };
+    if (!receipt.extra) return { ok: false, reason: 'The receipt carries no leaf (extra)' };
+    const leafText = new TextDecoder('utf-8', { fatal: true }).decode(receipt.extra);
+    let leaf;
+    try {
+        leaf = JSON.parse(leafText);
+    } catch (e) {
+        return { ok: false, reason: 'The receipt\'s leaf is not JSON' };
+    }
+    if (!leaf || String(leaf.position) !== receipt.index) {
+        return { ok: false, reason: 'The leaf\'s position is not the receipt\'s index ' + receipt.index };
+    }
+    if (!await verifyCheckpointSignature(receipt.checkpoint, key)) {
+        return { ok: false, reason: 'The checkpoint\'s signature does not verify with this key' };
+    }
+    const included = await verifyInclusion(receipt.index, checkpoint.size, await leafHash(receipt.extra), receipt.hashes,
+        base64ToBytes(checkpoint.rootHash));
+    return included
+        ? { ok: true, position: receipt.index, size: checkpoint.size, leaf }
+        : { ok: false, reason: 'The inclusion proof does not lead to the checkpoint\'s root hash' };
+}

@@ -26,16 +26,25 @@ import org.springframework.boot.test.context.SpringBootTest;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
+import java.util.stream.Stream;
 
 import static io.consentledger.query.LedgerScript.tx;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -358,6 +367,132 @@ class ConsoleBrowserTest extends HttpTestSupport {
                 """, specKey, specNote, goKey, goNote, checkpoint);
         assertThat((List<Object>) results).containsExactly(true, false, true, false,
                 "consent-ledger.example/log 5 lpns2ZZV/c5FsZ9DwlVLoTG1ckFyccO7x22CZTKXWHs=", true);
+    }
+
+    /**
+     * Receipts checked in the browser: RFC 9162 inclusion proofs for every leaf of the RFC 6962 standard leaves
+     * (transparency-dev/merkle testonly/constants.go; their root of 8 is {@code 5dc9da79…4328}), and a whole
+     * c2sp.org/tlog-proof@v1 receipt signed with a fresh Ed25519 key, which fails once its event is changed.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBrowserChecksReceiptsItself() throws Exception {
+        signIn("dev-key-auditor");
+        List<byte[]> standard = Stream.of("", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+                                          "606162636465666768696a6b6c6d6e6f").map(HexFormat.of()::parseHex).toList();
+        assertThat(HexFormat.of().formatHex(Merkle.root(standard)))
+                .isEqualTo("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328");
+        List<List<Object>> cases = new ArrayList<>();
+        for (int size = 1; size <= 8; size++) {
+            for (int index = 0; index < size; index++) {
+                List<byte[]> tree = standard.subList(0, size);
+                cases.add(List.of(index, size, HexFormat.of().formatHex(standard.get(index)),
+                                  Merkle.path(index, tree).stream().map(HexFormat.of()::formatHex).toList(),
+                                  HexFormat.of().formatHex(Merkle.root(tree))));
+            }
+        }
+        Object inclusions = browser.executeAsyncScript("""
+                const [cases, done] = arguments;
+                const hex = s => Uint8Array.from(s.match(/../g) || [], b => parseInt(b, 16));
+                import('/console/verify.js').then(async v => {
+                    const results = [];
+                    for (const [index, size, leaf, path, root] of cases) {
+                        const hash = await v.leafHash(hex(leaf));
+                        const good = await v.verifyInclusion(index, size, hash, path.map(hex), hex(root));
+                        const other = await v.verifyInclusion((index + 1) % size, size, hash, path.map(hex), hex(root));
+                        results.push(good && (size === 1 || !other));
+                    }
+                    done(results);
+                }).catch(e => done(['error', String(e)]));
+                """, cases);
+        assertThat((List<Object>) inclusions).hasSize(36).containsOnly(true);
+
+        // a receipt for position 3 of a log of 5 sealed gaps, signed like a ledger checkpoint
+        List<byte[]> leaves = new ArrayList<>();
+        for (int position = 0; position < 5; position++) {
+            leaves.add(("{\"position\":" + position + ",\"tombstone\":true}").getBytes(StandardCharsets.UTF_8));
+        }
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        byte[] spki = pair.getPublic().getEncoded();
+        byte[] material = new byte[33];
+        material[0] = 1;
+        System.arraycopy(spki, spki.length - 32, material, 1, 32);
+        String name = "console-test.example/log";
+        byte[] idInput = concat((name + "\n").getBytes(StandardCharsets.UTF_8), material);
+        byte[] keyId = Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(idInput), 4);
+        String vkey = name + "+" + HexFormat.of().formatHex(keyId) + "+" + Base64.getEncoder().encodeToString(material);
+        String body = name + "\n5\n" + Base64.getEncoder().encodeToString(Merkle.root(leaves)) + "\n";
+        Signature signer = Signature.getInstance("Ed25519");
+        signer.initSign(pair.getPrivate());
+        signer.update(body.getBytes(StandardCharsets.UTF_8));
+        String note = body + "\n\u2014 " + name + " " + Base64.getEncoder().encodeToString(concat(keyId, signer.sign())) + "\n";
+        StringBuilder receipt = new StringBuilder("c2sp.org/tlog-proof@v1\nextra ")
+                .append(Base64.getEncoder().encodeToString(leaves.get(3))).append("\nindex 3\n");
+        Merkle.path(3, leaves).forEach(hash -> receipt.append(Base64.getEncoder().encodeToString(hash)).append('\n'));
+        receipt.append('\n').append(note);
+        String tampered = receipt.toString().replace(Base64.getEncoder().encodeToString(leaves.get(3)),
+                Base64.getEncoder().encodeToString("{\"position\":3,\"tombstone\":false}".getBytes(StandardCharsets.UTF_8)));
+        Object outcomes = browser.executeAsyncScript("""
+                const [receipt, tampered, vkey, done] = arguments;
+                import('/console/verify.js').then(async v => {
+                    const key = v.parseVerifierKey(vkey);
+                    const good = await v.verifyReceipt(receipt, key);
+                    const bad = await v.verifyReceipt(tampered, key);
+                    const wrongIndex = await v.verifyReceipt(receipt.replace('index 3', 'index 2'), key);
+                    done([good.ok, bad.ok, bad.reason, wrongIndex.ok]);
+                }).catch(e => done(['error', String(e)]));
+                """, receipt.toString(), tampered, vkey);
+        assertThat((List<Object>) outcomes).containsExactly(true, false,
+                "The inclusion proof does not lead to the checkpoint's root hash", false);
+    }
+
+    /** RFC 9162 §2.1: the tree hash and an audit path, written out plainly for the test vectors. */
+    static final class Merkle {
+        static byte[] root(List<byte[]> leaves) {
+            if (leaves.size() == 1) {
+                return hash(new byte[] {0}, leaves.get(0));
+            }
+            int k = split(leaves.size());
+            return hash(new byte[] {1}, concat(root(leaves.subList(0, k)), root(leaves.subList(k, leaves.size()))));
+        }
+
+        static List<byte[]> path(int index, List<byte[]> leaves) {
+            if (leaves.size() == 1) {
+                return new ArrayList<>();
+            }
+            int k = split(leaves.size());
+            List<byte[]> path;
+            if (index < k) {
+                path = path(index, leaves.subList(0, k));
+                path.add(root(leaves.subList(k, leaves.size())));
+            } else {
+                path = path(index - k, leaves.subList(k, leaves.size()));
+                path.add(root(leaves.subList(0, k)));
+            }
+            return path;
+        }
+
+        private static int split(int n) {
+            int k = 1;
+            while (k * 2 < n) {
+                k *= 2;
+            }
+            return k;
+        }
+
+        private static byte[] hash(byte[] prefix, byte[] data) {
+            try {
+                return MessageDigest.getInstance("SHA-256").digest(concat(prefix, data));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
     }
 
     // ---------------------------------------------------------------------------------------------------------
