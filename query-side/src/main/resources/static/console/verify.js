@@ -50,13 +50,14 @@ export function parseCheckpoint(note) {
 
 /** A note verifier key, name+keyid+base64(0x01 || 32-byte Ed25519 key); its key id is checked. */
 export function parseVerifierKey(text) {
-    const parts = text.split('+');
-    if (parts.length !== 3 || !parts[0] || !/^[0-9a-f]{8}$/.test(parts[1])) {
+    // the name holds no '+', the key id is hex; the base64 after them may hold '+'
+    const parts = /^([^+\s]+)\+([0-9a-f]{8})\+(\S+)$/.exec(text);
+    if (!parts) {
         throw new Error('A verifier key looks like name+0123abcd+base64');
     }
-    const material = base64ToBytes(parts[2]);
+    const material = base64ToBytes(parts[3]);
     if (material.length !== 33 || material[0] !== ED25519) throw new Error('Only Ed25519 verifier keys (33 bytes, 0x01 first) are supported');
-    return { name: parts[0], keyIdHex: parts[1], material };
+    return { name: parts[1], keyIdHex: parts[2], material };
 }
 
 async function keyId(name, material) {
