@@ -21,7 +21,11 @@ import java.util.Map;
  */
 public final class LedgerProcesses implements AutoCloseable {
 
-    private static final Duration STARTUP = Duration.ofSeconds(120);
+    /**
+     * How long a process may take to start. Generous: a start takes about 10 s on an idle machine, but over 120 s was
+     * measured on 2 cores shared with other builds (load average above 30). {@code -Dledger.startupSeconds} changes it.
+     */
+    private static final Duration STARTUP = Duration.ofSeconds(Long.getLong("ledger.startupSeconds", 300));
 
     private final List<Process> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Instance> commandSide = new java.util.concurrent.CopyOnWriteArrayList<>();
