@@ -40,9 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *     SIGKILL three times at random moments and restarted, and the query side once. Afterwards every acknowledged
  *     command's event is in the log exactly once, the log has no duplicate, a retry of every request changes
  *     nothing, the read models are what a replay builds, and the compliance check finds no violation.</li>
- *     <li>The store itself is killed under load: it loses the writes of its last commit interval (about a second).
- *     What it kept is consistent, the ledger starts on it again, seals the positions lost in flight, and the
- *     processors go on.</li>
+ *     <li>The store itself is killed under load, with the applications (a crash of the machine): it loses the
+ *     writes of about its last second. What it kept has whole commits, no duplicate and contiguous aggregate
+ *     streams; the ledger starts on it again, takes commands (also on consents stored before the kill), seals the
+ *     positions lost in flight, the processors go on, and a replay rebuilds the read models from the log.</li>
  * </ol>
  * The kill moments and the load come from one seed, logged at start; {@code -Dcrash.seed=…} replays a run's choices
  * (the timing of processes still varies).
