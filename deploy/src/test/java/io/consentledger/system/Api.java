@@ -27,14 +27,26 @@ public final class Api {
         this.key = key;
     }
 
-    public record Response(int status, JsonNode body) {
+    public record Response(int status, JsonNode body, java.net.http.HttpHeaders headers) {
         public String text(String field) {
             return body.path(field).asText();
+        }
+
+        /** Whether the command side answered from its idempotency record instead of running the command. */
+        public boolean replayed() {
+            return headers.firstValue("Idempotency-Replayed").map("true"::equals).orElse(false);
         }
     }
 
     public Response post(String url, String json) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                               .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A command sent with an {@code Idempotency-Key}; an unreachable instance throws {@link IllegalStateException}. */
+    public Response post(String url, String json, String idempotencyKey) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                               .header("Idempotency-Key", idempotencyKey)
                                .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
@@ -63,7 +75,7 @@ public final class Api {
                                                       HttpResponse.BodyHandlers.ofString());
             String body = response.body();
             return new Response(response.statusCode(), body == null || body.isBlank()
-                    ? JSON.nullNode() : JSON.readTree(body));
+                    ? JSON.nullNode() : JSON.readTree(body), response.headers());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

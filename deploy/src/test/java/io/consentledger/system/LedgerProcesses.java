@@ -21,23 +21,33 @@ import java.util.Map;
  */
 public final class LedgerProcesses implements AutoCloseable {
 
-    private static final Duration STARTUP = Duration.ofSeconds(120);
+    /**
+     * How long a process may take to start. Generous: a start takes about 10 s on an idle machine, but over 120 s was
+     * measured on 2 cores shared with other builds (load average above 30). {@code -Dledger.startupSeconds} changes it.
+     */
+    private static final Duration STARTUP = Duration.ofSeconds(Long.getLong("ledger.startupSeconds", 300));
 
-    private final List<Process> all = new ArrayList<>();
-    private final List<Instance> commandSide = new ArrayList<>();
-    private final List<Instance> querySide = new ArrayList<>();
-    private String mongoUri;
+    private final List<Process> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Instance> commandSide = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Instance> querySide = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String mongoUri;
+    private volatile Process store;
     private final Path logs;
+    private final Path storeFile;
+    private final String[] extraArgs;
+    private final java.util.Map<String, Integer> starts = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
     /** One running application; its URL is known once it has said which port it bound. */
     public static final class Instance {
         private final String name;
+        private final String logName;
         private final Process process;
         private volatile String url;
 
-        Instance(String name, Process process) {
+        Instance(String name, String logName, Process process) {
             this.name = name;
+            this.logName = logName;
             this.process = process;
         }
 
@@ -60,23 +70,35 @@ public final class LedgerProcesses implements AutoCloseable {
     private static final java.util.regex.Pattern STORE_URI =
             java.util.regex.Pattern.compile("Embedded store listening on (mongodb://\\S+)");
 
-    private LedgerProcesses(Path logs) {
+    private LedgerProcesses(Path logs, Path storeFile, String[] extraArgs) {
         this.logs = logs;
+        this.storeFile = storeFile;
+        this.extraArgs = extraArgs.clone();
     }
 
+    /** The ledger on an in-memory store. */
     public static LedgerProcesses start(String testName, int commandInstances, int queryInstances, String... extraArgs)
             throws Exception {
+        return start(testName, null, commandInstances, queryInstances, extraArgs);
+    }
+
+    /**
+     * The ledger on a store kept in {@code storeFile} (H2 MVStore, as {@code deploy/local/run.sh} runs it), or in memory
+     * when it is null. Every application gets {@code extraArgs}, also when it is restarted.
+     */
+    public static LedgerProcesses start(String testName, Path storeFile, int commandInstances, int queryInstances,
+                                        String... extraArgs) throws Exception {
         Path logs = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs")).resolve(testName);
         Files.createDirectories(logs);
-        LedgerProcesses ledger = new LedgerProcesses(logs);
+        LedgerProcesses ledger = new LedgerProcesses(logs, storeFile, extraArgs);
         try {
             ledger.startStore();
             List<Instance> starting = new ArrayList<>();
             for (int i = 0; i < commandInstances; i++) {
-                starting.add(ledger.startApp("command-" + (i + 1), jar("ledger.commandJar"), ledger.commandSide, extraArgs));
+                starting.add(ledger.startApp("command-" + (i + 1), jar("ledger.commandJar"), ledger.commandSide, -1));
             }
             for (int i = 0; i < queryInstances; i++) {
-                starting.add(ledger.startApp("query-" + (i + 1), jar("ledger.queryJar"), ledger.querySide, extraArgs));
+                starting.add(ledger.startApp("query-" + (i + 1), jar("ledger.queryJar"), ledger.querySide, -1));
             }
             for (Instance instance : starting) {
                 ledger.awaitReady(instance);
@@ -106,7 +128,87 @@ public final class LedgerProcesses implements AutoCloseable {
 
     /** The store's process id, for jcmd. */
     public long storePid() {
-        return all.get(0).pid();
+        return store.pid();
+    }
+
+    /** The store's connection string (it changes when the store is restarted). */
+    public String mongoUri() {
+        return mongoUri;
+    }
+
+    public Path logs() {
+        return logs;
+    }
+
+    /** Kills the process at once, as a crash or the OOM killer would: SIGKILL on Linux, no shutdown hook runs. */
+    public static void kill(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Process " + process.pid() + " survived SIGKILL for 30 s");
+        }
+    }
+
+    /** Kills command-side instance {@code index} with SIGKILL. */
+    public void killCommand(int index) throws InterruptedException {
+        kill(commandSide.get(index).process());
+    }
+
+    /** Kills query-side instance {@code index} with SIGKILL. */
+    public void killQuery(int index) throws InterruptedException {
+        kill(querySide.get(index).process());
+    }
+
+    /** Starts command-side instance {@code index} again (after it was killed) and waits until it is ready. */
+    public Instance restartCommand(int index) throws Exception {
+        return restart(commandSide, index, "command-" + (index + 1), jar("ledger.commandJar"));
+    }
+
+    /** Starts query-side instance {@code index} again (after it was killed) and waits until it is ready. */
+    public Instance restartQuery(int index) throws Exception {
+        return restart(querySide, index, "query-" + (index + 1), jar("ledger.queryJar"));
+    }
+
+    private Instance restart(List<Instance> group, int index, String name, Path jar) throws Exception {
+        if (group.get(index).process().isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        Instance instance = startApp(name, jar, group, index);
+        awaitReady(instance);
+        return instance;
+    }
+
+    /** Starts every application that is not running (on the current store), all at once, and waits until all are ready. */
+    public void restartStoppedApplications() throws Exception {
+        List<Instance> starting = new ArrayList<>();
+        for (int i = 0; i < commandSide.size(); i++) {
+            if (!commandSide.get(i).process().isAlive()) {
+                starting.add(startApp("command-" + (i + 1), jar("ledger.commandJar"), commandSide, i));
+            }
+        }
+        for (int i = 0; i < querySide.size(); i++) {
+            if (!querySide.get(i).process().isAlive()) {
+                starting.add(startApp("query-" + (i + 1), jar("ledger.queryJar"), querySide, i));
+            }
+        }
+        for (Instance instance : starting) {
+            awaitReady(instance);
+        }
+    }
+
+    /** Kills the store with SIGKILL: what it had not written to its file yet is lost. */
+    public void killStore() throws InterruptedException {
+        kill(store);
+    }
+
+    /**
+     * Starts the store again on the same file, on a new port; the applications started from now on use it. Those
+     * still running keep the old address: restart them.
+     */
+    public void restartStore() throws Exception {
+        if (store.isAlive()) {
+            throw new IllegalStateException("The store is still running");
+        }
+        startStore();
     }
 
     /** Stops a query-side instance the way an orchestrator does: SIGTERM, then wait. */
@@ -121,9 +223,20 @@ public final class LedgerProcesses implements AutoCloseable {
         ProcessBuilder builder = java("-Xmx" + System.getProperty("ledger.storeHeap", "512m"), "-cp", jar("ledger.commandJar").toString(),
                                       "-Dloader.main=io.consentledger.eventstore.embedded.EmbeddedStoreLauncher",
                                       "org.springframework.boot.loader.launch.PropertiesLauncher");
-        builder.environment().putAll(Map.of("EMBEDDED_MONGO_PORT", "0", "EMBEDDED_MONGO_IN_MEMORY", "true"));
-        Process store = launch(builder, "store");
-        mongoUri = awaitLogLine("store", store, STORE_URI);
+        builder.environment().putAll(storeFile == null
+                ? Map.of("EMBEDDED_MONGO_PORT", "0", "EMBEDDED_MONGO_IN_MEMORY", "true")
+                : Map.of("EMBEDDED_MONGO_PORT", "0", "EMBEDDED_MONGO_IN_MEMORY", "false",
+                         "EMBEDDED_MONGO_FILE", storeFile.toAbsolutePath().toString()));
+        String logName = logName("store");
+        Process started = launch(builder, logName);
+        store = started;
+        mongoUri = awaitLogLine(logName, started, STORE_URI);
+    }
+
+    /** The first start of a process logs to {@code name.log}, its restarts to {@code name.2.log}, {@code name.3.log}, … */
+    private String logName(String name) {
+        int start = starts.merge(name, 1, Integer::sum);
+        return start == 1 ? name : name + "." + start;
     }
 
     /** Waits until the process's log has a line matching {@code pattern}, and returns its first group. */
@@ -145,28 +258,35 @@ public final class LedgerProcesses implements AutoCloseable {
         throw new IllegalStateException(name + " did not start in time; see " + log);
     }
 
-    private Instance startApp(String name, Path jar, List<Instance> group, String... extraArgs) throws Exception {
+    private Instance startApp(String name, Path jar, List<Instance> group, int replacing) throws Exception {
         List<String> command = new ArrayList<>(List.of("-Xmx" + System.getProperty("ledger.appHeap", "512m"), "-jar", jar.toString(), "--server.port=0"));
         command.addAll(List.of(extraArgs));
         ProcessBuilder builder = java(command.toArray(String[]::new));
         builder.environment().putAll(Map.of("MONGODB_URI", mongoUri,
                                             "AXONIQ_UPDATE_CHECKER_DISABLED", "true",
                                             "LOG_FORMAT", ""));
-        Instance instance = new Instance(name, launch(builder, name));
-        group.add(instance);
+        String logName = logName(name);
+        Instance instance = new Instance(name, logName, launch(builder, logName));
+        if (replacing < 0) {
+            group.add(instance);
+        } else {
+            group.set(replacing, instance);
+        }
         return instance;
     }
 
     private void awaitReady(Instance instance) throws Exception {
-        instance.url = "http://127.0.0.1:" + awaitLogLine(instance.name(), instance.process(), TOMCAT_PORT);
+        String url = "http://127.0.0.1:" + awaitLogLine(instance.logName, instance.process(), TOMCAT_PORT);
         Instant deadline = Instant.now().plus(STARTUP);
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(instance.url() + "/actuator/health/readiness")).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url + "/actuator/health/readiness"))
+                                       .timeout(Duration.ofSeconds(10)).build();
         while (Instant.now().isBefore(deadline)) {
             if (!instance.process().isAlive()) {
-                throw new IllegalStateException(instance.name() + " died; see " + logs.resolve(instance.name() + ".log"));
+                throw new IllegalStateException(instance.name() + " died; see " + logs.resolve(instance.logName + ".log"));
             }
             try {
                 if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    instance.url = url;
                     return;
                 }
             } catch (IOException notYet) {
@@ -174,7 +294,7 @@ public final class LedgerProcesses implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(instance.name() + " was not ready in time; see " + logs.resolve(instance.name() + ".log"));
+        throw new IllegalStateException(instance.name() + " was not ready in time; see " + logs.resolve(instance.logName + ".log"));
     }
 
     private Process launch(ProcessBuilder builder, String name) throws IOException {
