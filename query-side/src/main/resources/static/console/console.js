@@ -23,7 +23,8 @@ const ACCESS_PAGING = ['order', 'limit', 'cursor'];
 const PAGES_BY_PARTY = {
     AUDITOR: ['access', 'customer', 'consent', 'compliance', 'oversight', 'verification', 'notifications', 'events'],
     PROVIDER: ['access', 'customer', 'consent', 'verification', 'notifications'],
-    RECIPIENT: ['access', 'customer', 'consent', 'verification', 'notifications'],
+    // a recipient never knows a bank's customer id, so it has no customer page (the API answers 403)
+    RECIPIENT: ['access', 'consent', 'verification', 'notifications'],
     OPERATOR: ['oversight', 'verification', 'notifications'],
 };
 
@@ -997,11 +998,33 @@ async function verificationPage(body, arg, params, current) {
 // Notifications
 
 async function notificationsPage(body, arg, params, current) {
-    body.append(el('p', { class: 'lede' }, 'Webhooks this party has registered, and what was delivered to them.'),
-        loading('the webhooks'));
+    body.append(el('p', { class: 'lede' }, 'Webhooks this party has registered, and what was delivered to them.'));
+    // an auditor reads any party's webhooks, and names whose: PROVIDER:<id> or RECIPIENT:<id>
+    const auditor = me && me.party === 'AUDITOR';
+    const subscriber = auditor ? (params.subscriber || '') : null;
+    if (auditor) {
+        const form = el('form', { class: 'panel', id: 'subscriber-form', novalidate: true },
+            el('div', { class: 'fields' }, textField('subscriber', 'Subscriber (PROVIDER:bank-1, RECIPIENT:messenger)', subscriber)),
+            el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Show webhooks')));
+        form.addEventListener('submit', event => {
+            event.preventDefault();
+            const value = form.elements.namedItem('subscriber').value.trim();
+            if (!/^(PROVIDER|RECIPIENT):\S+$/.test(value)) {
+                form.elements.namedItem('subscriber').setAttribute('aria-invalid', 'true');
+                return;
+            }
+            go(route('notifications', null, { subscriber: value }));
+        });
+        body.append(form);
+        if (!subscriber) {
+            body.append(empty('Enter a subscriber.', 'A bank as PROVIDER:<providerId>, a platform as RECIPIENT:<recipientId>.'));
+            return;
+        }
+    }
+    body.append(loading('the webhooks'));
     let hooks;
     try {
-        hooks = await getJson(API + '/webhooks');
+        hooks = await getJson(API + '/webhooks', auditor ? { subscriber } : undefined);
     } catch (error) {
         if (!current()) return;
         body.lastChild.remove();

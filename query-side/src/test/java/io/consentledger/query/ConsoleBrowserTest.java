@@ -291,7 +291,12 @@ class ConsoleBrowserTest extends HttpTestSupport {
         assertThat(browser.findElements(By.id("verification-unavailable")).size()
                    + browser.findElements(By.id("checkpoint-text")).size()).isEqualTo(1);
         screenshot("verification");
+        // an auditor names whose webhooks to read
         open("#/notifications");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("subscriber-form")));
+        assertThat(browser.findElements(By.cssSelector(".notice-problem"))).isEmpty();
+        open("#/notifications?subscriber=RECIPIENT:messenger");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".empty, table")));
         assertThat(browser.findElements(By.cssSelector(".notice-problem"))).isEmpty();
         screenshot("notifications");
     }
@@ -316,11 +321,12 @@ class ConsoleBrowserTest extends HttpTestSupport {
         WebElement problem = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".notice-problem")));
         assertThat(problem.getText()).contains("Not found", "NOT_FOUND");
 
+        // a platform never knows a bank's customer id: no customer page in its menu, and the API refuses the lookup
+        assertThat(browser.findElement(By.cssSelector("#nav a[data-page='customer']")).isDisplayed()).isFalse();
         open("#/customer/cust-ada");
-        wait.until(d -> !rows("table").isEmpty());
-        assertThat(browser.findElement(By.id("page-body")).getText()).contains("Only auditors see this summary")
-                                                                      .doesNotContain("consent-msg");
-        assertThat(rows("table tbody tr")).hasSize(1);
+        WebElement refused = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".notice-problem")));
+        assertThat(refused.getText()).contains("FORBIDDEN", "may not see this");
+        assertThat(browser.findElement(By.id("page-body")).getText()).doesNotContain("consent-msg", "consent-voice");
     }
 
     @Test

@@ -76,26 +76,26 @@ abstract class HttpTestSupport {
     }
 
     Response getAuthorized(String path, String authorization) {
+        return send("GET", path, authorization, null);
+    }
+
+    Response post(String path) {
+        return send("POST", path, authorization(path), null);
+    }
+
+    /** One request over real HTTP; {@code authorization} null: anonymous; a {@code body} is sent as JSON. */
+    Response send(String method, String path, String authorization, String body) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body));
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
             if (authorization != null) {
                 request.header("Authorization", authorization);
             }
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                                response.body());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    Response post(String path) {
-        try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                               .header("Authorization", authorization(path))
-                               .POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                                 response.body());
         } catch (Exception e) {

@@ -9,9 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import tools.jackson.databind.JsonNode;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,22 +51,7 @@ class NotificationApiTest extends HttpTestSupport {
     // ---- helpers ----
 
     Response call(String method, String path, String key, String body) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body));
-            if (body != null) {
-                request.header("Content-Type", "application/json");
-            }
-            if (key != null) {
-                request.header("Authorization", "ApiKey " + key);
-            }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return send(method, path, key == null ? null : "ApiKey " + key, body);
     }
 
     private WebhookReceiver receiver(WebhookReceiver receiver) {

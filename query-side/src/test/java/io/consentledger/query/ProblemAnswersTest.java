@@ -18,8 +18,8 @@ class ProblemAnswersTest extends HttpTestSupport {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-            "/api/v1/audit/access?from=not-an-instant, 400, malformed-request",
-            "/api/v1/audit/access?limit=abc, 400, malformed-request",
+            "/api/v1/audit/access?from=not-an-instant, 400, malformed-parameter",
+            "/api/v1/audit/access?limit=abc, 400, malformed-parameter",
             "/v3/api-docs/nothing, 404, not-found",
             "/actuator/nothing, 404, not-found"
     })

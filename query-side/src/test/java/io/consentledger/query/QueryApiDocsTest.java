@@ -33,12 +33,15 @@ class QueryApiDocsTest extends HttpTestSupport {
                 .contains("/api/v1/audit/access", "/api/v1/audit/access/export", "/api/v1/consents/{consentId}",
                           "/api/v1/customers/{customerId}/consents", "/api/v1/audit/compliance",
                           "/api/v1/audit/customers/{customerId}/recipients", "/api/v1/audit/events",
-                          "/api/v1/audit/auditor-queries", "/api/v1/links/{linkId}/balance");
+                          "/api/v1/audit/auditor-queries", "/api/v1/links/{linkId}/balance",
+                          "/api/v1/log/checkpoint", "/api/v1/log/key", "/api/v1/audit/access/{eventId}/receipt",
+                          "/api/v1/webhooks", "/api/v1/notifications");
         List<String> filters = new ArrayList<>();
         docs.get("paths").get("/api/v1/audit/access").get("get").get("parameters")
             .forEach(p -> filters.add(p.get("name").asText()));
         assertThat(filters).containsExactlyInAnyOrder("customerId", "linkId", "recipientId", "providerId", "consentId",
-                                                      "purpose", "scope", "from", "to", "order", "cursor", "limit");
+                                                      "purpose", "scope", "from", "to", "asOf", "asOfSize", "order",
+                                                      "cursor", "limit");
         JsonNode schemes = docs.get("components").get("securitySchemes");
         assertThat(schemes.get("apiKey").get("in").asText()).isEqualTo("header");
         assertThat(schemes.get("apiKey").get("name").asText()).isEqualTo("X-Api-Key");
@@ -65,6 +68,14 @@ class QueryApiDocsTest extends HttpTestSupport {
         JsonNode access = docs.get("paths").get("/api/v1/audit/access").get("get").get("responses");
         assertThat(access.get("400").get("content").get("application/problem+json").get("examples")
                          .get("invalid-request").get("value").get("code").asText()).isEqualTo("INVALID_REQUEST");
-        assertThat(access.has("404")).isFalse();
+        // a point in time that names no signed checkpoint: the only 404 of a path without an id
+        assertThat(access.get("404").get("content").get("application/problem+json").get("examples").propertyNames())
+                .containsExactly("checkpoint-not-found");
+        Response none = get("/api/v1/audit/access?asOf=2000-01-01T00:00:00Z", AUDITOR);
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.json().get("code").asText()).isEqualTo("CHECKPOINT_NOT_FOUND");
+        assertThat(docs.get("paths").get("/api/v1/consents/{consentId}").get("get").get("responses").get("404")
+                       .get("content").get("application/problem+json").get("examples").propertyNames())
+                .contains("not-found", "checkpoint-not-found");
     }
 }

@@ -59,6 +59,18 @@ public class QueryApiDocs {
     private static final ProblemType NOT_FOUND = new ProblemType(404, Problems.NOT_FOUND, "Not found",
             "No consent consent-1", "Unknown, or not the caller's: someone else's id is answered exactly like an unknown one.");
 
+    /** The problems of a point-in-time answer ({@code asOf}/{@code asOfSize}; docs/verifiable-log.md). */
+    private static final List<ProblemType> POINT_IN_TIME = List.of(
+            new ProblemType(404, "checkpoint-not-found", "Checkpoint not found",
+                            "No checkpoint signed at or before 2026-12-01T00:00:00Z",
+                            "asOf or asOfSize names no signed checkpoint (none signed yet, none that early, none of "
+                            + "that size); a point-in-time request is never answered with today's data."),
+            new ProblemType(409, "replay-required", "Replay required",
+                            "The view of consent consent-1 was stored before leaf indexes were recorded; replay the "
+                            + "consents processor",
+                            "A read model stored before leaf indexes cannot answer as of a checkpoint until its "
+                            + "processor is replayed."));
+
     @Bean
     public OpenAPI queryOpenApi() {
         return new OpenAPI()
@@ -108,13 +120,17 @@ public class QueryApiDocs {
                 if (path.contains("{")) {
                     addProblem(operation, NOT_FOUND);
                 }
+                if (operation.getParameters() != null
+                        && operation.getParameters().stream().anyMatch(p -> "asOf".equals(p.getName()))) {
+                    POINT_IN_TIME.forEach(problem -> addProblem(operation, problem));
+                }
             }));
         };
     }
 
     private static void addProblem(Operation operation, ProblemType problem) {
         String status = String.valueOf(problem.status());
-        if (operation.getResponses() == null || operation.getResponses().containsKey(status)) {
+        if (operation.getResponses() == null) {
             return;
         }
         Map<String, Object> example = new LinkedHashMap<>();
@@ -123,6 +139,17 @@ public class QueryApiDocs {
         example.put("status", problem.status());
         example.put("detail", problem.detail());
         example.put("code", Problems.codeOf(problem.slug()));
+        ApiResponse declared = operation.getResponses().get(status);
+        MediaType problems = declared == null || declared.getContent() == null
+                ? null : declared.getContent().get(PROBLEM_JSON);
+        if (problems != null) { // a second problem with this status: one more example, and its description
+            problems.addExamples(problem.slug(), new Example().value(example));
+            declared.description(declared.getDescription() + " Or: " + problem.description());
+            return;
+        }
+        if (declared != null) {
+            return; // the operation declares this status itself
+        }
         MediaType media = new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))
                                          .addExamples(problem.slug(), new Example().value(example));
         operation.getResponses().addApiResponse(status, new ApiResponse()

@@ -1,9 +1,9 @@
 package io.consentledger.query.web;
 
+import io.consentledger.security.problem.Problems;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.BindException;
@@ -12,7 +12,6 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-import java.net.URI;
 
 /**
  * RFC 9457 answers for refused query parameters: 400, the type and {@code code} of the {@link BadParameter.Kind},
@@ -22,8 +21,6 @@ import java.net.URI;
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ParameterProblems {
-
-    public static final String TYPE_BASE = "https://consent-ledger.dev/problems/";
 
     /** A declared parameter whose value does not convert ({@code limit=abc}, {@code after=x}). */
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -46,11 +43,8 @@ public class ParameterProblems {
 
     @ExceptionHandler(BadParameter.class)
     ResponseEntity<ProblemDetail> badParameter(BadParameter e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-        problem.setType(URI.create(TYPE_BASE + e.kind().type));
-        problem.setTitle(e.kind().title);
-        problem.setProperty("code", e.kind().type);
+        ProblemDetail problem = Problems.problem(HttpStatus.BAD_REQUEST, e.kind().type, e.kind().title, e.getMessage());
         problem.setProperty("parameter", e.parameter());
-        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return Problems.response(problem);
     }
 }
