@@ -150,10 +150,17 @@ class QuerySideApiTest extends HttpTestSupport {
                   .shareBalance(consent, "100.00", first)
                   .shareTransactions(consent, Scope.TRANSACTIONS, Purpose.FRAUD_ALERTS, tx("x", "-10.00", first.plusSeconds(10)))
                   .shareBalance(consent, "90.00", first.plusSeconds(20))
-                  .shareBalance(consent, "1.00", first.minusSeconds(20)); // older: ignored
+                  .shareBalance(consent, "1.00", first.minusSeconds(20)) // older: ignored
+                  .shareTransactions(consent, Scope.TRANSACTIONS, Purpose.FRAUD_ALERTS, tx("y", "-5.00", first.plusSeconds(30)));
+            // The link's events are projected in order, so once the last one (the only transaction booked at +30 s)
+            // is visible, every earlier one has been applied: the wait cannot end on an intermediate state.
+            Instant last = first.plusSeconds(30);
             JsonNode balance = awaitJson("/api/v1/links/" + link + "/balance",
-                                         n -> n.get("transactionsSinceBalance").asInt() == 0);
-            assertThat(balance.get("amount").decimalValue()).isEqualByComparingTo("90.00");
+                                         n -> n.path("latestTransactionBookedAt").isTextual()
+                                              && Instant.parse(n.get("latestTransactionBookedAt").asText()).equals(last));
+            assertThat(Instant.parse(balance.get("asOf").asText())).isEqualTo(first.plusSeconds(20));
+            assertThat(balance.get("amount").decimalValue()).isEqualByComparingTo("85.00"); // 90.00, then -5.00
+            assertThat(balance.get("transactionsSinceBalance").asInt()).isEqualTo(1); // "x" is in the 90.00
         }
 
         @Test

@@ -50,7 +50,8 @@ public class CommandApiDocumentation {
 
     private static final List<String> CONSENT_TERMINAL = List.of("consent-rejected", "consent-revoked", "consent-expired");
     private static final List<String> SHARE_409 = concat(CONSENT_TERMINAL, List.of("consent-not-authorised",
-            "link-not-in-consent", "link-unlinked", "purpose-not-granted", "scope-not-granted", "currency-mismatch"));
+            "link-not-in-consent", "link-unlinked", "purpose-not-granted", "scope-not-granted", "currency-mismatch",
+            "already-exists"));
 
     /** Per operation (path suffix): the success status and the refusals of its own rules, by status. */
     private record Answers(int success, Map<Integer, List<String>> refusals) {

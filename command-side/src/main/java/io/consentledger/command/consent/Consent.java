@@ -84,6 +84,18 @@ public class Consent {
     private LocalDate shareDay;
     private int sharesOnShareDay;
     private Map<String, Set<String>> sharedTransactionIds;
+    /**
+     * The shares recorded in the last {@link #SHARE_ID_MEMORY} before the latest share, by share id, oldest first.
+     * Null in a snapshot taken before share ids were remembered: {@link #recentShares()} reads it.
+     */
+    private LinkedHashMap<String, RecordedShare> recentShares;
+
+    /**
+     * How long a share id is remembered at least: a share with a remembered id is answered as the first time and
+     * not recorded again. Counted back from the latest share, so a consent keeps at most about two days' quota of
+     * ids ({@code 2 × maxPerDay}), whatever its age (docs/domain.md, "Share ids").
+     */
+    public static final Duration SHARE_ID_MEMORY = Duration.ofHours(24);
 
     protected Consent() {
     }
@@ -206,6 +218,9 @@ public class Consent {
     public String handle(ShareBalance command, Clock clock, ClockSkew skew, LinkDirectory directory,
                          @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
+        if (alreadyRecorded(command.shareId(), ShareFingerprint.of(command)) != null) {
+            return command.shareId();
+        }
         Instant now = clock.instant();
         skew.requireNotFuture(command.asOf(), now, "asOf");
         ConsentedLink link = requireShareable(command.linkId(), command.purpose(), now, directory);
@@ -224,6 +239,10 @@ public class Consent {
     public List<String> handle(ShareTransactions command, Clock clock, ClockSkew skew, LinkDirectory directory,
                                @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
+        RecordedShare earlier = alreadyRecorded(command.shareId(), ShareFingerprint.of(command));
+        if (earlier != null) {
+            return earlier.newTransactionIds();
+        }
         Instant now = clock.instant();
         command.transactions().forEach(t -> skew.requireNotFuture(t.bookedAt(), now, "transactions[].bookedAt"));
         ConsentedLink link = requireShareable(command.linkId(), command.purpose(), now, directory);
@@ -264,6 +283,22 @@ public class Consent {
     }
 
     // --- rules -------------------------------------------------------------------------------------------------
+
+    /**
+     * A share id this consent recorded (and still remembers): the same share again is answered from the record, the
+     * id with other content is refused. Checked right after ownership, before status, expiry and frequency: the share
+     * was recorded when those allowed it, and a retry must get the first answer even after the consent has ended.
+     *
+     * @return the earlier share, or null when the id is new
+     */
+    private RecordedShare alreadyRecorded(String shareId, String fingerprint) {
+        RecordedShare earlier = recentShares().get(shareId);
+        if (earlier != null && earlier.fingerprint() != null && !earlier.fingerprint().equals(fingerprint)) {
+            throw LedgerRefusal.of(ALREADY_EXISTS, "Share " + shareId + " was recorded under consent " + consentId
+                    + " with other content; a new share needs a new shareId");
+        }
+        return earlier;
+    }
 
     private ConsentedLink requireShareable(String linkId, Purpose purpose, Instant now, LinkDirectory directory) {
         requireAuthorised();
@@ -400,6 +435,7 @@ public class Consent {
         frequency = event.frequency();
         status = ConsentStatus.AWAITING_AUTHORISATION;
         sharedTransactionIds = new HashMap<>();
+        recentShares = new LinkedHashMap<>();
     }
 
     @EventSourcingHandler
@@ -430,12 +466,41 @@ public class Consent {
     @EventSourcingHandler
     void on(BalanceShared event) {
         countShare(event.sharedAt());
+        remember(event.shareId(), new RecordedShare(event.sharedAt(), ShareFingerprint.of(event), List.of()));
     }
 
     @EventSourcingHandler
     void on(TransactionsShared event) {
         countShare(event.sharedAt());
         sharedTransactionIds.computeIfAbsent(event.linkId(), id -> new HashSet<>()).addAll(event.newTransactionIds());
+        remember(event.shareId(), new RecordedShare(event.sharedAt(), ShareFingerprint.of(event),
+                List.copyOf(event.newTransactionIds())));
+    }
+
+    /** Remembers a share, and forgets those recorded more than {@link #SHARE_ID_MEMORY} before it. */
+    private void remember(String shareId, RecordedShare share) {
+        LinkedHashMap<String, RecordedShare> shares = recentShares();
+        shares.putIfAbsent(shareId, share);
+        Instant horizon = share.sharedAt().minus(SHARE_ID_MEMORY);
+        var oldest = shares.values().iterator();
+        while (oldest.hasNext() && oldest.next().sharedAt().isBefore(horizon)) {
+            oldest.remove();
+        }
+    }
+
+    private LinkedHashMap<String, RecordedShare> recentShares() {
+        if (recentShares == null) {
+            recentShares = new LinkedHashMap<>();
+        }
+        return recentShares;
+    }
+
+    /**
+     * What the consent keeps of a recorded share to answer it again: when, a fingerprint of its content
+     * ({@link ShareFingerprint}; null for an event from before transactions' facts were recorded, whose repeat is
+     * taken to be the same share), and the transaction ids that were new with it (empty for a balance).
+     */
+    record RecordedShare(Instant sharedAt, String fingerprint, List<String> newTransactionIds) {
     }
 
     private void countShare(Instant sharedAt) {

@@ -23,8 +23,12 @@ class ConsentSnapshotHttpTest extends HttpTestSupport {
         String linkId = created[0];
         String consentId = created[1];
 
+        String firstShare = """
+                {"shareId": "%s-first", "linkId": "%s", "amount": 0.00, "currency": "EUR", "asOf": "%s", "purpose": "FRAUD_ALERTS"}
+                """.formatted(consentId, linkId, clock.instant());
         for (int i = 0; i < 12; i++) {
-            Response shared = post("/api/v1/consents/" + consentId + "/shares/balance", balanceJson(linkId, i + ".00", "EUR"));
+            Response shared = post("/api/v1/consents/" + consentId + "/shares/balance",
+                    i == 0 ? firstShare : balanceJson(linkId, i + ".00", "EUR"));
             assertThat(shared.status()).as("share %d: %s", i + 1, shared.raw()).isEqualTo(201);
         }
 
@@ -40,5 +44,12 @@ class ConsentSnapshotHttpTest extends HttpTestSupport {
         // and the 13th share of the day is refused: the count survived the snapshot
         Response thirteenth = post("/api/v1/consents/" + consentId + "/shares/balance", balanceJson(linkId, "13.00", "EUR"));
         assertThat(thirteenth.status()).isEqualTo(429);
+        // and the share ids it recorded: the first share sent again is answered as before, not recorded again
+        Response retried = post("/api/v1/consents/" + consentId + "/shares/balance", firstShare);
+        assertThat(retried.status()).as(retried.raw()).isEqualTo(201);
+        assertThat(retried.text("shareId")).isEqualTo(consentId + "-first");
+        // (read from the first event: the event store's own read starts at the snapshot)
+        assertThat(storageEngine.readEvents(consentId, 0L).asStream().map(m -> m.getPayload()))
+                .filteredOn(e -> e instanceof io.consentledger.contracts.share.BalanceShared).hasSize(12);
     }
 }

@@ -3,6 +3,7 @@ package io.consentledger.query.compliance;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import io.consentledger.eventstore.EventLog;
 import io.consentledger.query.projection.BatchDocuments;
 import io.consentledger.query.projection.BatchedWrites;
 import io.consentledger.query.projection.Docs;
@@ -48,7 +49,8 @@ final class ComplianceBatch {
 
     /** The compliance check's collections. */
     record Store(MongoCollection<Document> consents, MongoCollection<Document> links, MongoCollection<Document> checked,
-                 MongoCollection<Document> violations, MongoCollection<Document> status, TokenStore tokenStore) {
+                 MongoCollection<Document> violations, MongoCollection<Document> status, TokenStore tokenStore,
+                 EventLog eventLog) {
     }
 
     /**
@@ -69,6 +71,8 @@ final class ComplianceBatch {
     /** The state of each loaded document before this batch, kept with it when it is written back. */
     private final Map<String, Document> beforeBatch = new HashMap<>();
     private final Map<String, Document> violations = new LinkedHashMap<>();
+    /** The events of the batch's violations, whose positions are read from the log when the batch is written. */
+    private final Map<String, EventLog.EventKey> violatingEvents = new LinkedHashMap<>();
     /** The shares checked in this batch: event id to consent id. */
     private final Map<String, String> checked = new LinkedHashMap<>();
     private final boolean fromProcessor;
@@ -165,9 +169,10 @@ final class ComplianceBatch {
 
     private void report(Share share, ShareChecks.Finding finding) {
         String id = share.eventId() + "/" + finding.rule().name();
+        violatingEvents.putIfAbsent(share.eventId(), share.key());
         violations.put(id, new Document("_id", id)
                 .append("eventId", share.eventId())
-                .append("globalPosition", share.position())
+                .append("globalPosition", null) // from the log, when the batch is written
                 .append("rule", finding.rule().name())
                 .append("detail", finding.detail())
                 .append("shareId", share.shareId())
@@ -179,6 +184,7 @@ final class ComplianceBatch {
     }
 
     void write() {
+        placeViolations();
         Docs.replaceAll(store.violations(), violations.values());
         consents.write(this::asStored);
         links.write(this::asStored);
@@ -186,6 +192,25 @@ final class ComplianceBatch {
         if (checkedThrough >= 0) {
             store.status().updateOne(eq("_id", "status"), Updates.max("checkedThrough", checkedThrough),
                                      new UpdateOptions().upsert(true));
+        }
+    }
+
+    /**
+     * Each violation's global position, from the log (one {@code $in} per batch with violations), not from its event's
+     * tracking token: an event that fills a gap (a commit that landed late) is delivered with a token whose index
+     * stays where later events took it. The position is the event's leaf index in the verifiable log too.
+     */
+    private void placeViolations() {
+        if (violatingEvents.isEmpty()) {
+            return;
+        }
+        Map<String, Long> positions = store.eventLog().positionsOf(violatingEvents.values());
+        for (Document violation : violations.values()) {
+            Long position = positions.get(violation.getString("eventId"));
+            if (position == null) {
+                throw new IllegalStateException("Share event " + violation.getString("eventId") + " is not in the event log");
+            }
+            violation.put("globalPosition", position);
         }
     }
 

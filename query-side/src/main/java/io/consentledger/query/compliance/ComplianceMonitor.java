@@ -83,7 +83,8 @@ public class ComplianceMonitor {
         this.violations = database.getCollection(VIOLATIONS);
         this.status = database.getCollection(STATUS);
         this.eventLog = eventLog;
-        ComplianceBatch.Store store = new ComplianceBatch.Store(consents, links, checked, violations, status, tokenStore);
+        ComplianceBatch.Store store = new ComplianceBatch.Store(consents, links, checked, violations, status, tokenStore,
+                                                                eventLog);
         this.batches = new BatchedWrites<>(GROUP, fromProcessor -> new ComplianceBatch(store, fromProcessor),
                                            ComplianceBatch::write);
         // a report on one consent reads its violations and counts its checked shares (real MongoDB; the embedded
@@ -144,14 +145,14 @@ public class ComplianceMonitor {
 
     @EventHandler
     void on(BalanceShared event, EventMessage<?> message, TrackingToken token) {
-        check(new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()),
+        check(new Share(message.getIdentifier(), sequence(message, event.consentId()),
                         event.shareId(), event.consentId(), event.linkId(), event.recipientId(), event.customerId(),
                         event.scope(), Scope.BALANCES, event.purpose(), event.sharedAt(), List.of()), token);
     }
 
     @EventHandler
     void on(TransactionsShared event, EventMessage<?> message, TrackingToken token) {
-        check(new Share(message.getIdentifier(), position(token), sequence(message, event.consentId()),
+        check(new Share(message.getIdentifier(), sequence(message, event.consentId()),
                         event.shareId(), event.consentId(), event.linkId(), event.recipientId(), event.customerId(),
                         event.scope(), event.scope(), event.purpose(), event.sharedAt(), event.transactions()), token);
     }

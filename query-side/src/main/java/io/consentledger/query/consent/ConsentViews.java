@@ -68,7 +68,8 @@ public class ConsentViews {
                 asOf(document, query.asOf()).ifPresent(result::add);
             }
         });
-        result.sort(Comparator.comparing(ConsentView::requestedAt).reversed());
+        // newest request first, then by id: an order of the log's facts, not of how the store returns the documents
+        result.sort(Comparator.comparing(ConsentView::requestedAt).reversed().thenComparing(ConsentView::consentId));
         return result;
     }
 

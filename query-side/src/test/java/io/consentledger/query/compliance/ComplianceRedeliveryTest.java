@@ -13,6 +13,8 @@ import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.common.TransactionWindow;
 import io.consentledger.eventstore.EventLog;
+import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
+import io.consentledger.eventstore.serialization.LedgerSerializers;
 import io.consentledger.eventstore.embedded.EmbeddedMongoServer;
 import io.consentledger.query.LedgerScript;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
@@ -57,7 +59,11 @@ class ComplianceRedeliveryTest {
         database = client.getDatabase("compliance-redelivery");
         monitor = new ComplianceMonitor(database, new EventLog(database), new InMemoryTokenStore());
         handler = new AnnotationEventHandlerAdapter(monitor);
+        // the events are in a real log: a violation's position is read from it
+        GapAwareMongoEventStorageEngine engine = GapAwareMongoEventStorageEngine.builder().database(database)
+                .eventSerializer(LedgerSerializers.jackson()).snapshotSerializer(LedgerSerializers.jackson()).build();
         script = new LedgerScript(message -> {
+            engine.appendEvents(message);
             TrackedEventMessage<?> tracked = new GenericTrackedDomainEventMessage<>(
                     new GlobalSequenceTrackingToken(log.size() + 1), message);
             log.add(tracked);

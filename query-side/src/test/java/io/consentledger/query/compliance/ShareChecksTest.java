@@ -28,12 +28,12 @@ class ShareChecksTest {
     private static final ShareChecks.Counted NONE_BEFORE = new ShareChecks.Counted(0, 0);
 
     private static Share balance() {
-        return new Share("e-1", 7, 3, "share-1", "consent-1", "link-1", "messenger", "cust-1", Scope.BALANCES,
+        return new Share("e-1", 3, "share-1", "consent-1", "link-1", "messenger", "cust-1", Scope.BALANCES,
                          Scope.BALANCES, Purpose.FRAUD_ALERTS, NOW, List.of());
     }
 
     private static Share transactions(Scope scope, TransactionFacts... transactions) {
-        return new Share("e-2", 8, 4, "share-2", "consent-1", "link-1", "messenger", "cust-1", scope, scope,
+        return new Share("e-2", 4, "share-2", "consent-1", "link-1", "messenger", "cust-1", scope, scope,
                          Purpose.FRAUD_ALERTS, NOW, List.of(transactions));
     }
 
@@ -89,7 +89,7 @@ class ShareChecksTest {
 
     @Test
     void theRecipientPurposeScopeAndLinkMustBeTheConsents() {
-        Share other = new Share("e-1", 7, 3, "share-1", "consent-1", "link-9", "voice", "cust-1", Scope.BALANCES,
+        Share other = new Share("e-1", 3, "share-1", "consent-1", "link-9", "voice", "cust-1", Scope.BALANCES,
                                 Scope.BALANCES, Purpose.PAYMENTS, NOW, List.of());
         ConsentTerms noBalances = new ConsentTerms(ConsentStatus.AUTHORISED, "messenger", EnumSet.of(Scope.TRANSACTIONS),
                 TERMS.purposes(), TERMS.linkIds(), TERMS.window(), TERMS.frequency(), TERMS.expiresAt());
@@ -102,7 +102,7 @@ class ShareChecksTest {
     void aProhibitedPurposeIsNeverGranted() {
         ConsentTerms grantsAdvertising = new ConsentTerms(ConsentStatus.AUTHORISED, "messenger", TERMS.scopes(),
                 EnumSet.of(Purpose.ADVERTISING), TERMS.linkIds(), TERMS.window(), TERMS.frequency(), TERMS.expiresAt());
-        Share advertising = new Share("e-1", 7, 3, "share-1", "consent-1", "link-1", "messenger", "cust-1",
+        Share advertising = new Share("e-1", 3, "share-1", "consent-1", "link-1", "messenger", "cust-1",
                                       Scope.BALANCES, Scope.BALANCES, Purpose.ADVERTISING, NOW, List.of());
         assertThat(ShareChecks.purpose(advertising, grantsAdvertising)).map(ShareChecks.Finding::rule)
                                                                        .contains(ComplianceRule.PURPOSE_NOT_GRANTED);

@@ -98,4 +98,17 @@ class ConsentViewsTest {
             assertThat(views.countByStatus()).containsExactly(Map.entry(expected, 1L));
         }
     }
+
+    /**
+     * A customer's consents, newest request first, and consents requested at the same instant by id: the answer is a
+     * function of the log, not of the order in which the projection stored them (after a crash, or with several
+     * command-side instances, events of different consents are delivered in any order).
+     */
+    @org.junit.jupiter.api.Test
+    void consentsRequestedAtTheSameInstantAreListedById() {
+        script.link("l").standardConsent("c-z", "l").standardConsent("c-a", "l").standardConsent("c-m", "l")
+              .later(Duration.ofSeconds(1)).standardConsent("c-0", "l");
+        assertThat(views(Instant.parse("2000-01-01T00:00:00Z")).handle(new FindCustomerConsents(LedgerScript.CUSTOMER)))
+                .extracting(ConsentView::consentId).containsExactly("c-0", "c-a", "c-m", "c-z");
+    }
 }

@@ -279,6 +279,39 @@ class BatchedProjectionsTest {
         }
     }
 
+    /**
+     * A late share that breaks its consent's purpose: the violation stands at the share's own position in the log
+     * (4), not at its token's index (5), delivered one by one or in a batch.
+     */
+    @Example
+    void aLateViolationIsReportedAtItsOwnPosition() {
+        List<GenericDomainEventMessage<?>> events = new ArrayList<>();
+        LedgerScript script = new LedgerScript(events::add);
+        Instant asOf = script.now();
+        script.link("link-9").standardConsent("c-9", "link-9").authorise("c-9")
+              .shareBalance("c-9", "1.00", asOf, Purpose.ADVERTISING)  // position 4, committed last
+              .shareBalance("c-9", "2.00", asOf, Purpose.ADVERTISING); // position 5, read first
+        EventLog appended = appendInOrder(events);
+        List<TrackedEventMessage<?>> delivered = List.of(
+                tracked(events.get(0), 1, Set.of()), tracked(events.get(1), 2, Set.of()),
+                tracked(events.get(2), 3, Set.of()), tracked(events.get(4), 5, Set.of(4L)),
+                tracked(events.get(3), 5, Set.of()));
+        Projections oneByOne = new Projections(appended);
+        delivered.forEach(oneByOne::deliverAlone);
+        Projections batched = new Projections(appended);
+        assertThat(batched.processors.get(1).deliver(delivered, () -> { })).isTrue();
+        for (Projections projections : List.of(oneByOne, batched)) {
+            Map<String, Long> positions = new LinkedHashMap<>();
+            projections.dump().get("compliance_violations").forEach(d -> positions.put(d.getString("eventId"),
+                    d.get("globalPosition", Number.class).longValue()));
+            assertThat(positions).containsEntry(events.get(3).getIdentifier(), 4L)
+                                 .containsEntry(events.get(4).getIdentifier(), 5L)
+                                 .hasSize(2);
+            assertThat(projections.compliance.handle(new CheckCompliance(null)).violations())
+                    .extracting(Violation::globalPosition).containsExactly(4L, 5L);
+        }
+    }
+
     private static GapAwareMongoEventStorageEngine engine(MongoDatabase database) {
         return GapAwareMongoEventStorageEngine.builder().database(database)
                                               .eventSerializer(LedgerSerializers.jackson())
@@ -424,7 +457,7 @@ class BatchedProjectionsTest {
         final MongoDatabase database = failing(real, blocked);
         final AccessLogProjection accessLog;
         final TokenStore tokens = new InMemoryTokenStore();
-        final ComplianceMonitor compliance = new ComplianceMonitor(database, new EventLog(database), tokens);
+        final ComplianceMonitor compliance;
         final BalanceProjection balances = new BalanceProjection(database);
         final List<Processor> processors;
 
@@ -434,6 +467,7 @@ class BatchedProjectionsTest {
 
         Projections(EventLog log) {
             accessLog = new AccessLogProjection(database, log);
+            compliance = new ComplianceMonitor(database, log, tokens);
             processors = List.of(
                 new Processor(AccessLogProjection.GROUP, accessLog.batchedWrites(),
                               new AnnotationEventHandlerAdapter(accessLog), ACCESS_LOG, tokens),

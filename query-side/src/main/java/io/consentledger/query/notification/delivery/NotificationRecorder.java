@@ -43,7 +43,7 @@ public class NotificationRecorder {
      *
      * @param payload  the event's payload; events that cause no notification are ignored
      * @param eventId  the event's identifier
-     * @param position the event's global position (the {@code GapAwareTrackingToken}'s index as the event is handled)
+     * @param position the event's global position in the log (not its tracking token's index: see {@code NotificationProcessor})
      * @return how many deliveries were newly recorded
      */
     public int record(Object payload, String eventId, long position) {

@@ -1,5 +1,6 @@
 package io.consentledger.query.notification.spring;
 
+import io.consentledger.eventstore.EventLog;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import io.consentledger.eventstore.spring.LedgerStoreProperties;
@@ -74,8 +75,9 @@ public class NotificationConfiguration {
     }
 
     @Bean
-    NotificationProcessor notificationProcessor(NotificationRecorder recorder, WebhookDispatcher dispatcher) {
-        return new NotificationProcessor(recorder, dispatcher);
+    NotificationProcessor notificationProcessor(NotificationRecorder recorder, WebhookDispatcher dispatcher,
+                                                EventLog eventLog) {
+        return new NotificationProcessor(recorder, dispatcher, eventLog);
     }
 
     /** As for the projections: a failing event parks its sequence, and the other sequences go on. */
