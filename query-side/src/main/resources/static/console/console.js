@@ -23,7 +23,8 @@ const ACCESS_PAGING = ['order', 'limit', 'cursor'];
 const PAGES_BY_PARTY = {
     AUDITOR: ['access', 'customer', 'consent', 'compliance', 'oversight', 'verification', 'notifications', 'events'],
     PROVIDER: ['access', 'customer', 'consent', 'verification', 'notifications'],
-    RECIPIENT: ['access', 'customer', 'consent', 'verification', 'notifications'],
+    // a recipient never looks up by a bank's customer id (the API refuses it)
+    RECIPIENT: ['access', 'consent', 'verification', 'notifications'],
     OPERATOR: ['oversight', 'verification', 'notifications'],
 };
 
@@ -621,7 +622,11 @@ async function customerPage(body, customerId, params, current) {
     }
     consents.replaceChildren(consents.firstChild);
     if (consentResult.status === 'rejected') {
-        consents.append(problemNotice(consentResult.reason));
+        const error = consentResult.reason;
+        consents.append(error instanceof ApiError && error.status === 403
+            ? notice('info', 'Only the customer\'s bank and auditors see this', el('p', {}, 'A recipient does not look up a bank\'s '
+                + 'customer; your consents are on the Consent page, and your shares in the access history.'))
+            : problemNotice(error));
     } else if (consentResult.value.length === 0) {
         consents.append(empty('No consents you can see for this customer.', 'A consent appears here once a recipient requests one.'));
     } else {

@@ -316,11 +316,14 @@ class ConsoleBrowserTest extends HttpTestSupport {
         WebElement problem = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".notice-problem")));
         assertThat(problem.getText()).contains("Not found", "NOT_FOUND");
 
+        // a recipient does not look up a bank's customer (the API refuses it): the page says so, and shows nothing
+        assertThat(browser.findElement(By.cssSelector("#nav a[data-page='customer']")).isDisplayed()).isFalse();
         open("#/customer/cust-ada");
-        assertThat(rows("table")).as(browser.findElement(By.id("page-body")).getText()).isNotEmpty();
-        assertThat(browser.findElement(By.id("page-body")).getText()).contains("Only auditors see this summary")
-                                                                      .doesNotContain("consent-msg");
-        assertThat(rows("table tbody tr")).hasSize(1);
+        assertThat(browser.findElement(By.id("page-body")).getText()).contains("Only auditors see this summary",
+                                                                               "Only the customer's bank and auditors see this")
+                                                                      .doesNotContain("consent-msg", "consent-voice");
+        assertThat(browser.findElements(By.cssSelector(".notice-problem"))).isEmpty();
+        assertThat(rows("table")).isEmpty();
     }
 
     @Test
