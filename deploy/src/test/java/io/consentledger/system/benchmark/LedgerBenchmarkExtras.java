@@ -218,8 +218,19 @@ final class LedgerBenchmarkExtras {
     // ------------------------------------------------------------------------------------------------ A/B
 
     /** Closed-loop windows at {@code concurrency} with each processor running and stopped. */
-    void abPhase(int concurrency, ClosedLoop loop) throws Exception {
+    void abPhase(int concurrency, ClosedLoop loop) {
         for (String processor : abProcessors) {
+            try {
+                abPhase(processor, concurrency, loop);
+            } catch (Exception e) {
+                report.add("A/B " + processor + " failed: " + e);
+                print("A/B " + processor + " failed: " + e);
+            }
+        }
+    }
+
+    private void abPhase(String processor, int concurrency, ClosedLoop loop) throws Exception {
+        {
             double[] on = new double[abRounds];
             double[] off = new double[abRounds];
             for (int round = 0; round < abRounds; round++) {
@@ -249,11 +260,18 @@ final class LedgerBenchmarkExtras {
     }
 
     private void operator(String action, String processor) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(query + "/operator/processors/" + processor + "/" + action))
-                           .header("Authorization", "ApiKey dev-key-operator")
-                           .POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(query + "/operator/processors/" + processor + "/" + action))
+                                         .header("Authorization", "ApiKey dev-key-operator")
+                                         .timeout(Duration.ofSeconds(60))
+                                         .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            // a pooled connection the server had closed: stop and start are idempotent, so once more on a new client
+            response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                                 .send(request, HttpResponse.BodyHandlers.ofString());
+        }
         if (response.statusCode() != 200) {
             throw new IllegalStateException(action + " " + processor + " answered " + response.statusCode() + ": "
                                             + response.body());
@@ -304,6 +322,14 @@ final class LedgerBenchmarkExtras {
      * {globalPosition}), and the A/B lines.
      */
     List<String> report(Map<String, Long> shareAnsweredAt, Map<String, long[]> byShare) {
+        try {
+            return lines(shareAnsweredAt, byShare);
+        } catch (RuntimeException e) {
+            return List.of("The extras' report failed: " + e);
+        }
+    }
+
+    private List<String> lines(Map<String, Long> shareAnsweredAt, Map<String, long[]> byShare) {
         List<String> lines = new ArrayList<>(report);
         if (tree != null) {
             Histogram upper = new Histogram(3);
