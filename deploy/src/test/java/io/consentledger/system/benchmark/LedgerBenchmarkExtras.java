@@ -297,13 +297,45 @@ final class LedgerBenchmarkExtras {
             if ("verifiable-log".equals(processor)) {
                 position = get("/operator/log").path("treeSize").asLong() - 1;
             }
-            if (head >= 0 && position >= head) {
+            if (head >= 0 && position >= head && (!"notifications".equals(processor) || deliveryBacklog() == 0)) {
                 break;
             }
             Thread.sleep(100);
         }
         print(String.format(Locale.ROOT, "%s caught up in %.1f s", processor,
                                                     (System.nanoTime() - start) / 1e9));
+    }
+
+    /**
+     * Until the webhooks' delivery backlog is empty (at most 300 s): deliveries of earlier phases must not queue ahead
+     * of the half-load phase's, whose latency is measured from an empty backlog (as the projection lag is).
+     */
+    void awaitDeliveries() throws Exception {
+        if (!webhooks) {
+            return;
+        }
+        long start = System.nanoTime();
+        long backlog = -1;
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(300) && (backlog = deliveryBacklog()) != 0) {
+            Thread.sleep(200);
+        }
+        print(String.format(Locale.ROOT, "Webhook deliveries drained in %.1f s (backlog %d)",
+                            (System.nanoTime() - start) / 1e9, backlog));
+    }
+
+    /** The sum of {@code ledger_notifications_backlog} over the webhooks, from the query side's Prometheus scrape. */
+    private long deliveryBacklog() throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(query.replace("/api/v1", "") + "/actuator/prometheus"))
+                           .header("Authorization", "ApiKey dev-key-operator").timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        long sum = 0;
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("ledger_notifications_backlog")) {
+                sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     private JsonNode get(String path) throws Exception {

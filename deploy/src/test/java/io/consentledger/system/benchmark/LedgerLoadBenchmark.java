@@ -180,7 +180,6 @@ public final class LedgerLoadBenchmark {
 
         setup();
         LedgerBenchmarkExtras extras = new LedgerBenchmarkExtras(query); // issues 11 and 12; off by default
-        extras.startWebhooks();
 
         // Sustained: closed loop per concurrency level.
         double plateau = 0;
@@ -201,11 +200,13 @@ public final class LedgerLoadBenchmark {
             }
         }
 
+        extras.startWebhooks(); // after the sustained levels: their backlog would otherwise take minutes to deliver
         extras.abPhase(bestLevel, (name, concurrency, seconds) -> closedLoop(name, concurrency, seconds, false).okPerSecond());
 
         // Half load: open loop at a fixed rate, with projection lag.
         double rate = plateau * halfFraction;
         awaitProjection("before half load"); // the closed loop leaves a backlog: lag is measured from an empty one
+        extras.awaitDeliveries();
         extras.startTreeLag();
         OpenResult half = openLoop(rate, halfSeconds);
         extras.stopTreeLag();
