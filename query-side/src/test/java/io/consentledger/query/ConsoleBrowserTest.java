@@ -663,6 +663,11 @@ class ConsoleBrowserTest extends HttpTestSupport {
             assertThat(checks(verdict)).containsExactly("receipt:ok", "leaf:ok", "share:ok", "signature:ok", "inclusion:bad");
             verdict.findElement(By.tagName("summary")).click();
             screenshot("access-history-tampered");
+            open("#/verification?eventId=" + first);
+            WebElement onPage = browser.findElement(By.cssSelector("#share-result .verdict"));
+            assertThat(onPage.getAttribute("data-verified")).isEqualTo("false");
+            assertThat(checks(onPage)).containsExactly("receipt:ok", "leaf:ok", "share:ok", "signature:ok", "inclusion:bad");
+            screenshot("verification-tampered");
         } finally {
             commits.replaceOne(eq("_id", original.get("_id")), original);
         }
