@@ -6,7 +6,7 @@
 // - Every page's state is in the URL (#/page/arg?filters), so every view can be bookmarked and shared.
 // - Each endpoint gets only the query parameters it declares (the API refuses unknown ones).
 
-import { parseCheckpoint, verifyCheckpointSignature, parseVerifierKey, verifyReceipt } from './verify.js';
+import { hex, keyIdOf, openCheckpoint, parseCheckpoint, parseVerifierKey, verifyReceipt } from './verify.js';
 
 const CREDENTIALS = 'consent-ledger.console.credentials';
 const API = '/api/v1';
@@ -23,7 +23,7 @@ const ACCESS_PAGING = ['order', 'limit', 'cursor'];
 const PAGES_BY_PARTY = {
     AUDITOR: ['access', 'customer', 'consent', 'compliance', 'oversight', 'verification', 'notifications', 'events'],
     PROVIDER: ['access', 'customer', 'consent', 'verification', 'notifications'],
-    // a recipient never knows a bank's customer id, so it has no customer page (the API answers 403)
+    // a recipient never looks up by a bank's customer id (the API refuses it)
     RECIPIENT: ['access', 'consent', 'verification', 'notifications'],
     OPERATOR: ['oversight', 'verification', 'notifications'],
 };
@@ -526,6 +526,7 @@ async function accessPage(body, arg, params, current) {
             { title: 'Sent by', cell: r => [el('span', { class: 'nowrap' }, text(r.party)), el('span', { class: 'time-local' }, r.principal || '')] },
             { title: 'Position', num: true, cell: r => String(r.globalPosition) },
             { title: 'Event', cell: r => eventLink(r.consentId, r.eventId) },
+            { title: 'Proof', cell: r => verifyAction(r) },
         ], records, r => ({ 'data-event-id': r.eventId })));
     }
     const pager = el('nav', { class: 'pager', 'aria-label': 'Pages of records' });
@@ -621,7 +622,11 @@ async function customerPage(body, customerId, params, current) {
     }
     consents.replaceChildren(consents.firstChild);
     if (consentResult.status === 'rejected') {
-        consents.append(problemNotice(consentResult.reason));
+        const error = consentResult.reason;
+        consents.append(error instanceof ApiError && error.status === 403
+            ? notice('info', 'Only the customer\'s bank and auditors see this', el('p', {}, 'A recipient does not look up a bank\'s '
+                + 'customer; your consents are on the Consent page, and your shares in the access history.'))
+            : problemNotice(error));
     } else if (consentResult.value.length === 0) {
         consents.append(empty('No consents you can see for this customer.', 'A consent appears here once a recipient requests one.'));
     } else {
@@ -731,7 +736,8 @@ function timelineEntry(consent, entry, evidence) {
                 ' with ', el('span', { class: 'id' }, r.recipientId || '?'), ' for ', r.purpose || '?'),
             el('div', { class: 'detail' }, 'Link ', idText(r.linkId),
                 r.transactionIds && r.transactionIds.length ? ' · ' + r.transactionIds.length + ' transaction(s)' : '',
-                ' · sent by ', text(r.party), ' · ', eventLink(consent.consentId, r.eventId)));
+                ' · sent by ', text(r.party), ' · ', eventLink(consent.consentId, r.eventId)),
+            verifyAction(r));
     }
     const h = entry.item;
     const bad = ['REVOKED', 'REJECTED', 'EXPIRED'].includes(h.change);
@@ -905,91 +911,275 @@ function parametersText(parameters) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Verification
+// Verification: the verifiable log, checked in this browser (verify.js), independently of the server's own checks.
+
+const PINNED_KEY = 'consent-ledger.console.verifier-key';
+
+function pinnedKey() {
+    try {
+        return sessionStorage.getItem(PINNED_KEY) || null;
+    } catch (e) {
+        return null;
+    }
+}
+
+/**
+ * The key to verify with: the one the user pinned (obtained out of band), else the one this server publishes.
+ * Answers { key, source: 'pinned' | 'server', serverKey, mismatch } or throws (an ApiError or a VerificationError).
+ */
+async function verifierKey() {
+    let serverKey = null;
+    let serverError = null;
+    try {
+        serverKey = (await (await request(API + '/log/key', {}, 'text/plain, application/problem+json')).text()).trim();
+    } catch (error) {
+        serverError = error;
+    }
+    const pinned = pinnedKey();
+    if (pinned) {
+        return { key: parseVerifierKey(pinned), source: 'pinned', serverKey, mismatch: !!serverKey && serverKey !== pinned };
+    }
+    if (serverError) throw serverError;
+    return { key: parseVerifierKey(serverKey), source: 'server', serverKey, mismatch: false };
+}
+
+function keySourceText(k) {
+    return k.source === 'pinned' ? 'the key you pinned' : 'the key this server publishes (' + API + '/log/key)';
+}
+
+async function textOf(path) {
+    return (await request(path, {}, 'text/plain, application/problem+json')).text();
+}
+
+/**
+ * Fetches a share's receipt and checks it in this browser: the leaf is the share's event, the checkpoint is signed
+ * by the key, the inclusion proof leads to its root, and it agrees with the latest checkpoint.
+ * Answers verify.js's outcome plus { keyInfo }, or { unavailable: ApiError } when there is no receipt (yet).
+ */
+async function verifyShare(share) {
+    let keyInfo;
+    let receipt;
+    try {
+        keyInfo = await verifierKey();
+        receipt = await textOf(API + '/audit/access/' + encodeURIComponent(share.eventId) + '/receipt');
+    } catch (error) {
+        if (error instanceof ApiError) return { unavailable: error };
+        return { ok: false, reason: String(error.message || error), checks: [] };
+    }
+    let latest = null;
+    try {
+        latest = await openCheckpoint(await textOf(API + '/log/checkpoint'), keyInfo.key);
+    } catch (error) {
+        latest = null; // the receipt carries its own checkpoint; the fork check needs a verified latest one
+    }
+    const outcome = await verifyReceipt(receipt, keyInfo.key, { share, checkpoint: latest });
+    return { ...outcome, keyInfo, receipt };
+}
+
+/** The verdict of a share's verification: verified or failed with the reason, and each check. */
+function shareVerdict(outcome, share, compact) {
+    if (outcome.unavailable) {
+        const p = outcome.unavailable.problem || {};
+        return el('div', { class: 'verdict verdict-none', role: 'status', 'data-verified': 'unavailable' },
+            el('strong', {}, 'No receipt yet'),
+            el('span', { class: 'verdict-reason' }, (p.detail || p.title || 'HTTP ' + outcome.unavailable.status)
+                + (outcome.unavailable.status === 404 ? ' A checkpoint is signed about every second: try again shortly.' : '')));
+    }
+    const checks = el('ol', { class: 'checks' }, (outcome.checks || []).map(c =>
+        el('li', { class: c.ok ? 'check-ok' : 'check-bad', 'data-check': c.name },
+            el('span', { class: 'check-mark', 'aria-hidden': 'true' }, c.ok ? '✓' : '✗'),
+            el('strong', {}, CHECK_NAMES[c.name] || c.name), ': ', c.ok ? 'passed' : 'FAILED', el('span', { class: 'check-detail' }, c.detail))));
+    const key = outcome.keyInfo ? el('span', { class: 'verdict-key' }, 'Key: ' + outcome.keyInfo.key.name + '+'
+        + outcome.keyInfo.key.keyIdHex + ', ' + keySourceText(outcome.keyInfo) + '.') : null;
+    const head = outcome.ok
+        ? [el('strong', {}, '✓ Verified'), el('span', { class: 'verdict-reason' }, 'Leaf ' + outcome.position
+            + ' is this share\'s event, in the signed tree of ' + outcome.size + ' events.')]
+        : [el('strong', {}, '✗ Verification failed'), el('span', { class: 'verdict-reason' }, outcome.reason)];
+    const more = compact
+        ? el('details', {}, el('summary', {}, 'checks'), checks, key,
+            el('p', {}, link(route('verification', null, { eventId: share.eventId }), 'Details on the Verification page')))
+        : [checks, key];
+    return el('div', { class: 'verdict ' + (outcome.ok ? 'verdict-ok' : 'verdict-bad'), role: 'status',
+        'data-verified': outcome.ok ? 'true' : 'false' }, head, more);
+}
+
+const CHECK_NAMES = {
+    receipt: 'Receipt format',
+    leaf: 'Leaf bytes',
+    share: 'The share\'s event',
+    signature: 'Checkpoint signature',
+    inclusion: 'Inclusion proof',
+    fork: 'Same log as the latest checkpoint',
+};
+
+/** A share's "Verify" action: fetches its receipt and shows the verdict in place. */
+function verifyAction(share) {
+    const holder = el('div', { class: 'verify-action' });
+    const button = el('button', { type: 'button', class: 'button-quiet button-small verify-share', 'data-event-id': share.eventId,
+        'aria-label': 'Verify share ' + share.eventId + ' in this browser' }, 'Verify');
+    button.addEventListener('click', async () => {
+        button.disabled = true;
+        holder.replaceChildren(el('span', { class: 'loading', role: 'status' }, 'Verifying…'));
+        const outcome = await verifyShare(share);
+        holder.replaceChildren(shareVerdict(outcome, share, true));
+    });
+    holder.append(button);
+    return holder;
+}
 
 async function verificationPage(body, arg, params, current) {
-    body.append(el('p', { class: 'lede' }, 'The ledger\'s verifiable log: a Merkle tree over every event, and signed '
-        + 'checkpoints of it. This page checks a checkpoint\'s Ed25519 signature in your browser (WebCrypto), '
-        + 'independently of the server\'s own checks.'), loading('the latest checkpoint'));
-    let response;
+    body.append(el('p', { class: 'lede' }, 'The ledger\'s log is a Merkle tree over every event, with signed checkpoints '
+        + '(C2SP tlog-checkpoint). This page checks them in your browser with WebCrypto (Ed25519, SHA-256), '
+        + 'independently of the server\'s own checks: the checkpoint\'s signature, and for a share its receipt: the '
+        + 'event\'s bytes, the RFC 6962 inclusion proof up to the signed root, and that it is the share\'s event.'),
+        loading('the latest checkpoint'));
+    let note;
     try {
-        response = await request(API + '/log/checkpoint', {}, 'text/plain, application/json, application/problem+json');
+        note = await textOf(API + '/log/checkpoint');
     } catch (error) {
         if (!current()) return;
         body.lastChild.remove();
-        if (absent(error)) {
+        if (absent(error) && !(error.problem && error.problem.detail && /checkpoint/i.test(error.problem.detail))) {
             body.append(notice('info', 'Not available yet', el('p', {}, 'This query side does not publish a verifiable '
-                + 'log to you yet (' + API + '/log/checkpoint answered HTTP ' + error.status + '). Once it does, its latest checkpoint and a verify '
-                + 'action appear here.')));
+                + 'log to you (' + API + '/log/checkpoint answered HTTP ' + error.status + ').')));
+            body.lastChild.id = 'verification-unavailable';
+            return;
+        }
+        if (error instanceof ApiError && error.status === 404) {
+            body.append(notice('info', 'No checkpoint yet', el('p', {}, (error.problem.detail || '') + '. The log signs '
+                + 'one about a second after its first event: reload in a moment.')));
             body.lastChild.id = 'verification-unavailable';
             return;
         }
         throw error;
     }
-    const type = response.headers.get('Content-Type') || '';
-    const payload = type.includes('json') ? await response.json() : await response.text();
+    let keyInfo = null;
+    let keyError = null;
+    try {
+        keyInfo = await verifierKey();
+    } catch (error) {
+        keyError = error;
+    }
     if (!current()) return;
     body.lastChild.remove();
-    const note = typeof payload === 'string' ? payload
-        : (payload.checkpoint || payload.note || payload.signedNote || JSON.stringify(payload, null, 2));
+
+    // the latest checkpoint and its signature, checked here
     const parsed = parseCheckpoint(note);
+    let status;
+    if (!parsed) {
+        status = notice('bad', 'Not a checkpoint', el('p', {}, 'This is not a signed tlog-checkpoint; it is shown as received.'));
+    } else if (!keyInfo) {
+        status = notice('problem', 'No key to verify with', el('p', {}, String(keyError && keyError.message || keyError)
+            + ' Pin the log\'s verifier key below.'));
+    } else {
+        try {
+            const opened = await openCheckpoint(note, keyInfo.key);
+            status = notice('ok', '✓ Signature verified', el('p', {}, 'Signed by ' + keyInfo.key.name + '+' + keyInfo.key.keyIdHex
+                + ' (Ed25519), ' + keySourceText(keyInfo) + '; tree size ' + opened.size + '.'));
+        } catch (error) {
+            status = notice('bad', '✗ Signature NOT verified', el('p', {}, String(error.message || error)));
+        }
+    }
+    status.id = 'checkpoint-status';
+    status.setAttribute('role', 'status');
     body.append(el('section', { class: 'panel', 'aria-labelledby': 'checkpoint-title' },
         el('h2', { id: 'checkpoint-title' }, 'Latest checkpoint'),
+        status,
         parsed ? facts([
             ['Origin', idText(parsed.origin)],
-            ['Tree size (events)', String(parsed.size)],
+            ['Tree size (leaves)', el('span', { id: 'checkpoint-size' }, String(parsed.size))],
             ['Root hash', el('span', { class: 'mono' }, parsed.rootHash)],
-            ['Signatures', String(parsed.signatures.length)],
-        ]) : notice('problem', 'Not a checkpoint this console can read', el('p', {}, 'Shown as received below.')),
+            ['Signatures', parsed.signatures.map(s => el('span', { class: 'mono', title: s.name }, s.name + '+' + s.keyIdHex + ' '))],
+        ]) : null,
         el('pre', { class: 'note', id: 'checkpoint-text' }, note)));
-    if (!parsed) return;
-    const keyText = typeof payload === 'object' && payload ? (payload.verifierKey || payload.publicKey || '') : '';
+
+    // the key
     const keyInput = el('textarea', { id: 'verifier-key', name: 'verifierKey', rows: '2', spellcheck: 'false',
-        'aria-describedby': 'verifier-key-hint' }, keyText);
-    const result = el('div', { id: 'verify-result', 'aria-live': 'polite' });
-    const form = el('form', { class: 'panel', novalidate: true },
-        el('h2', {}, 'Verify the signature'),
-        el('div', { class: 'field' }, el('label', { for: 'verifier-key' }, 'Verifier key'), keyInput,
-            el('span', { class: 'hint', id: 'verifier-key-hint' }, 'The log\'s public key as a C2SP note verifier key '
-                + '(name+keyid+base64), obtained from the operator out of band: a key taken from the same server '
-                + 'proves nothing.')),
-        el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'verify' }, 'Verify')), result);
-    form.addEventListener('submit', async event => {
+        'aria-describedby': 'verifier-key-hint' }, pinnedKey() || '');
+    const keyStatus = el('p', { class: 'status-line', id: 'key-status', 'aria-live': 'polite' });
+    const keyForm = el('form', { class: 'panel', novalidate: true, id: 'key-form', 'aria-labelledby': 'key-title' },
+        el('h2', { id: 'key-title' }, 'Verifier key'),
+        keyInfo ? el('p', {}, 'Checking with ', el('span', { class: 'id', id: 'key-in-use' }, keyInfo.key.vkey), ', ',
+            keySourceText(keyInfo), '.') : null,
+        keyInfo && keyInfo.source === 'server' ? el('p', { class: 'hint' }, 'A key fetched from the same server only '
+            + 'shows that the log is consistent with itself. Compare its key id (' + keyInfo.key.keyIdHex + ') with the '
+            + 'one the operator published, or pin that key here: it is then used for every check in this tab.') : null,
+        keyInfo && keyInfo.mismatch ? notice('bad', 'The server publishes another key',
+            el('p', {}, 'Pinned: ' + pinnedKey()), el('p', {}, 'Server: ' + keyInfo.serverKey)) : null,
+        el('div', { class: 'field' }, el('label', { for: 'verifier-key' }, 'Pin a verifier key (name+keyid+base64)'), keyInput,
+            el('span', { class: 'hint', id: 'verifier-key-hint' }, 'Obtained from the operator out of band; kept in this tab only.')),
+        el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'pin-key' }, 'Pin key'),
+            el('button', { type: 'button', class: 'button-quiet', id: 'unpin-key', onclick: () => {
+                sessionStorage.removeItem(PINNED_KEY);
+                go(route('verification', null, pick(params, ['eventId'])));
+            } }, 'Use the server\'s key')), keyStatus);
+    keyForm.addEventListener('submit', async event => {
         event.preventDefault();
-        result.replaceChildren(loading('the verification'));
         try {
             const key = parseVerifierKey(keyInput.value.trim());
-            const ok = await verifyCheckpointSignature(note, key);
-            result.replaceChildren(ok
-                ? notice('ok', 'Signature valid', el('p', {}, 'Signed by ' + key.name + ' (key id ' + key.keyIdHex + ').'))
-                : notice('bad', 'Signature NOT valid', el('p', {}, 'No signature line of ' + key.name + ' verifies over this checkpoint.')));
+            await keyIdOf(key).then(id => {
+                if (hex(id) !== key.keyIdHex) throw new Error('the key id ' + key.keyIdHex + ' does not match the key (expected ' + hex(id) + ')');
+            });
+            sessionStorage.setItem(PINNED_KEY, key.vkey);
+            render();
         } catch (error) {
-            result.replaceChildren(notice('problem', 'Could not verify', el('p', {}, String(error.message || error))));
+            keyInput.setAttribute('aria-invalid', 'true');
+            keyStatus.textContent = 'Not a verifier key: ' + (error.message || error);
         }
     });
-    body.append(form);
+    body.append(keyForm);
 
+    // a share, by its event id
+    const eventId = params.get('eventId') || '';
+    const shareForm = el('form', { class: 'panel', novalidate: true, id: 'share-form', 'aria-labelledby': 'share-title' },
+        el('h2', { id: 'share-title' }, 'Verify a share'),
+        el('div', { class: 'filters' }, textField('eventId', 'Share event id', eventId,
+            'The access record\'s event id. Every share in the access history and on a consent\'s timeline has a Verify action too.')),
+        el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'verify-share' }, 'Fetch receipt and verify')));
+    shareForm.addEventListener('submit', event => {
+        event.preventDefault();
+        const values = readForm(shareForm, ['eventId']);
+        if (values && values.eventId) go(route('verification', null, values));
+    });
+    body.append(shareForm);
+    if (eventId) {
+        const result = el('div', { id: 'share-result' }, loading('the receipt'));
+        shareForm.append(result);
+        const outcome = await verifyShare({ eventId });
+        if (!current()) return;
+        result.replaceChildren(shareVerdict(outcome, { eventId }, false));
+        if (outcome.entry && !outcome.entry.tombstone) {
+            result.append(el('details', {}, el('summary', {}, 'the event, as the receipt carries it'),
+                el('pre', { class: 'json' }, JSON.stringify(outcome.entry, null, 2))));
+        }
+        if (outcome.receipt) {
+            result.append(el('details', {}, el('summary', {}, 'the receipt (c2sp.org/tlog-proof@v1)'),
+                el('pre', { class: 'note', id: 'share-receipt' }, outcome.receipt)));
+        }
+    }
+
+    // any receipt, pasted
     const receiptInput = el('textarea', { id: 'receipt', name: 'receipt', rows: '8', spellcheck: 'false',
         'aria-describedby': 'receipt-hint' });
     const receiptResult = el('div', { id: 'receipt-result', 'aria-live': 'polite' });
-    const receiptForm = el('form', { class: 'panel', novalidate: true },
-        el('h2', {}, 'Verify a receipt'),
+    const receiptForm = el('form', { class: 'panel', novalidate: true, 'aria-labelledby': 'receipt-title' },
+        el('h2', { id: 'receipt-title' }, 'Verify a receipt file'),
         el('div', { class: 'field' }, el('label', { for: 'receipt' }, 'Receipt (c2sp.org/tlog-proof@v1)'), receiptInput,
-            el('span', { class: 'hint', id: 'receipt-hint' }, 'A share\'s receipt: its event\'s bytes, the inclusion '
-                + 'proof and a signed checkpoint. Checked here against the verifier key above.')),
+            el('span', { class: 'hint', id: 'receipt-hint' }, 'A .tlog-proof file, such as one saved from '
+                + API + '/audit/access/{eventId}/receipt: checked here with the key above.')),
         el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'verify-receipt' }, 'Verify receipt')), receiptResult);
     receiptForm.addEventListener('submit', async event => {
         event.preventDefault();
         receiptResult.replaceChildren(loading('the verification'));
-        try {
-            const outcome = await verifyReceipt(receiptInput.value, parseVerifierKey(keyInput.value.trim()));
-            receiptResult.replaceChildren(outcome.ok
-                ? notice('ok', 'Receipt valid', el('p', {}, 'The event at position ' + outcome.position + ' is in the signed '
-                    + 'tree of ' + outcome.size + ' events.'), el('pre', { class: 'json' }, JSON.stringify(outcome.leaf, null, 2)))
-                : notice('bad', 'Receipt NOT valid', el('p', {}, outcome.reason)));
-        } catch (error) {
-            receiptResult.replaceChildren(notice('problem', 'Could not verify', el('p', {}, String(error.message || error))));
+        if (!keyInfo) {
+            receiptResult.replaceChildren(notice('problem', 'No key to verify with', el('p', {}, 'Pin the log\'s verifier key above.')));
+            return;
         }
+        const outcome = await verifyReceipt(receiptInput.value.replace(/\r\n/g, '\n'), keyInfo.key);
+        receiptResult.replaceChildren(outcome.ok
+            ? notice('ok', '✓ Receipt verified', el('p', {}, 'Leaf ' + outcome.position + ' is in the signed tree of '
+                + outcome.size + ' leaves.'), el('pre', { class: 'json' }, JSON.stringify(outcome.entry, null, 2)))
+            : notice('bad', '✗ Receipt NOT verified', el('p', {}, outcome.reason)));
     });
     body.append(receiptForm);
 }
@@ -999,32 +1189,27 @@ async function verificationPage(body, arg, params, current) {
 
 async function notificationsPage(body, arg, params, current) {
     body.append(el('p', { class: 'lede' }, 'Webhooks this party has registered, and what was delivered to them.'));
-    // an auditor reads any party's webhooks, and names whose: PROVIDER:<id> or RECIPIENT:<id>
-    const auditor = me && me.party === 'AUDITOR';
-    const subscriber = auditor ? (params.subscriber || '') : null;
-    if (auditor) {
+    const subscriber = params.get('subscriber') || '';
+    if (me && me.party === 'AUDITOR') {
+        // an auditor reads any party's webhooks, and names the party
         const form = el('form', { class: 'panel', id: 'subscriber-form', novalidate: true },
-            el('div', { class: 'fields' }, textField('subscriber', 'Subscriber (PROVIDER:bank-1, RECIPIENT:messenger)', subscriber)),
+            el('div', { class: 'filters' }, textField('subscriber', 'Subscriber', subscriber,
+                'The party whose webhooks to show: RECIPIENT:<id> or PROVIDER:<id>', 'RECIPIENT:messenger')),
             el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Show webhooks')));
         form.addEventListener('submit', event => {
             event.preventDefault();
-            const value = form.elements.namedItem('subscriber').value.trim();
-            if (!/^(PROVIDER|RECIPIENT):\S+$/.test(value)) {
-                form.elements.namedItem('subscriber').setAttribute('aria-invalid', 'true');
-                return;
-            }
-            go(route('notifications', null, { subscriber: value }));
+            go(route('notifications', null, readForm(form, ['subscriber'])));
         });
         body.append(form);
         if (!subscriber) {
-            body.append(empty('Enter a subscriber.', 'A bank as PROVIDER:<providerId>, a platform as RECIPIENT:<recipientId>.'));
+            body.append(empty('Name a subscriber.', 'For example RECIPIENT:messenger or PROVIDER:bank-1.'));
             return;
         }
     }
     body.append(loading('the webhooks'));
     let hooks;
     try {
-        hooks = await getJson(API + '/webhooks', auditor ? { subscriber } : undefined);
+        hooks = await getJson(API + '/webhooks', { subscriber });
     } catch (error) {
         if (!current()) return;
         body.lastChild.remove();

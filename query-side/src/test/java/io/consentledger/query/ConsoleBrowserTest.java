@@ -4,6 +4,9 @@ import io.consentledger.contracts.common.AccessFrequency;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
 import io.consentledger.contracts.common.TransactionWindow;
+import com.mongodb.client.MongoCollection;
+import org.bson.Document;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,7 @@ import java.util.Set;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
+import static com.mongodb.client.model.Filters.eq;
 import static io.consentledger.query.LedgerScript.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -285,18 +289,13 @@ class ConsoleBrowserTest extends HttpTestSupport {
         assertThat(browser.findElement(By.cssSelector("table")).getText()).contains("/api/v1/audit/access", "auditor");
         screenshot("oversight");
 
-        // not there yet, or there: either way the page says what it is, and shows no error
-        open("#/verification");
-        assertThat(browser.findElements(By.cssSelector(".notice-problem"))).isEmpty();
-        assertThat(browser.findElements(By.id("verification-unavailable")).size()
-                   + browser.findElements(By.id("checkpoint-text")).size()).isEqualTo(1);
-        screenshot("verification");
-        // an auditor names whose webhooks to read
         open("#/notifications");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("subscriber-form")));
         assertThat(browser.findElements(By.cssSelector(".notice-problem"))).isEmpty();
         open("#/notifications?subscriber=RECIPIENT:messenger");
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".empty, table")));
+        wait.until(d -> !d.findElements(By.cssSelector("#page-body table, #page-body .empty")).isEmpty()
+                && d.findElements(By.id("subscriber-form")).size() == 1
+                && !d.findElement(By.id("page-body")).getText().contains("Name a subscriber"));
         assertThat(browser.findElements(By.cssSelector(".notice-problem"))).isEmpty();
         screenshot("notifications");
     }
@@ -321,12 +320,14 @@ class ConsoleBrowserTest extends HttpTestSupport {
         WebElement problem = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".notice-problem")));
         assertThat(problem.getText()).contains("Not found", "NOT_FOUND");
 
-        // a platform never knows a bank's customer id: no customer page in its menu, and the API refuses the lookup
+        // a recipient does not look up a bank's customer (the API refuses it): the page says so, and shows nothing
         assertThat(browser.findElement(By.cssSelector("#nav a[data-page='customer']")).isDisplayed()).isFalse();
         open("#/customer/cust-ada");
-        WebElement refused = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".notice-problem")));
-        assertThat(refused.getText()).contains("FORBIDDEN", "may not see this");
-        assertThat(browser.findElement(By.id("page-body")).getText()).doesNotContain("consent-msg", "consent-voice");
+        assertThat(browser.findElement(By.id("page-body")).getText()).contains("Only auditors see this summary",
+                                                                               "Only the customer's bank and auditors see this")
+                                                                      .doesNotContain("consent-msg", "consent-voice");
+        assertThat(browser.findElements(By.cssSelector(".notice-problem"))).isEmpty();
+        assertThat(rows("table")).isEmpty();
     }
 
     @Test
@@ -440,20 +441,327 @@ class ConsoleBrowserTest extends HttpTestSupport {
                 .append(Base64.getEncoder().encodeToString(leaves.get(3))).append("\nindex 3\n");
         Merkle.path(3, leaves).forEach(hash -> receipt.append(Base64.getEncoder().encodeToString(hash)).append('\n'));
         receipt.append('\n').append(note);
-        String tampered = receipt.toString().replace(Base64.getEncoder().encodeToString(leaves.get(3)),
-                Base64.getEncoder().encodeToString("{\"position\":3,\"tombstone\":false}".getBytes(StandardCharsets.UTF_8)));
+        String leaf3 = Base64.getEncoder().encodeToString(leaves.get(3));
+        // another leaf at position 3, canonical and well formed: only the inclusion proof can tell
+        String otherEvent = "{\"aggregateId\":null,\"aggregateType\":null,\"eventId\":\"forged\",\"metaData\":\"{}\","
+                + "\"payload\":\"{}\",\"payloadRevision\":null,\"payloadType\":\"x.Forged\",\"position\":3,"
+                + "\"sequenceNumber\":null,\"timestamp\":\"2026-01-01T00:00:00Z\"}";
+        String forged = receipt.toString().replace(leaf3, Base64.getEncoder().encodeToString(otherEvent.getBytes(StandardCharsets.UTF_8)));
+        String notAGap = receipt.toString().replace(leaf3, Base64.getEncoder().encodeToString(
+                "{\"position\":3,\"tombstone\":false}".getBytes(StandardCharsets.UTF_8)));
+        String notCanonical = receipt.toString().replace(leaf3, Base64.getEncoder().encodeToString(
+                "{\"tombstone\":true,\"position\":3}".getBytes(StandardCharsets.UTF_8)));
         Object outcomes = browser.executeAsyncScript("""
-                const [receipt, tampered, vkey, done] = arguments;
+                const [receipt, forged, notAGap, notCanonical, vkey, done] = arguments;
                 import('/console/verify.js').then(async v => {
                     const key = v.parseVerifierKey(vkey);
-                    const good = await v.verifyReceipt(receipt, key);
-                    const bad = await v.verifyReceipt(tampered, key);
-                    const wrongIndex = await v.verifyReceipt(receipt.replace('index 3', 'index 2'), key);
-                    done([good.ok, bad.ok, bad.reason, wrongIndex.ok]);
+                    const reason = async text => { const o = await v.verifyReceipt(text, key); return o.ok ? 'ok' : o.reason; };
+                    done([await reason(receipt), await reason(forged), await reason(notAGap), await reason(notCanonical),
+                          await reason(receipt.replace('index 3', 'index 2')),
+                          await reason(receipt.replace('\\n5\\n', '\\n6\\n')),
+                          await reason(receipt.replace(/\\nextra [^\\n]*/, ''))]);
                 }).catch(e => done(['error', String(e)]));
-                """, receipt.toString(), tampered, vkey);
-        assertThat((List<Object>) outcomes).containsExactly(true, false,
-                "The inclusion proof does not lead to the checkpoint's root hash", false);
+                """, receipt.toString(), forged, notAGap, notCanonical, vkey);
+        assertThat((List<Object>) outcomes).hasSize(7);
+        assertThat(((List<Object>) outcomes).get(0)).isEqualTo("ok");
+        assertThat((String) ((List<Object>) outcomes).get(1)).startsWith("inclusion proof of leaf 3 in tree size 5 leads to root ")
+                                                          .endsWith("the leaf is not in the signed tree (the event was changed after it was logged, or the proof is wrong)");
+        assertThat(((List<Object>) outcomes).subList(2, 7)).containsExactly(
+                "\"tombstone\" is true when present",
+                "the leaf bytes are not in canonical form",
+                "its leaf is position 3 but it proves index 2",
+                "the signature of " + name + "+" + HexFormat.of().formatHex(keyId) + " does not verify",
+                "it carries no leaf (no extra line)");
+    }
+
+    /**
+     * verify.js's RFC 6962 code on the standard vectors, in the browser: transparency-dev/merkle
+     * {@code testonly/constants.go} (the 8 leaf inputs, their leaf hashes and the roots of sizes 1 to 8) and the
+     * inclusion proofs of {@code proof/verify_test.go} (leaf numbers 1-based there, 0-based here), which must verify,
+     * with that file's corruptions (wrong index or size, wrong leaf or root, extended, prepended, truncated, a flipped
+     * bit, an inserted hash), which must all fail. The same vectors as the Java verifier's Rfc6962VectorsTest.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBrowsersRfc6962CodePassesTheStandardVectors() {
+        signIn("dev-key-auditor");
+        List<String> leafInputs = List.of("", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+                                          "606162636465666768696a6b6c6d6e6f");
+        List<String> leafHashes = List.of(
+                "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                "0298d122906dcfc10892cb53a73992fc5b9f493ea4c9badb27b791b4127a7fe7",
+                "07506a85fd9dd2f120eb694f86011e5bb4662e5c415a62917033d4a9624487e7",
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                "4271a26be0d8a84f0bd54c8c302e7cb3a3b5d1fa6780a40bcce2873477dab658",
+                "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
+                "46f6ffadd3d06a09ff3c5860d2755c8b9819db7df44251788c7d8e3180de8eb1");
+        List<String> roots = List.of(
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+                "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+                "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+                "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+                "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328");
+        List<List<Object>> inclusions = List.of(
+                List.of(0, 8, List.of("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                                      "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                                      "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4")),
+                List.of(5, 8, List.of("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                                      "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                                      "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7")),
+                List.of(2, 3, List.of("fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125")),
+                List.of(1, 5, List.of("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                                      "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                                      "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b")),
+                List.of(0, 1, List.of()));
+        Object results = browser.executeAsyncScript("""
+                const [inputs, leafHashes, roots, inclusions, done] = arguments;
+                const bytes = s => Uint8Array.from(s.match(/../g) || [], b => parseInt(b, 16));
+                const someHash = bytes('abacaba000000000000000000000000000000000000000000060061e00123456');
+                import('/console/verify.js').then(async v => {
+                    const out = { leafHashes: [], good: [], corruptionsPassing: [], probes: 0 };
+                    for (const input of inputs) out.leafHashes.push(v.hex(await v.leafHash(bytes(input))));
+                    for (const [index, size, path] of inclusions) {
+                        const leaf = await v.leafHash(bytes(inputs[index]));
+                        const proof = path.map(bytes);
+                        const root = bytes(roots[size]);
+                        out.good.push(await v.verifyInclusion(index, size, leaf, proof, root)
+                            && v.hex(await v.rootFromInclusion(index, size, leaf, proof)) === roots[size]);
+                        const probes = [
+                            ['index - 1', index - 1, size, leaf, proof, root],
+                            ['index + 1', index + 1, size, leaf, proof, root],
+                            ['index ^ 2', index ^ 2, size, leaf, proof, root],
+                            ['size * 2', index, size * 2, leaf, proof, root],
+                            ['size / 2', index, Math.floor(size / 2), leaf, proof, root],
+                            ['wrong leaf', index, size, new TextEncoder().encode('WrongLeaf'), proof, root],
+                            ['empty root', index, size, leaf, proof, bytes(roots[0])],
+                            ['some root', index, size, leaf, proof, someHash],
+                            ['appended empty', index, size, leaf, [...proof, new Uint8Array(0)], root],
+                            ['appended root', index, size, leaf, [...proof, root], root],
+                            ['prepended empty', index, size, leaf, [new Uint8Array(0), ...proof], root],
+                            ['prepended root', index, size, leaf, [root, ...proof], root],
+                        ];
+                        proof.forEach((hash, i) => {
+                            const flipped = proof.map(h => h.slice());
+                            flipped[i][0] ^= 1;
+                            probes.push(['flipped bit in hash ' + i, index, size, leaf, flipped, root]);
+                        });
+                        if (proof.length > 0) probes.push(['truncated', index, size, leaf, proof.slice(0, -1), root]);
+                        if (proof.length > 1) probes.push(['inserted', index, size, leaf, [proof[0], someHash, ...proof.slice(1)], root]);
+                        for (const [name, i, n, l, p, r] of probes) {
+                            out.probes++;
+                            if (await v.verifyInclusion(i, n, l, p, r)) out.corruptionsPassing.push(index + '/' + size + ': ' + name);
+                        }
+                    }
+                    done(out);
+                }).catch(e => done({ error: String(e) }));
+                """, leafInputs, leafHashes, roots, inclusions);
+        Map<String, Object> out = (Map<String, Object>) results;
+        assertThat(out).doesNotContainKey("error");
+        assertThat((List<Object>) out.get("leafHashes")).containsExactlyElementsOf(leafHashes);
+        assertThat((List<Object>) out.get("good")).containsExactly(true, true, true, true, true);
+        assertThat(((Number) out.get("probes")).intValue()).isEqualTo(5 * 12 + 10 + 4 + 3);
+        assertThat((List<Object>) out.get("corruptionsPassing")).isEmpty();
+    }
+
+    /**
+     * A platform verifies its own share, and an auditor a share on a consent's timeline, in the browser: the console
+     * fetches the share's receipt and checks it with WebCrypto (verify.js); the Verification page shows the latest
+     * checkpoint with its signature checked here, and a share's checks one by one.
+     */
+    @Test
+    void aShareIsVerifiedInTheBrowser() {
+        awaitACheckpointCoveringEveryShare();
+        signIn("dev-key-messenger");
+        open("#/access?consentId=consent-bo");
+        List<WebElement> records = rows("table tbody tr");
+        assertThat(records).hasSize(2);
+        WebElement verdict = verify(records.get(0));
+        assertThat(verdict.getAttribute("data-verified")).as(verdict.getText()).isEqualTo("true");
+        assertThat(verdict.getText()).contains("Verified", "is this share's event, in the signed tree of");
+        assertThat(checks(verdict)).containsExactly("receipt:ok", "leaf:ok", "share:ok", "signature:ok", "inclusion:ok", "fork:ok");
+        verdict.findElement(By.tagName("summary")).click();
+        screenshot("access-history-verified");
+
+        signIn("dev-key-auditor");
+        open("#/consent/consent-voice");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("timeline")));
+        List<WebElement> shares = rows("#timeline > li[data-kind='share']");
+        assertThat(shares).hasSize(3);
+        WebElement onTimeline = verify(shares.get(1));
+        assertThat(onTimeline.getAttribute("data-verified")).as(onTimeline.getText()).isEqualTo("true");
+
+        open("#/verification");
+        WebElement status = browser.findElement(By.id("checkpoint-status"));
+        assertThat(status.getText()).contains("Signature verified", "the key this server publishes");
+        String vkey = get("/api/v1/log/key").body().strip();
+        assertThat(browser.findElement(By.id("key-in-use")).getText()).isEqualTo(vkey);
+        assertThat(Long.parseLong(browser.findElement(By.id("checkpoint-size")).getText())).isGreaterThan(20);
+        screenshot("verification");
+
+        String eventId = get("/api/v1/audit/access?consentId=consent-voice").json().get("records").get(0).get("eventId").asText();
+        open("#/verification?eventId=" + eventId);
+        WebElement result = browser.findElement(By.cssSelector("#share-result .verdict"));
+        assertThat(result.getAttribute("data-verified")).as(result.getText()).isEqualTo("true");
+        assertThat(checks(result)).containsExactly("receipt:ok", "leaf:ok", "share:ok", "signature:ok", "inclusion:ok", "fork:ok");
+        assertThat(result.getText()).contains("event " + eventId + " (BalanceShared)");
+        screenshot("verification-share");
+
+        // a key pinned by the user is used instead of the server's: a key of the same name that did not sign fails
+        String otherKey = io.consentledger.verifiable.note.NoteSigner.generate(vkey.substring(0, vkey.indexOf('+')))
+                .verifier().vkey();
+        pinKey(otherKey);
+        assertThat(browser.findElement(By.id("checkpoint-status")).getText()).contains("Signature NOT verified", "is not signed by");
+        assertThat(browser.findElement(By.id("key-form")).getText()).contains("The server publishes another key");
+        open("#/verification?eventId=" + eventId);
+        WebElement withOtherKey = browser.findElement(By.cssSelector("#share-result .verdict"));
+        assertThat(withOtherKey.getAttribute("data-verified")).isEqualTo("false");
+        assertThat(checks(withOtherKey)).containsExactly("receipt:ok", "leaf:ok", "share:ok", "signature:bad");
+        pinKey(vkey);
+        assertThat(browser.findElement(By.id("checkpoint-status")).getText()).contains("Signature verified", "the key you pinned");
+        browser.findElement(By.id("unpin-key")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("checkpoint-status"), "the key this server publishes"));
+    }
+
+    /**
+     * Tampering is caught in the browser, whatever the server says. Two test-only ways, neither in the product:
+     * the stored event is edited in the database after it was logged (the server then builds the receipt from the
+     * edited event, as it would in production), and the page's {@code fetch} is wrapped by the test (through
+     * WebDriver, which the page's Content-Security-Policy does not govern) to serve another share's receipt, or a
+     * receipt whose checkpoint was changed.
+     */
+    @Test
+    void aTamperedReceiptFailsInTheBrowser() throws Exception {
+        awaitACheckpointCoveringEveryShare();
+        JsonNode shares = get("/api/v1/audit/access?consentId=consent-bo").json().get("records");
+        String first = shares.get(0).get("eventId").asText();
+        String second = shares.get(1).get("eventId").asText();
+        long position = shares.get(0).get("leafIndex").asLong();
+        signIn("dev-key-auditor");
+
+        // 1. the event was changed in the store after it was logged
+        MongoCollection<Document> commits = database.getCollection("events");
+        Document original = commits.find(eq("positions", position)).first();
+        assertThat(original).isNotNull();
+        assertThat(original.getList("positions", Long.class)).containsExactly(position);
+        try {
+            Document changed = Document.parse(original.toJson());
+            changed.put("_id", original.get("_id"));
+            changed.put("positions", original.getList("positions", Long.class));
+            changed.getList("events", Document.class).get(0).get("payload", Document.class).put("amount", "7700.00");
+            commits.replaceOne(eq("_id", original.get("_id")), changed);
+            String served = get("/api/v1/audit/access/" + first + "/receipt").body();
+            String leaf = new String(Base64.getDecoder().decode(served.lines().filter(l -> l.startsWith("extra ")).findFirst()
+                                                                        .orElseThrow().substring(6)), StandardCharsets.UTF_8);
+            assertThat(leaf).as("the server serves the edited event").contains("7700.00");
+
+            open("#/access?consentId=consent-bo");
+            WebElement verdict = verify(row(first));
+            assertThat(verdict.getAttribute("data-verified")).isEqualTo("false");
+            assertThat(verdict.getText()).contains("Verification failed", "inclusion proof of leaf " + position,
+                                                   "the leaf is not in the signed tree (the event was changed after it was logged");
+            assertThat(checks(verdict)).containsExactly("receipt:ok", "leaf:ok", "share:ok", "signature:ok", "inclusion:bad");
+            verdict.findElement(By.tagName("summary")).click();
+            screenshot("access-history-tampered");
+            open("#/verification?eventId=" + first);
+            WebElement onPage = browser.findElement(By.cssSelector("#share-result .verdict"));
+            assertThat(onPage.getAttribute("data-verified")).isEqualTo("false");
+            assertThat(checks(onPage)).containsExactly("receipt:ok", "leaf:ok", "share:ok", "signature:ok", "inclusion:bad");
+            screenshot("verification-tampered");
+        } finally {
+            commits.replaceOne(eq("_id", original.get("_id")), original);
+        }
+
+        // 2. another share's receipt, served for this one: valid and signed, but not this share's event
+        open("#/access?consentId=consent-bo");
+        interceptReceipts(first, second, false);
+        WebElement swapped = verify(row(first));
+        assertThat(swapped.getAttribute("data-verified")).isEqualTo("false");
+        assertThat(swapped.getText()).contains("the leaf is event " + second + ", not the share's event " + first);
+        assertThat(checks(swapped)).containsExactly("receipt:ok", "leaf:ok", "share:bad");
+
+        // 3. a receipt whose checkpoint claims a larger tree: its signature no longer verifies
+        browser.navigate().refresh();
+        waitForPage();
+        interceptReceipts(null, null, true);
+        WebElement resized = verify(row(second));
+        assertThat(resized.getAttribute("data-verified")).isEqualTo("false");
+        assertThat(resized.getText()).contains("does not verify");
+        assertThat(checks(resized)).containsExactly("receipt:ok", "leaf:ok", "share:ok", "signature:bad");
+
+        // and the untouched share still verifies once the page is itself again
+        browser.navigate().refresh();
+        waitForPage();
+        assertThat(verify(row(first)).getAttribute("data-verified")).isEqualTo("true");
+    }
+
+    /** Every share is covered by a signed checkpoint (the tree builder signs about every second). */
+    private void awaitACheckpointCoveringEveryShare() {
+        long last = 0;
+        for (JsonNode record : get("/api/v1/audit/access?limit=500").json().get("records")) {
+            last = Math.max(last, record.get("leafIndex").asLong());
+        }
+        long needed = last + 1;
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Response checkpoint = get("/api/v1/log/checkpoint");
+            return checkpoint.status() == 200 && Long.parseLong(checkpoint.body().split("\n")[1]) >= needed;
+        });
+    }
+
+    /** Clicks the Verify action in {@code holder} and waits for the verdict. */
+    private WebElement verify(WebElement holder) {
+        holder.findElement(By.cssSelector("button.verify-share")).click();
+        return wait.until(d -> {
+            List<WebElement> found = holder.findElements(By.cssSelector(".verdict"));
+            return found.isEmpty() ? null : found.get(0);
+        });
+    }
+
+    private WebElement row(String eventId) {
+        return browser.findElement(By.cssSelector("table tbody tr[data-event-id='" + eventId + "']"));
+    }
+
+    /** Each check of a verdict as name:ok or name:bad, in order. */
+    private static List<String> checks(WebElement verdict) {
+        return verdict.findElements(By.cssSelector(".checks li")).stream()
+                      .map(li -> li.getAttribute("data-check") + ":" + (li.getAttribute("class").contains("check-ok") ? "ok" : "bad"))
+                      .toList();
+    }
+
+    private void pinKey(String vkey) {
+        WebElement input = browser.findElement(By.id("verifier-key"));
+        input.clear();
+        input.sendKeys(vkey);
+        markStale();
+        browser.findElement(By.id("pin-key")).click();
+        waitForPage();
+    }
+
+    /**
+     * Test-only: wraps this page's {@code fetch} so that a share's receipt is fetched for another event id, or its
+     * checkpoint's tree size is raised by one. Gone when the page reloads.
+     */
+    private void interceptReceipts(String from, String to, boolean resizeCheckpoint) {
+        ((JavascriptExecutor) browser).executeScript("""
+                const [from, to, resize] = arguments;
+                const original = window.fetch.bind(window);
+                window.fetch = async (input, init) => {
+                    let url = String(input instanceof Request ? input.url : input);
+                    if (!url.includes('/receipt')) return original(input, init);
+                    if (from) url = url.replace(encodeURIComponent(from), encodeURIComponent(to));
+                    const response = await original(url, init);
+                    let text = await response.text();
+                    if (resize) {
+                        text = text.replace(/\\n(\\d+)\\n([A-Za-z0-9+\\/=]{44})\\n\\n\\u2014/,
+                            (all, size, root) => '\\n' + (BigInt(size) + 1n) + '\\n' + root + '\\n\\n\\u2014');
+                    }
+                    return new Response(text, { status: response.status, headers: response.headers });
+                };
+                """, from, to, resizeCheckpoint);
     }
 
     /** RFC 9162 §2.1: the tree hash and an audit path, written out plainly for the test vectors. */
@@ -525,7 +833,12 @@ class ConsoleBrowserTest extends HttpTestSupport {
 
     private void open(String hash) {
         markStale();
-        browser.get("http://127.0.0.1:" + port + "/console/" + hash);
+        String url = "http://127.0.0.1:" + port + "/console/" + hash;
+        if (url.equals(browser.getCurrentUrl())) {
+            browser.navigate().refresh(); // the same URL again: only a reload renders the page anew
+        } else {
+            browser.get(url);
+        }
         waitForPage();
     }
 

@@ -179,6 +179,8 @@ class QueryAuthorisationMatrixTest extends HttpTestSupport {
                 new Endpoint("GET", "/api/v1/operator/integrity", expect(operatorOnly)),
                 new Endpoint("GET", "/api/v1/operator/dead-letters", expect(operatorOnly)),
                 new Endpoint("GET", "/api/v1/operator/processors", expect(operatorOnly)),
+                new Endpoint("GET", "/api/v1/operator/log", expect(operatorOnly)),
+                new Endpoint("POST", "/api/v1/operator/processors/compliance/start", expect(operatorOnly)),
                 new Endpoint("POST", "/api/v1/operator/dead-letters/consents/retry", expect(operatorOnly)),
                 // notifications: a recipient's webhook, its delivery log and the feed
                 new Endpoint("GET", "/api/v1/webhooks?subscriber=RECIPIENT:messenger",

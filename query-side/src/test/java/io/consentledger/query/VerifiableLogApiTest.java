@@ -228,6 +228,40 @@ class VerifiableLogApiTest extends HttpTestSupport {
         assertThat(get("/api/v1/audit/events/export", BANK_1).status()).isEqualTo(403);
     }
 
+    /**
+     * The operator sees how far the tree has got, and can stop and start its processor (the benchmark's A/B phase
+     * measures the tree's cost that way): stopped, the tree stands still while the log grows; started, it catches up.
+     */
+    @Test
+    void theOperatorSeesTheTreeAndStopsAndStartsItsBuilder() {
+        JsonNode status = get("/api/v1/operator/log").json();
+        assertThat(status.get("treeSize").asLong()).isGreaterThan(sharePosition);
+        assertThat(status.get("checkpointSize").asLong()).isBetween(sharePosition + 1, status.get("treeSize").asLong());
+        assertThat(status.get("checkpointSignedAt").asText()).isNotBlank();
+        assertThat(get("/api/v1/operator/log", AUDITOR).status()).isEqualTo(403);
+
+        assertThat(post("/api/v1/operator/processors/verifiable-log/stop").json().get("running").asBoolean()).isFalse();
+        try {
+            long before = get("/api/v1/operator/log").json().get("treeSize").asLong();
+            new LedgerScript(eventStore).link("link-stopped-" + id, "cust-stopped-" + id, "bank-1");
+            awaitJson("/api/v1/operator/processors", list -> {
+                for (JsonNode p : list) {
+                    if (p.get("name").asText().equals("access-log")) {
+                        return p.get("headPosition").asLong() >= before;
+                    }
+                }
+                return false;
+            });
+            await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5))
+                   .until(() -> get("/api/v1/operator/log").json().get("treeSize").asLong() == before);
+        } finally {
+            assertThat(post("/api/v1/operator/processors/verifiable-log/start").json().get("running").asBoolean()).isTrue();
+        }
+        long head = get("/api/v1/operator/processors").json().get(0).get("headPosition").asLong();
+        awaitJson("/api/v1/operator/log", tree -> tree.get("treeSize").asLong() > head);
+        assertThat(post("/api/v1/operator/processors/no-such-processor/stop").status()).isEqualTo(404);
+    }
+
     @Test
     void theExportVerifiesOffline() throws Exception {
         Verification result = verifyExport();

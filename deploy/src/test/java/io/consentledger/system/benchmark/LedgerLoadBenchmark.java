@@ -179,6 +179,7 @@ public final class LedgerLoadBenchmark {
         print("Started in " + seconds(started) + " s: command side " + command + ", query side " + query);
 
         setup();
+        LedgerBenchmarkExtras extras = new LedgerBenchmarkExtras(query); // issues 11 and 12; off by default
 
         // Sustained: closed loop per concurrency level.
         double plateau = 0;
@@ -199,10 +200,16 @@ public final class LedgerLoadBenchmark {
             }
         }
 
+        extras.startWebhooks(); // after the sustained levels: their backlog would otherwise take minutes to deliver
+        extras.abPhase(bestLevel, (name, concurrency, seconds) -> closedLoop(name, concurrency, seconds, false).okPerSecond());
+
         // Half load: open loop at a fixed rate, with projection lag.
         double rate = plateau * halfFraction;
         awaitProjection("before half load"); // the closed loop leaves a backlog: lag is measured from an empty one
+        extras.awaitDeliveries();
+        extras.startTreeLag();
         OpenResult half = openLoop(rate, halfSeconds);
+        extras.stopTreeLag();
 
         // Top-up to the number of access records wanted.
         awaitProjection("after half load");
@@ -240,6 +247,8 @@ public final class LedgerLoadBenchmark {
                                half.latency.getMaxValue() / 1e6, half.latency.getTotalCount()));
         r.append("  outcomes: ").append(half.outcomes.describe()).append('\n');
         r.append(lag.describe());
+        extras.report(half.shareAnsweredAt(), byShare).forEach(line -> r.append(line).append('\n'));
+        extras.stopWebhooks();
         r.append(String.format(Locale.ROOT, "Access records stored: %d%n", stored));
         r.append(String.format(Locale.ROOT, "Audit GET /audit/access?customerId=: p50 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)%n",
                                ms(accessQuery, 50), ms(accessQuery, 99), accessQuery.getMaxValue() / 1e6,

@@ -119,6 +119,35 @@ public class OperatorController {
         return status(name, processor, head);
     }
 
+    /**
+     * Stops a processor on this instance (it releases its segments; another instance may claim them) until
+     * {@code start}. For maintenance and for measuring what a processor costs (the benchmark's A/B phase); a stopped
+     * projection falls behind and catches up from its token when started.
+     */
+    @PostMapping("/processors/{name}/stop")
+    public ProcessorStatus stop(@PathVariable String name) {
+        StreamingEventProcessor processor = streaming(name);
+        processor.shutDown();
+        logger.info("Processor [{}] stopped by an operator", name);
+        return status(name, processor, eventLog.head());
+    }
+
+    /** Starts a processor stopped by {@code stop} (nothing happens to a running one). */
+    @PostMapping("/processors/{name}/start")
+    public ProcessorStatus start(@PathVariable String name) {
+        StreamingEventProcessor processor = streaming(name);
+        if (!processor.isRunning()) {
+            processor.start();
+            logger.info("Processor [{}] started by an operator", name);
+        }
+        return status(name, processor, eventLog.head());
+    }
+
+    private StreamingEventProcessor streaming(String name) {
+        return processing.eventProcessor(name, StreamingEventProcessor.class)
+                         .orElseThrow(() -> new QueryProblems.NotFound("No streaming processor " + name));
+    }
+
     /** Logs a replay's progress every few seconds until the processor has caught up with the head it started at. */
     private void reportProgress(String name, StreamingEventProcessor processor, long target, long startedNanos) {
         progressReporter.schedule(() -> {
