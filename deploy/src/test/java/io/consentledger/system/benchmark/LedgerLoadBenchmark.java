@@ -85,7 +85,9 @@ public final class LedgerLoadBenchmark {
     private final int commandInstances = Integer.getInteger("bench.commandInstances", 1);
     private final int queryInstances = Integer.getInteger("bench.queryInstances", 1);
     private final double halfFraction = Double.parseDouble(System.getProperty("bench.halfFraction", "0.5"));
-    private final String rateLimit = System.getProperty("bench.rateLimit", "100000");
+    /** Empty: the product's default limits for providers, recipients and auditors; else this for each of them. */
+    private final String rateLimit = System.getProperty("bench.rateLimit", "").trim();
+    private final String operatorRateLimit = System.getProperty("bench.operatorRateLimit", "100000");
     /** The floor: an authenticated request that passes every filter and is answered without Axon or the store. */
     private final String floorPath = System.getProperty("bench.floorPath", "/actuator/info");
     private final int floorConcurrency = Integer.getInteger("bench.floorConcurrency", 16);
@@ -177,9 +179,17 @@ public final class LedgerLoadBenchmark {
         long started = System.nanoTime();
         privateCopy("ledger.commandJar");
         privateCopy("ledger.queryJar");
+        // The operator's limit is raised for the floor and the lag poller; the parties that send commands keep the
+        // product's defaults (issue 17 part 3: they must not throttle this load) unless bench.rateLimit is set.
         List<String> args = new ArrayList<>(List.of(
-                "--consent-ledger.security.rate-limit.requests-per-second=" + rateLimit,
-                "--consent-ledger.security.rate-limit.burst=" + rateLimit));
+                "--consent-ledger.security.rate-limit.per-party.operator.requests-per-second=" + operatorRateLimit,
+                "--consent-ledger.security.rate-limit.per-party.operator.burst=" + operatorRateLimit));
+        if (!rateLimit.isBlank()) {
+            for (String kind : List.of("provider", "recipient", "auditor")) {
+                args.add("--consent-ledger.security.rate-limit.per-party." + kind + ".requests-per-second=" + rateLimit);
+                args.add("--consent-ledger.security.rate-limit.per-party." + kind + ".burst=" + rateLimit);
+            }
+        }
         args.addAll(appArgs);
         print("Application arguments: " + args);
         ledger = LedgerProcesses.start("load-benchmark", commandInstances, queryInstances, args.toArray(String[]::new));
