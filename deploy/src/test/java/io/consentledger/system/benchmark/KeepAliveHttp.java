@@ -1,6 +1,5 @@
 package io.consentledger.system.benchmark;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -140,13 +139,17 @@ final class KeepAliveHttp {
         private final Socket socket;
         private final InputStream in;
         private final OutputStream out;
+        /** Own read buffer: {@code BufferedInputStream.read()} takes a lock per byte. */
+        private final byte[] buffer = new byte[16 * 1024];
+        private int position;
+        private int limit;
 
         Connection(String host, int port) throws IOException {
             socket = new Socket();
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(60_000);
             socket.connect(new InetSocketAddress(host, port), 5_000);
-            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            in = socket.getInputStream();
             out = socket.getOutputStream();
         }
 
@@ -181,7 +184,7 @@ final class KeepAliveHttp {
             } else if (length > 0) {
                 skip(length);
             } else if (length < 0 && close && status != 204 && status != 304) {
-                while (in.read() >= 0) {
+                while (readByte() >= 0) {
                     // body until the server closes
                 }
             }
@@ -194,15 +197,28 @@ final class KeepAliveHttp {
             return Long.parseLong((semicolon < 0 ? size : size.substring(0, semicolon)).trim(), 16);
         }
 
+        private int readByte() throws IOException {
+            if (position == limit) {
+                int n = in.read(buffer, 0, buffer.length);
+                if (n <= 0) {
+                    return -1;
+                }
+                position = 0;
+                limit = n;
+            }
+            return buffer[position++] & 0xFF;
+        }
+
         private void skip(long n) throws IOException {
             while (n > 0) {
-                long skipped = in.skip(n);
-                if (skipped <= 0) {
-                    if (in.read() < 0) {
-                        throw new EOFException("answer cut short");
-                    }
-                    skipped = 1;
+                if (position == limit && readByte() >= 0) {
+                    position--; // refilled: take it from the buffer below
                 }
+                if (position == limit) {
+                    throw new EOFException("answer cut short");
+                }
+                int skipped = (int) Math.min(n, limit - position);
+                position += skipped;
                 n -= skipped;
             }
         }
@@ -212,7 +228,7 @@ final class KeepAliveHttp {
         private String line(boolean first) throws IOException {
             line.setLength(0);
             while (true) {
-                int c = in.read();
+                int c = readByte();
                 if (c < 0) {
                     if (first && line.isEmpty()) {
                         throw new StaleConnection();
