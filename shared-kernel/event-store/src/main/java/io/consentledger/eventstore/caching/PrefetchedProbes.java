@@ -28,7 +28,11 @@ public final class PrefetchedProbes {
 
     private static final Field VERSION = versionField();
 
-    private final ThreadLocal<Map<String, Map<String, Long>>> answers = new ThreadLocal<>();
+    /** One prefetched answer: whether the store held an event of the aggregate at this sequence number. */
+    private record Answer(long sequenceNumber, boolean present) {
+    }
+
+    private final ThreadLocal<Map<String, Answer>> answers = new ThreadLocal<>();
     private final Function<Map<String, Long>, Set<String>> store;
 
     /** @param store answers which aggregates have an event at the given sequence numbers, in one round trip */
@@ -61,11 +65,10 @@ public final class PrefetchedProbes {
         if (next.size() < 2) {
             return; // one probe costs what the repository's own probe costs
         }
-        Set<String> stale = store.apply(next);
-        Map<String, Map<String, Long>> byAnswer = new HashMap<>();
-        next.forEach((id, sequence) -> byAnswer.computeIfAbsent(stale.contains(id) ? "present" : "absent",
-                                                                k -> new HashMap<>()).put(id, sequence));
-        answers.set(byAnswer);
+        Set<String> present = store.apply(next);
+        Map<String, Answer> byAggregate = new HashMap<>();
+        next.forEach((id, sequence) -> byAggregate.put(id, new Answer(sequence, present.contains(id))));
+        answers.set(byAggregate);
     }
 
     /** Forgets this thread's answers (after the command was handled). */
@@ -76,15 +79,11 @@ public final class PrefetchedProbes {
     /** A probe that uses this thread's prefetched answer for exactly this aggregate and sequence, once, else {@code fallback}. */
     public FreshnessCheckedCachingRepository.EventProbe probe(FreshnessCheckedCachingRepository.EventProbe fallback) {
         return (aggregateIdentifier, sequenceNumber) -> {
-            Map<String, Map<String, Long>> current = answers.get();
-            if (current != null) {
-                for (Map.Entry<String, Map<String, Long>> answer : current.entrySet()) {
-                    Long sequence = answer.getValue().get(aggregateIdentifier);
-                    if (sequence != null && sequence == sequenceNumber) {
-                        answer.getValue().remove(aggregateIdentifier);
-                        return answer.getKey().equals("present");
-                    }
-                }
+            Map<String, Answer> current = answers.get();
+            Answer answer = current == null ? null : current.get(aggregateIdentifier);
+            if (answer != null && answer.sequenceNumber() == sequenceNumber) {
+                current.remove(aggregateIdentifier);
+                return answer.present();
             }
             return fallback.hasEventAt(aggregateIdentifier, sequenceNumber);
         };
