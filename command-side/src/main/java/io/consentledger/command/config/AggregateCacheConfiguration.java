@@ -6,6 +6,13 @@ import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
 import io.consentledger.eventstore.caching.BoundedAggregateCache;
 import io.consentledger.eventstore.caching.FreshnessCheckedCachingRepository;
 import io.consentledger.eventstore.caching.FreshnessCheckedCachingRepository.LoadListener;
+import io.consentledger.eventstore.caching.PrefetchedProbes;
+import io.consentledger.contracts.share.ShareBalance;
+import io.consentledger.contracts.share.ShareTransactions;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,10 +45,58 @@ public class AggregateCacheConfiguration {
 
     private final int maxEntries;
     private final MeterRegistry registry;
+    /** The two caches (null when the cache is off), for the share's prefetched probes. */
+    private final Map<Class<?>, BoundedAggregateCache> caches = new ConcurrentHashMap<>();
+    private PrefetchedProbes prefetched;
 
     public AggregateCacheConfiguration(CommandSideProperties properties, MeterRegistry registry) {
         this.maxEntries = properties.aggregateCache().maxEntries();
         this.registry = registry;
+    }
+
+    /**
+     * A share loads two cached aggregates, its consent and then its link: their two freshness probes are made in one
+     * round trip before the command is handled ({@link PrefetchedProbes}, issue 17). Registered on the command bus
+     * as a handler interceptor, so it runs on the handling thread, inside the unit of work, before the consent loads.
+     */
+    @Bean
+    public SmartInitializingSingleton shareProbePrefetch(CommandBus commandBus, GapAwareMongoEventStorageEngine engine) {
+        return () -> {
+            BoundedAggregateCache consents = caches.get(Consent.class);
+            BoundedAggregateCache links = caches.get(BankAccountLink.class);
+            if (consents == null || links == null || !PrefetchedProbes.available()) {
+                return;
+            }
+            PrefetchedProbes probes = prefetched(engine);
+            commandBus.registerHandlerInterceptor((MessageHandlerInterceptor<CommandMessage<?>>) (unitOfWork, chain) -> {
+                Object payload = unitOfWork.getMessage().getPayload();
+                String consentId = null;
+                String linkId = null;
+                if (payload instanceof ShareBalance share) {
+                    consentId = share.consentId();
+                    linkId = share.linkId();
+                } else if (payload instanceof ShareTransactions share) {
+                    consentId = share.consentId();
+                    linkId = share.linkId();
+                }
+                if (consentId == null || linkId == null || consentId.equals(linkId)) {
+                    return chain.proceed();
+                }
+                try {
+                    probes.prefetch(Map.of(consentId, consents, linkId, links));
+                    return chain.proceed();
+                } finally {
+                    probes.clear();
+                }
+            });
+        };
+    }
+
+    private synchronized PrefetchedProbes prefetched(GapAwareMongoEventStorageEngine engine) {
+        if (prefetched == null) {
+            prefetched = new PrefetchedProbes(engine::aggregatesWithEventAt);
+        }
+        return prefetched;
     }
 
     @Bean
@@ -67,12 +122,13 @@ public class AggregateCacheConfiguration {
         BoundedAggregateCache cache = null;
         if (maxEntries > 0) {
             cache = new BoundedAggregateCache(maxEntries);
+            caches.put(type, cache);
             Gauge.builder("ledger.aggregate.cache.size", cache, BoundedAggregateCache::size)
                  .description("Aggregates held in the command side's cache")
                  .tag("aggregate", type.getSimpleName())
                  .register(registry);
             builder = FreshnessCheckedCachingRepository.builder(type)
-                                                       .eventProbe(engine::hasEventAt)
+                                                       .eventProbe(prefetched(engine).probe(engine::hasEventAt))
                                                        .loadListener(loadCounter(registry))
                                                        .cache(cache);
         } else {

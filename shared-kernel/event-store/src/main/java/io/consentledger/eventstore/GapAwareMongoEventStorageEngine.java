@@ -295,6 +295,32 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
     }
 
     /**
+     * Which of several (aggregate, sequence number) pairs the store holds an event at, in one {@code $in} probe on the
+     * unique {@code seqKeys} index (no payload read): {@link #hasEventAt} for several aggregates in one round trip.
+     *
+     * @param sequences aggregate identifier to sequence number
+     * @return the aggregate identifiers that have an event at their sequence number
+     */
+    public java.util.Set<String> aggregatesWithEventAt(java.util.Map<String, Long> sequences) {
+        java.util.Map<String, String> byKey = new java.util.HashMap<>();
+        sequences.forEach((id, sequence) -> byKey.put(CommitSchema.seqKey(id, sequence), id));
+        java.util.Set<String> found = new java.util.HashSet<>();
+        if (byKey.isEmpty()) {
+            return found;
+        }
+        for (Document commit : commits.find(com.mongodb.client.model.Filters.in(CommitSchema.SEQ_KEYS, byKey.keySet()))
+                                      .projection(new Document(CommitSchema.SEQ_KEYS, 1))) {
+            for (String key : CommitSchema.seqKeys(commit)) {
+                String id = byKey.get(key);
+                if (id != null) {
+                    found.add(id);
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
      * The type of the aggregate stored under this id (of its first event), or empty when there is none: one equality
      * probe on the unique {@code seqKeys} index. Lets a repository tell an unknown id, or an id of another type,
      * before loading, so that such a refusal costs what a known id costs and throws nothing deep in the load.

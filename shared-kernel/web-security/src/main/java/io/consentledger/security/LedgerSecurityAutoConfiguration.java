@@ -274,8 +274,14 @@ public class LedgerSecurityAutoConfiguration {
     @Bean
     public FilterRegistrationBean<RateLimitFilter> rateLimitFilter(LedgerSecurityProperties properties) {
         LedgerSecurityProperties.RateLimit limit = properties.getRateLimit();
+        if (limit.usesDeprecatedKeys()) {
+            log.warn("consent-ledger.security.rate-limit.requests-per-second and .burst are deprecated: use "
+                             + "rate-limit.per-party.<provider|recipient|auditor|operator>.* or rate-limit.per-principal[<name>].* "
+                             + "(docs/security.md, \"Rate limits\"); meanwhile they apply to every party kind without its own value");
+        }
+        RateLimits limits = RateLimits.of(limit);
         FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(new RateLimitFilter(
-                new TokenBuckets(limit.getRequestsPerSecond(), limit.getBurst(), System::nanoTime, 100_000)));
+                new TokenBuckets(RateLimits.DEFAULTS.get(Party.PROVIDER), System::nanoTime, 100_000), limits));
         registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 5);
         registration.setEnabled(limit.isEnabled());
         return registration;

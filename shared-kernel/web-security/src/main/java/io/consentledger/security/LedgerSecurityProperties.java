@@ -3,7 +3,9 @@ package io.consentledger.security;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code consent-ledger.security.*}. Production sets {@code jwt.issuer}, {@code jwt.audience} and
@@ -79,23 +81,82 @@ public class LedgerSecurityProperties {
         public void setPartyId(String partyId) { this.partyId = partyId; }
     }
 
+    /**
+     * Per-principal rate limits, per instance. A principal's limit is, first that is set: its own entry in
+     * {@code per-principal}, its party kind's explicitly set {@code per-party.<kind>} values, the deprecated
+     * {@code requests-per-second}/{@code burst} (which applied to every principal before per-party limits), then the
+     * party kind's default. Reasoning in docs/security.md, "Rate limits".
+     */
     public static class RateLimit {
         private boolean enabled = true;
-        /** Sustained requests per second per principal, per instance. */
-        private double requestsPerSecond = 20;
-        /** Requests a principal may send at once before the sustained rate applies. */
-        private int burst = 40;
+        /** Deprecated: use {@code per-party.<kind>.requests-per-second}. When set, every party kind without its own value uses it. */
+        private Double requestsPerSecond;
+        /** Deprecated: use {@code per-party.<kind>.burst}. When set, every party kind without its own value uses it. */
+        private Integer burst;
+        /** Limits per party kind: provider, recipient, auditor, operator. */
+        private final PerParty perParty = new PerParty();
+        /** Limits for named principals (the token's subject or the API key's principal), over their party kind's. */
+        private Map<String, Limit> perPrincipal = new LinkedHashMap<>();
         /** Failed authentications (401, ambiguous credentials) per client address, before any principal is known. */
         private final PerAddress perAddress = new PerAddress();
 
         public PerAddress getPerAddress() { return perAddress; }
+        public PerParty getPerParty() { return perParty; }
+        public Map<String, Limit> getPerPrincipal() { return perPrincipal; }
+        public void setPerPrincipal(Map<String, Limit> perPrincipal) { this.perPrincipal = perPrincipal; }
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public double getRequestsPerSecond() { return requestsPerSecond; }
-        public void setRequestsPerSecond(double requestsPerSecond) { this.requestsPerSecond = requestsPerSecond; }
-        public int getBurst() { return burst; }
-        public void setBurst(int burst) { this.burst = burst; }
+        public Double getRequestsPerSecond() { return requestsPerSecond; }
+        public void setRequestsPerSecond(Double requestsPerSecond) { this.requestsPerSecond = requestsPerSecond; }
+        public Integer getBurst() { return burst; }
+        public void setBurst(Integer burst) { this.burst = burst; }
+
+        /** True when a deprecated key is set (a warning is logged at start). */
+        public boolean usesDeprecatedKeys() {
+            return requestsPerSecond != null || burst != null;
+        }
+    }
+
+    /** One limit: sustained requests per second and the burst; either may be left unset to fall back. */
+    public static class Limit {
+        private Double requestsPerSecond;
+        private Integer burst;
+
+        public Limit() {
+        }
+
+        public Limit(Double requestsPerSecond, Integer burst) {
+            this.requestsPerSecond = requestsPerSecond;
+            this.burst = burst;
+        }
+
+        public Double getRequestsPerSecond() { return requestsPerSecond; }
+        public void setRequestsPerSecond(Double requestsPerSecond) { this.requestsPerSecond = requestsPerSecond; }
+        public Integer getBurst() { return burst; }
+        public void setBurst(Integer burst) { this.burst = burst; }
+    }
+
+    /** Per party kind; unset values fall back to the deprecated global keys, then to the kind's default. */
+    public static class PerParty {
+        private final Limit provider = new Limit();
+        private final Limit recipient = new Limit();
+        private final Limit auditor = new Limit();
+        private final Limit operator = new Limit();
+
+        public Limit getProvider() { return provider; }
+        public Limit getRecipient() { return recipient; }
+        public Limit getAuditor() { return auditor; }
+        public Limit getOperator() { return operator; }
+
+        public Limit of(Party party) {
+            return switch (party) {
+                case PROVIDER -> provider;
+                case RECIPIENT -> recipient;
+                case AUDITOR -> auditor;
+                case OPERATOR -> operator;
+            };
+        }
     }
 
     public static class PerAddress {

@@ -54,4 +54,30 @@ class RateLimitFilterTest {
             assertThat(call(null).getStatus()).isEqualTo(200);
         }
     }
+
+    @Test
+    void eachCallerGetsTheBucketOfItsOwnLimit() throws Exception {
+        LedgerSecurityProperties.RateLimit config = new LedgerSecurityProperties.RateLimit();
+        config.getPerParty().getProvider().setBurst(2);
+        config.getPerParty().getProvider().setRequestsPerSecond(1.0);
+        config.getPerPrincipal().put("svc-bank-2", new LedgerSecurityProperties.Limit(null, 5));
+        RateLimitFilter perCaller = new RateLimitFilter(new TokenBuckets(1, 1, nanos::get, 1000), RateLimits.of(config));
+        Caller bank1 = new Caller("svc-bank-1", Party.PROVIDER, "bank-1");
+        Caller bank2 = new Caller("svc-bank-2", Party.PROVIDER, "bank-2");
+        assertThat(statuses(perCaller, bank1, 3)).containsExactly(200, 200, 429);
+        assertThat(statuses(perCaller, bank2, 6)).containsExactly(200, 200, 200, 200, 200, 429);
+        // a recipient keeps its kind's default (1,000/s, burst 2,000)
+        assertThat(statuses(perCaller, new Caller("messenger", Party.RECIPIENT, "messenger"), 50)).doesNotContain(429);
+    }
+
+    private java.util.List<Integer> statuses(RateLimitFilter f, Caller caller, int n) throws Exception {
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(caller));
+            MockHttpServletResponse response = new MockHttpServletResponse();
+            f.doFilter(new MockHttpServletRequest("GET", "/api/v1/consents/x"), response, new MockFilterChain());
+            out.add(response.getStatus());
+        }
+        return out;
+    }
 }

@@ -26,6 +26,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED_HEADER = "Idempotency-Replayed";
+    /** Compiled once: {@code String.matches} would compile it on every request. */
+    private static final java.util.regex.Pattern VALID_KEY = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,255}");
 
     private final IdempotencyStore store;
     private final CallerIdentity callers;
@@ -44,7 +46,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String key = request.getHeader(HEADER);
-        if (!key.matches("[\\x21-\\x7E]{1,255}")) {
+        if (!VALID_KEY.matcher(key).matches()) {
             Problems.write(response, Problems.problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_IDEMPOTENCY_KEY,
                     "Invalid Idempotency-Key", "The key must be 1 to 255 visible ASCII characters"));
             return;
