@@ -39,9 +39,12 @@ public class AggregateCacheConfiguration {
     private final int maxEntries;
     private final MeterRegistry registry;
 
-    public AggregateCacheConfiguration(CommandSideProperties properties, MeterRegistry registry) {
+    private final AggregateCaches caches;
+
+    public AggregateCacheConfiguration(CommandSideProperties properties, MeterRegistry registry, AggregateCaches caches) {
         this.maxEntries = properties.aggregateCache().maxEntries();
         this.registry = registry;
+        this.caches = caches;
     }
 
     @Bean
@@ -67,6 +70,7 @@ public class AggregateCacheConfiguration {
         BoundedAggregateCache cache = null;
         if (maxEntries > 0) {
             cache = new BoundedAggregateCache(maxEntries);
+            caches.register(cache);
             Gauge.builder("ledger.aggregate.cache.size", cache, BoundedAggregateCache::size)
                  .description("Aggregates held in the command side's cache")
                  .tag("aggregate", type.getSimpleName())

@@ -435,7 +435,9 @@ public class Consent {
     @EventSourcingHandler
     void on(TransactionsShared event) {
         countShare(event.sharedAt());
-        sharedTransactionIds.computeIfAbsent(event.linkId(), id -> new HashSet<>()).addAll(event.newTransactionIds());
+        if (event.newTransactionIds() != null) { // null once the customer's data is erased (issue 16)
+            sharedTransactionIds.computeIfAbsent(event.linkId(), id -> new HashSet<>()).addAll(event.newTransactionIds());
+        }
     }
 
     private void countShare(Instant sharedAt) {

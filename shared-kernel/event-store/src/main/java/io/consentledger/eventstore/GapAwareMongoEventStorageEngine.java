@@ -152,6 +152,16 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         }
     }
 
+    /**
+     * Deletes the snapshots of these aggregates (issue 16: a snapshot of an erased customer's aggregate holds its
+     * personal values in the clear; the next load rebuilds the state from the events, where they read as erased).
+     */
+    public void deleteSnapshots(java.util.Collection<String> aggregateIds) {
+        if (!aggregateIds.isEmpty()) {
+            snapshots.deleteMany(com.mongodb.client.model.Filters.in(CommitSchema.ID, aggregateIds));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ append
 
     @Override

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoDatabase;
 import io.consentledger.eventstore.privacy.CustomerKeys;
 import io.consentledger.eventstore.privacy.MasterKey;
 import io.consentledger.eventstore.privacy.PersonalDataCodec;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -40,8 +41,10 @@ public class LedgerPrivacyAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public CustomerKeys customerKeys(MongoDatabase database, MasterKey masterKey, PrivacyProperties privacy) {
-        return new CustomerKeys(database, masterKey, Clock.systemUTC(), privacy.keyCacheTtl(), privacy.keyCacheSize());
+    public CustomerKeys customerKeys(MongoDatabase database, MasterKey masterKey, PrivacyProperties privacy,
+                                     ObjectProvider<Clock> clock) {
+        return new CustomerKeys(database, masterKey, clock.getIfAvailable(Clock::systemUTC), privacy.keyCacheTtl(),
+                                privacy.keyCacheSize());
     }
 
     @Bean
