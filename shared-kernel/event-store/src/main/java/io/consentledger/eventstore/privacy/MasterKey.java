@@ -77,12 +77,21 @@ public final class MasterKey {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(keyFile, Base64.getEncoder().encodeToString(generated.key.getEncoded()) + "\n",
-                              StandardCharsets.UTF_8);
+            // Written aside, then linked into place: two instances starting at once agree on one key.
+            Path temp = Files.createTempFile(keyFile.toAbsolutePath().getParent(), "privacy-master", ".tmp");
             try {
-                Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // best effort on other file systems
+                try {
+                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // best effort on other file systems
+                }
+                Files.writeString(temp, Base64.getEncoder().encodeToString(generated.key.getEncoded()) + "\n",
+                                  StandardCharsets.UTF_8);
+                Files.createLink(keyFile, temp);
+            } catch (java.nio.file.FileAlreadyExistsException another) {
+                return fromFile(keyFile);
+            } finally {
+                Files.deleteIfExists(temp);
             }
             return generated;
         } catch (IOException e) {

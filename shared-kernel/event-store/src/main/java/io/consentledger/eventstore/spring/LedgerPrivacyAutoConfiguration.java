@@ -25,7 +25,7 @@ public class LedgerPrivacyAutoConfiguration {
 
     /**
      * Developer mode (no key configured): the key lives next to the embedded store's file ({@code data/} by default),
-     * or with an in-memory store, for this run only.
+     * also with an in-memory store, so that every instance started from the same directory shares it.
      */
     @Bean
     @ConditionalOnMissingBean
@@ -33,7 +33,9 @@ public class LedgerPrivacyAutoConfiguration {
         Path keyFile = null;
         if (privacy.masterKeyFile() != null && !privacy.masterKeyFile().isBlank()) {
             keyFile = Path.of(privacy.masterKeyFile());
-        } else if (!(store.getMongodb().getUri().isBlank() && store.getMongodb().getEmbedded().isInMemory())) {
+        } else {
+            // Even with an in-memory store: a second instance (or the other application) on the same store, which
+            // connects by URI, must find the same key.
             keyFile = Path.of(store.getMongodb().getEmbedded().getFile()).toAbsolutePath().getParent().resolve(KEY_FILE);
         }
         return MasterKey.resolve(privacy.masterKey(), keyFile);
