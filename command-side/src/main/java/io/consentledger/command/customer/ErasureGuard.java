@@ -33,13 +33,25 @@ public class ErasureGuard implements MessageHandlerInterceptor<CommandMessage<?>
         this.directory = directory;
     }
 
+    /**
+     * Checked when the command's events are about to be committed, not before it is handled: the aggregate's own
+     * refusals come first, and a command the aggregate refuses costs no lookup here.
+     */
     @Override
     public Object handle(UnitOfWork<? extends CommandMessage<?>> unitOfWork, InterceptorChain chain) throws Exception {
-        subjectOf(unitOfWork.getMessage().getPayload()).filter(directory::erasureRequested).ifPresent(subject -> {
-            throw LedgerRefusal.of(CUSTOMER_ERASED,
-                    "The customer's personal data is erased, or its erasure was requested: no new personal data is recorded for it");
-        });
+        Object command = unitOfWork.getMessage().getPayload();
+        if (guarded(command)) {
+            unitOfWork.onPrepareCommit(u -> subjectOf(command).filter(directory::erasureRequested).ifPresent(subject -> {
+                throw LedgerRefusal.of(CUSTOMER_ERASED, "The customer's personal data is erased, or its erasure was "
+                                                        + "requested: no new personal data is recorded for it");
+            }));
+        }
         return chain.proceed();
+    }
+
+    private static boolean guarded(Object command) {
+        return command instanceof LinkBankAccount || command instanceof RequestConsent || command instanceof AuthoriseConsent
+                || command instanceof ReauthoriseConsent || command instanceof ShareBalance || command instanceof ShareTransactions;
     }
 
     private Optional<String> subjectOf(Object command) {
