@@ -159,6 +159,20 @@ public final class PersonalDataCodec {
         return write(revealed);
     }
 
+    /**
+     * A stored payload as a map (the raw event listing), with every envelope decrypted, or null where erased.
+     *
+     * @throws PersonalDataException when a ciphertext was altered or moved, or its key never existed
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> reveal(String eventId, Map<String, Object> payload) {
+        if (payload == null || !mayHoldEnvelope(write(MAPPER.valueToTree(payload)))) {
+            return payload;
+        }
+        JsonNode revealed = open(MAPPER.valueToTree(payload), "", eventId);
+        return MAPPER.convertValue(revealed, Map.class);
+    }
+
     private JsonNode open(JsonNode node, String path, String eventId) {
         if (node instanceof ObjectNode object) {
             if (object.has(ENVELOPE)) {
