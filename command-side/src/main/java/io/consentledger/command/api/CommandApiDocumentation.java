@@ -51,30 +51,33 @@ public class CommandApiDocumentation {
     private static final List<String> CONSENT_TERMINAL = List.of("consent-rejected", "consent-revoked", "consent-expired");
     private static final List<String> SHARE_409 = concat(CONSENT_TERMINAL, List.of("consent-not-authorised",
             "link-not-in-consent", "link-unlinked", "purpose-not-granted", "scope-not-granted", "currency-mismatch",
-            "already-exists"));
+            "already-exists", "customer-erased"));
 
     /** Per operation (path suffix): the success status and the refusals of its own rules, by status. */
     private record Answers(int success, Map<Integer, List<String>> refusals) {
     }
 
     private static final Map<String, Answers> OPERATIONS = Map.of(
-            "/api/v1/links", new Answers(201, Map.of(409, List.of("already-exists"))),
+            "/api/v1/links", new Answers(201, Map.of(409, List.of("already-exists", "customer-erased"))),
             "/api/v1/links/{linkId}/unlink", new Answers(200, Map.of(404, List.of("link-unknown"), 409, List.of("link-unlinked"))),
             "/api/v1/consents", new Answers(201, Map.of(404, List.of("link-unknown"),
-                    409, List.of("already-exists", "prohibited-purpose", "expiry-in-past", "expiry-too-far"))),
+                    409, List.of("already-exists", "prohibited-purpose", "expiry-in-past", "expiry-too-far", "customer-erased"))),
             "/api/v1/consents/{consentId}/authorise", new Answers(200, Map.of(404, List.of("consent-unknown"),
                     409, concat(CONSENT_TERMINAL, List.of("consent-not-awaiting-authorisation", "expiry-in-past",
-                            "expiry-too-far", "link-unlinked")))),
+                            "expiry-too-far", "link-unlinked", "customer-erased")))),
             "/api/v1/consents/{consentId}/reject", new Answers(200, Map.of(404, List.of("consent-unknown"),
                     409, concat(CONSENT_TERMINAL, List.of("consent-not-awaiting-authorisation")))),
             "/api/v1/consents/{consentId}/revoke", new Answers(200, Map.of(404, List.of("consent-unknown"), 409, CONSENT_TERMINAL)),
             "/api/v1/consents/{consentId}/reauthorise", new Answers(200, Map.of(404, List.of("consent-unknown"),
-                    409, concat(CONSENT_TERMINAL, List.of("consent-not-authorised", "expiry-in-past", "expiry-too-far")))),
+                    409, concat(CONSENT_TERMINAL, List.of("consent-not-authorised", "expiry-in-past", "expiry-too-far",
+                            "customer-erased")))),
             "/api/v1/consents/{consentId}/shares/balance", new Answers(201, Map.of(404, List.of("consent-unknown"),
                     409, SHARE_409, 429, List.of("frequency-exceeded", "one-off-already-used"))),
             "/api/v1/consents/{consentId}/shares/transactions", new Answers(201, Map.of(404, List.of("consent-unknown"),
                     409, concat(SHARE_409, List.of("transaction-not-via-recipient", "outside-transaction-window")),
-                    429, List.of("frequency-exceeded", "one-off-already-used"))));
+                    429, List.of("frequency-exceeded", "one-off-already-used"))),
+            // issue 16: 202 whether erased at once or pending until the retention ends (the body says which)
+            "/api/v1/customers/{customerId}/erasure", new Answers(202, Map.of(404, List.of("customer-unknown"))));
 
     /** What every command operation can answer, whatever its rules. */
     private static final Map<Integer, List<String>> COMMON = Map.of(

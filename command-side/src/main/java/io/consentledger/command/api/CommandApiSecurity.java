@@ -20,6 +20,7 @@ public class CommandApiSecurity {
         // By path, any method: every endpoint is a POST, and another method by an allowed party is then a 405.
         return requests -> requests
                 .requestMatchers("/api/v1/links", "/api/v1/links/*/unlink").hasRole(PROVIDER)
+                .requestMatchers("/api/v1/customers/*/erasure").hasRole(PROVIDER)
                 .requestMatchers("/api/v1/consents").hasRole(RECIPIENT)
                 .requestMatchers("/api/v1/consents/*/revoke").hasAnyRole(PROVIDER, RECIPIENT)
                 .requestMatchers("/api/v1/consents/*/authorise", "/api/v1/consents/*/reject",

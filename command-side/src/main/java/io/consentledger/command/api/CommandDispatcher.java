@@ -12,6 +12,7 @@ import org.axonframework.messaging.MetaData;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 import io.consentledger.contracts.common.RefusalReason;
+import io.consentledger.eventstore.privacy.CustomerErasedException;
 import io.consentledger.contracts.metadata.Attribution;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -43,6 +44,11 @@ public class CommandDispatcher {
         return send(command, null, RefusalReason.ALREADY_EXISTS);
     }
 
+    /** For a command that creates its aggregate if missing: a refusal inside it is {@code whenUnknown} where unknown. */
+    public <R> R create(Object command, RefusalReason whenUnknown) {
+        return send(command, whenUnknown, RefusalReason.CONCURRENT_MODIFICATION);
+    }
+
     /** For a command addressed to an existing aggregate: an unknown id is {@code whenUnknown} (404). */
     public <R> R update(Object command, RefusalReason whenUnknown) {
         return send(command, whenUnknown, RefusalReason.CONCURRENT_MODIFICATION);
@@ -59,6 +65,8 @@ public class CommandDispatcher {
             throw LedgerRefusal.of(RefusalReason.ALREADY_EXISTS, "The id is already taken");
         } catch (ConcurrencyException concurrent) {
             throw LedgerRefusal.of(whenConcurrent, "The aggregate was changed concurrently or already exists; retry or use a new id");
+        } catch (CustomerErasedException erased) {
+            throw erasedRefusal();
         } catch (CommandExecutionException wrapped) {
             throw refusalFor(wrapped, whenUnknown, whenConcurrent);
         }
@@ -86,6 +94,9 @@ public class CommandDispatcher {
         if (refusal.isPresent()) {
             return refusal.get();
         }
+        if (Causes.find(failure, CustomerErasedException.class).isPresent()) {
+            return erasedRefusal();
+        }
         if (Causes.find(failure, AggregateStreamCreationException.class).isPresent()) {
             return LedgerRefusal.of(RefusalReason.ALREADY_EXISTS, "The id is already taken");
         }
@@ -100,6 +111,12 @@ public class CommandDispatcher {
                      .flatMap(CommandDispatcher::refusalInDetails)
                      .map(RuntimeException.class::cast)
                      .orElse(failure);
+    }
+
+    /** Issue 16: the event store refused new personal data of an erased customer (its key is never re-created). */
+    private static LedgerRefusal erasedRefusal() {
+        return LedgerRefusal.of(RefusalReason.CUSTOMER_ERASED,
+                "The customer's personal data is erased: no new personal data is recorded for it");
     }
 
     private static Optional<LedgerRefusal> refusalInDetails(CommandExecutionException failure) {

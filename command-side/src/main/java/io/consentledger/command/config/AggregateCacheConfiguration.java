@@ -45,13 +45,14 @@ public class AggregateCacheConfiguration {
 
     private final int maxEntries;
     private final MeterRegistry registry;
-    /** The two caches (null when the cache is off), for the share's prefetched probes. */
-    private final Map<Class<?>, BoundedAggregateCache> caches = new ConcurrentHashMap<>();
+    /** The caches by aggregate type (none when the cache is off): erasure evicts from them, shares prefetch. */
+    private final AggregateCaches caches;
     private PrefetchedProbes prefetched;
 
-    public AggregateCacheConfiguration(CommandSideProperties properties, MeterRegistry registry) {
+    public AggregateCacheConfiguration(CommandSideProperties properties, MeterRegistry registry, AggregateCaches caches) {
         this.maxEntries = properties.aggregateCache().maxEntries();
         this.registry = registry;
+        this.caches = caches;
     }
 
     /**
@@ -122,7 +123,7 @@ public class AggregateCacheConfiguration {
         BoundedAggregateCache cache = null;
         if (maxEntries > 0) {
             cache = new BoundedAggregateCache(maxEntries);
-            caches.put(type, cache);
+            caches.register(type, cache);
             Gauge.builder("ledger.aggregate.cache.size", cache, BoundedAggregateCache::size)
                  .description("Aggregates held in the command side's cache")
                  .tag("aggregate", type.getSimpleName())

@@ -472,9 +472,11 @@ public class Consent {
     @EventSourcingHandler
     void on(TransactionsShared event) {
         countShare(event.sharedAt());
-        sharedTransactionIds.computeIfAbsent(event.linkId(), id -> new HashSet<>()).addAll(event.newTransactionIds());
+        if (event.newTransactionIds() != null) { // null once the customer's data is erased (issue 16)
+            sharedTransactionIds.computeIfAbsent(event.linkId(), id -> new HashSet<>()).addAll(event.newTransactionIds());
+        }
         remember(event.shareId(), new RecordedShare(event.sharedAt(), ShareFingerprint.of(event),
-                List.copyOf(event.newTransactionIds())));
+                event.newTransactionIds() == null ? List.of() : List.copyOf(event.newTransactionIds())));
     }
 
     /** Remembers a share, and forgets those recorded more than {@link #SHARE_ID_MEMORY} before it. */

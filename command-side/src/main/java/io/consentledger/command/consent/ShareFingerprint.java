@@ -32,7 +32,11 @@ final class ShareFingerprint {
         return balance(command.linkId(), command.purpose().name(), command.amount(), command.currency(), command.asOf());
     }
 
+    /** Null once the customer's data is erased (issue 16): the event no longer holds the content. */
     static String of(BalanceShared event) {
+        if (event.amount() == null || event.currency() == null || event.asOf() == null) {
+            return null;
+        }
         return balance(event.linkId(), event.purpose().name(), event.amount(), event.currency(), event.asOf());
     }
 
@@ -41,9 +45,13 @@ final class ShareFingerprint {
                 command.transactions().stream().map(TransactionFacts::of).toList());
     }
 
-    /** Null for an event recorded before transactions' facts were: it keeps too little to tell two shares apart. */
+    /**
+     * Null for an event recorded before transactions' facts were (it keeps too little to tell two shares apart), and
+     * once the customer's data is erased (issue 16).
+     */
     static String of(TransactionsShared event) {
-        if (event.transactions().isEmpty()) {
+        if (event.transactions() == null || event.transactions().isEmpty()
+                || event.transactions().stream().anyMatch(t -> t == null || t.amount() == null || t.bookedAt() == null)) {
             return null;
         }
         return transactions(event.linkId(), event.purpose().name(), event.transactions());

@@ -124,12 +124,31 @@ class CommandAuthorisationMatrixTest extends HttpTestSupport {
                                       "merchant":"Shop","channel":"card"}]}""".formatted(c.linkId(), clock.instant().minusSeconds(3600)),
                                      c.who().headers()),
                              expect(401, 404, 201, 403, 403, 403, 403)),
+                // issue 16: bank-1's customer of the cell; bank-2 names a customer it does not have (404 as unknown)
+                new Endpoint("POST /api/v1/customers/{id}/erasure", c -> post("/api/v1/customers/" + customerOf(c) + "/erasure",
+                                                                              "", c.who().headers()),
+                             expect(401, 404, 202, 403, 403, 403, 403)),
                 new Endpoint("GET /actuator/health", c -> get("/actuator/health", c.who().headers()),
                              expect(200, 200, 200, 200, 200, 200, 200)),
                 new Endpoint("GET /actuator/prometheus", c -> get("/actuator/prometheus", c.who().headers()),
                              expect(401, 403, 403, 403, 403, 403, 200)),
                 new Endpoint("GET /v3/api-docs", c -> get("/v3/api-docs", c.who().headers()),
                              expect(401, 200, 200, 200, 200, 200, 200)));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.consentledger.command.customer.CustomerDirectory customers;
+
+    /**
+     * The cell's customer, once the customer directory knows it (the erasure endpoint looks it up there); a cell of
+     * unknown ids gets an unknown customer.
+     */
+    private String customerOf(Cell cell) {
+        if (cell.linkId().startsWith("nope-")) {
+            return "nope-" + id("cust");
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> customers.subjectOf(cell.linkId()).isPresent());
+        return customers.subjectOf(cell.linkId()).orElseThrow().substring("bank-1/".length());
     }
 
     private Cell freshCell(Who who, String endpoint) {

@@ -31,6 +31,9 @@ class OpenApiConformanceTest extends HttpTestSupport {
 
     private final List<Seen> seen = new ArrayList<>();
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.consentledger.command.customer.CustomerDirectory customers;
+
     private Response hit(String template, String path, String body, String... headers) {
         return record(template, post(path, body, headers));
     }
@@ -93,6 +96,18 @@ class OpenApiConformanceTest extends HttpTestSupport {
         hit(unlink, "/api/v1/links/nope-" + id("x") + "/unlink", "");
         hit(unlink, "/api/v1/links/" + link(id("cust")) + "/unlink", "{\"initiator\": \"SYSTEM\"}");
         abuse(unlink, "/api/v1/links/" + link(id("cust")) + "/unlink", "{\"initiator\": \"PROVIDER\"}");
+
+        // POST /customers/{customerId}/erasure (issue 16)
+        String erasure = "/api/v1/customers/{customerId}/erasure";
+        String toErase = id("cust");
+        link(toErase);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> customers.find("bank-1/" + toErase).isPresent());
+        hit(erasure, "/api/v1/customers/" + toErase + "/erasure", "");
+        hit(erasure, "/api/v1/customers/" + toErase + "/erasure", "");
+        hit(erasure, "/api/v1/customers/nope-" + id("x") + "/erasure", "");
+        hit(erasure, "/api/v1/customers/" + toErase + "/erasure", "", as(MESSENGER));
+        abuse(erasure, "/api/v1/customers/" + toErase + "/erasure", "");
 
         // POST /consents
         String consents = "/api/v1/consents";
@@ -238,7 +253,7 @@ class OpenApiConformanceTest extends HttpTestSupport {
                     .filter(p -> p.path("in").asString().equals("header")).map(p -> p.path("name").asString()).toList();
             assertThat(headers).as(name).contains("Idempotency-Key", "X-Correlation-Id");
             String success = path.getKey().endsWith("/links") || path.getKey().endsWith("/consents")
-                    || path.getKey().contains("/shares/") ? "201" : "200";
+                    || path.getKey().contains("/shares/") ? "201" : path.getKey().endsWith("/erasure") ? "202" : "200";
             assertThat(operation.path("responses").has(success)).as(name + " answers " + success).isTrue();
             assertThat(operation.path("responses").has("200") && !success.equals("200")).as(name + " never 200").isFalse();
             JsonNode schemaRef = operation.path("requestBody").path("content").path("application/json").path("schema").path("$ref");

@@ -31,6 +31,7 @@ import java.util.UUID;
         properties = {
                 "consent-ledger.mongodb.embedded.in-memory=true",
                 "consent-ledger.expiry.scheduler.enabled=false",
+                "consent-ledger.erasure.scheduler.enabled=false",
                 // tests send bursts; the limiter itself is tested on its own (RateLimitFilterTest)
                 "consent-ledger.security.rate-limit.requests-per-second=100000",
                 "consent-ledger.security.rate-limit.burst=100000",

@@ -1,6 +1,8 @@
 package io.consentledger.query.events;
 
 import io.consentledger.eventstore.EventLog;
+import io.consentledger.eventstore.privacy.PersonalDataCodec;
+import io.consentledger.eventstore.privacy.PersonalDataException;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -9,6 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -22,9 +25,11 @@ public class EventLogController {
     static final int MAX_POSITIONS_PER_PAGE = 50_000;
 
     private final EventLog eventLog;
+    private final PersonalDataCodec personalData;
 
-    public EventLogController(EventLog eventLog) {
+    public EventLogController(EventLog eventLog, PersonalDataCodec personalData) {
         this.eventLog = eventLog;
+        this.personalData = personalData;
     }
 
     /**
@@ -52,6 +57,22 @@ public class EventLogController {
         Set<String> types = type == null ? Set.of()
                 : Arrays.stream(type.split(",")).map(String::trim).filter(t -> !t.isEmpty()).collect(Collectors.toSet());
         long start = after != null ? after : (aggregateId != null ? -1 : 0);
-        return eventLog.read(new EventLog.Filter(aggregateId, types, from, to), start, limit, MAX_POSITIONS_PER_PAGE);
+        EventLog.Page page = eventLog.read(new EventLog.Filter(aggregateId, types, from, to), start, limit, MAX_POSITIONS_PER_PAGE);
+        return new EventLog.Page(page.events().stream().map(this::revealed).toList(), page.cursor(), page.complete());
+    }
+
+    /**
+     * Issue 16: personal fields as plain values (null once the customer is erased). A ciphertext that does not
+     * decrypt is shown as stored: the integrity monitor and the verifier name an edited event.
+     */
+    private EventLog.StoredEvent revealed(EventLog.StoredEvent event) {
+        try {
+            Map<String, Object> payload = personalData.reveal(event.eventId(), event.payload());
+            return payload == event.payload() ? event : new EventLog.StoredEvent(event.position(), event.eventId(),
+                    event.aggregateType(), event.aggregateId(), event.sequenceNumber(), event.payloadType(),
+                    event.payloadRevision(), event.timestamp(), payload, event.metaData());
+        } catch (PersonalDataException unreadable) {
+            return event;
+        }
     }
 }

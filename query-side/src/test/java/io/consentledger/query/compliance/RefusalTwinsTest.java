@@ -57,7 +57,10 @@ class RefusalTwinsTest {
             Map.entry(RefusalReason.EXPIRY_TOO_FAR, Twin.none("refuses a request or authorisation, not a share")),
             Map.entry(RefusalReason.CURRENCY_MISMATCH, Twin.none("a balance or transaction in another currency than "
                       + "the link's is a data error, not data shared outside the consent; the balance read model "
-                      + "does not count it"))));
+                      + "does not count it")),
+            Map.entry(RefusalReason.CUSTOMER_UNKNOWN, Twin.none("refuses an erasure request, not a share")),
+            Map.entry(RefusalReason.CUSTOMER_ERASED, Twin.none("refuses new personal data of a customer whose erasure "
+                      + "was requested; a share is never stored for it, so there is nothing for the compliance check to find"))));
 
     /** Rules with no refusal of their own, and why. */
     private static final Map<ComplianceRule, String> COMPLIANCE_ONLY = Map.of(

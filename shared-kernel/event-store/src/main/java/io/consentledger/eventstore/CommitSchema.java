@@ -88,6 +88,10 @@ final class CommitSchema {
     // ------------------------------------------------------------------------------------------------ writing
 
     static Document eventDocument(EventMessage<?> event, Serializer serializer) {
+        return eventDocument(event, serializer, PayloadProtector.NONE);
+    }
+
+    static Document eventDocument(EventMessage<?> event, Serializer serializer, PayloadProtector protector) {
         SerializedObject<String> payload = event.serializePayload(serializer, String.class);
         SerializedObject<String> metaData = event.serializeMetaData(serializer, String.class);
         Document document = new Document(EVENT_ID, event.getIdentifier());
@@ -99,7 +103,7 @@ final class CommitSchema {
         document.append(TIMESTAMP, event.getTimestamp().toString())
                 .append(PAYLOAD_TYPE, payload.getType().getName())
                 .append(PAYLOAD_REVISION, payload.getType().getRevision());
-        BsonEventPayloads.put(document, PAYLOAD, payload.getData());
+        BsonEventPayloads.put(document, PAYLOAD, protector.protect(event, payload.getData()));
         BsonEventPayloads.put(document, META_DATA, metaData.getData());
         return document;
     }

@@ -106,6 +106,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
     private final int maxCommitAttempts;
     private final AppendListener appendListener;
     private final CommitHook commitHook;
+    private final PayloadProtector payloadProtector;
 
     protected GapAwareMongoEventStorageEngine(Builder builder) {
         super(builder);
@@ -123,6 +124,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         this.maxCommitAttempts = builder.maxCommitAttempts;
         this.appendListener = builder.appendListener;
         this.commitHook = builder.commitHook;
+        this.payloadProtector = builder.payloadProtector;
         if (builder.ensureIndexes) {
             ensureIndexes();
         }
@@ -150,6 +152,16 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         }
     }
 
+    /**
+     * Deletes the snapshots of these aggregates (issue 16: a snapshot of an erased customer's aggregate holds its
+     * personal values in the clear; the next load rebuilds the state from the events, where they read as erased).
+     */
+    public void deleteSnapshots(java.util.Collection<String> aggregateIds) {
+        if (!aggregateIds.isEmpty()) {
+            snapshots.deleteMany(com.mongodb.client.model.Filters.in(CommitSchema.ID, aggregateIds));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ append
 
     @Override
@@ -173,7 +185,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
                 seqKeys.add(seqKey);
             }
             eventIds.add(event.getIdentifier());
-            eventDocuments.add(CommitSchema.eventDocument(event, serializer));
+            eventDocuments.add(CommitSchema.eventDocument(event, serializer, payloadProtector));
         }
         for (int attempt = 1; ; attempt++) {
             long last = positions.allocate(events.size());
@@ -452,6 +464,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         private boolean ensureIndexes = true;
         private AppendListener appendListener = AppendListener.NONE;
         private CommitHook commitHook = CommitHook.NONE;
+        private PayloadProtector payloadProtector = PayloadProtector.NONE;
 
         protected Builder() {
             persistenceExceptionResolver(Builder::isDuplicateKey);
@@ -517,6 +530,12 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
 
         public Builder appendListener(AppendListener listener) {
             this.appendListener = listener;
+            return this;
+        }
+
+        /** Rewrites each serialized payload before it is stored (issue 16: encrypts personal fields). */
+        public Builder payloadProtector(PayloadProtector protector) {
+            this.payloadProtector = protector;
             return this;
         }
 

@@ -23,7 +23,7 @@ public final class ProblemTypes {
 
     public static HttpStatus statusOf(RefusalReason reason) {
         return switch (reason) {
-            case LINK_UNKNOWN, CONSENT_UNKNOWN -> HttpStatus.NOT_FOUND;
+            case LINK_UNKNOWN, CONSENT_UNKNOWN, CUSTOMER_UNKNOWN -> HttpStatus.NOT_FOUND;
             case FREQUENCY_EXCEEDED, ONE_OFF_ALREADY_USED -> HttpStatus.TOO_MANY_REQUESTS;
             default -> HttpStatus.CONFLICT;
         };

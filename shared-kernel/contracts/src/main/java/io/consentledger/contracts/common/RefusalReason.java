@@ -35,5 +35,8 @@ public enum RefusalReason {
     // purpose limitation
     PROHIBITED_PURPOSE,
     // money
-    CURRENCY_MISMATCH
+    CURRENCY_MISMATCH,
+    // erasure (issue 16)
+    CUSTOMER_UNKNOWN,
+    CUSTOMER_ERASED
 }

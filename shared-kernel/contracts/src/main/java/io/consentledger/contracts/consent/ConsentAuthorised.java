@@ -1,14 +1,17 @@
 package io.consentledger.contracts.consent;
 
+import io.consentledger.contracts.privacy.DataSubject;
+import io.consentledger.contracts.privacy.NotPersonal;
+import io.consentledger.contracts.privacy.Personal;
 import io.consentledger.contracts.common.AuthorisationEvidence;
 
 import java.time.Instant;
 
-public record ConsentAuthorised(String consentId,
-                                String recipientId,
-                                String customerId,
-                                String providerId,
-                                AuthorisationEvidence evidence,
-                                Instant expiresAt,
-                                Instant authorisedAt) {
+public record ConsentAuthorised(@NotPersonal String consentId,
+                                @NotPersonal String recipientId,
+                                @DataSubject String customerId,
+                                @NotPersonal String providerId,
+                                @Personal AuthorisationEvidence evidence,
+                                @NotPersonal Instant expiresAt,
+                                @NotPersonal Instant authorisedAt) {
 }

@@ -1,13 +1,15 @@
 package io.consentledger.contracts.consent;
 
+import io.consentledger.contracts.privacy.DataSubject;
+import io.consentledger.contracts.privacy.NotPersonal;
 import io.consentledger.contracts.common.Initiator;
 
 import java.time.Instant;
 
-public record ConsentRejected(String consentId,
-                              String recipientId,
-                              String customerId,
-                              String providerId,
-                              Initiator initiator,
-                              Instant rejectedAt) {
+public record ConsentRejected(@NotPersonal String consentId,
+                              @NotPersonal String recipientId,
+                              @DataSubject String customerId,
+                              @NotPersonal String providerId,
+                              @NotPersonal Initiator initiator,
+                              @NotPersonal Instant rejectedAt) {
 }

@@ -1,5 +1,8 @@
 package io.consentledger.contracts.consent;
 
+import io.consentledger.contracts.privacy.DataSubject;
+import io.consentledger.contracts.privacy.NotPersonal;
+import io.consentledger.contracts.privacy.PartlyPersonal;
 import io.consentledger.contracts.common.AccessFrequency;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
@@ -13,16 +16,16 @@ import java.util.Set;
  * A consent was requested; it now awaits authorisation. {@code scopes} holds the requested scopes plus the basic
  * scopes they imply (see {@link Scope#withImplied}); {@code requestedScopes} holds them as asked.
  */
-public record ConsentRequested(String consentId,
-                               String recipientId,
-                               String customerId,
-                               String providerId,
-                               List<ConsentedLink> links,
-                               Set<Scope> requestedScopes,
-                               Set<Scope> scopes,
-                               Set<Purpose> purposes,
-                               Instant expiresAt,
-                               TransactionWindow window,
-                               AccessFrequency frequency,
-                               Instant requestedAt) {
+public record ConsentRequested(@NotPersonal String consentId,
+                               @NotPersonal String recipientId,
+                               @DataSubject String customerId,
+                               @NotPersonal String providerId,
+                               @PartlyPersonal List<ConsentedLink> links,
+                               @NotPersonal Set<Scope> requestedScopes,
+                               @NotPersonal Set<Scope> scopes,
+                               @NotPersonal Set<Purpose> purposes,
+                               @NotPersonal Instant expiresAt,
+                               @NotPersonal TransactionWindow window,
+                               @NotPersonal AccessFrequency frequency,
+                               @NotPersonal Instant requestedAt) {
 }

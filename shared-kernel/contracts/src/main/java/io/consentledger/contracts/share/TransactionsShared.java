@@ -1,5 +1,8 @@
 package io.consentledger.contracts.share;
 
+import io.consentledger.contracts.privacy.DataSubject;
+import io.consentledger.contracts.privacy.NotPersonal;
+import io.consentledger.contracts.privacy.Personal;
 import io.consentledger.contracts.common.AppliedWindow;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
@@ -14,19 +17,19 @@ import java.util.List;
  * count one twice. The facts let projections derive balances and let the compliance check verify the window and the
  * channel from the events alone.
  */
-public record TransactionsShared(String shareId,
-                                 String consentId,
-                                 String linkId,
-                                 String recipientId,
-                                 String providerId,
-                                 String customerId,
-                                 Scope scope,
-                                 Purpose purpose,
-                                 List<String> transactionIds,
-                                 List<String> newTransactionIds,
-                                 AppliedWindow window,
-                                 Instant sharedAt,
-                                 List<TransactionFacts> transactions) {
+public record TransactionsShared(@NotPersonal String shareId,
+                                 @NotPersonal String consentId,
+                                 @NotPersonal String linkId,
+                                 @NotPersonal String recipientId,
+                                 @NotPersonal String providerId,
+                                 @DataSubject String customerId,
+                                 @NotPersonal Scope scope,
+                                 @NotPersonal Purpose purpose,
+                                 @Personal List<String> transactionIds,
+                                 @Personal List<String> newTransactionIds,
+                                 @NotPersonal AppliedWindow window,
+                                 @NotPersonal Instant sharedAt,
+                                 @Personal List<TransactionFacts> transactions) {
 
     public TransactionsShared {
         transactions = transactions == null ? List.of() : List.copyOf(transactions);

@@ -7,6 +7,11 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
+import io.consentledger.eventstore.PayloadProtector;
+import io.consentledger.eventstore.privacy.DecryptingUpcaster;
+import io.consentledger.eventstore.privacy.PersonalDataCodec;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
+import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import io.consentledger.eventstore.embedded.EmbeddedMongoServer;
 import io.consentledger.eventstore.processing.ProcessorLagMetrics;
 import io.consentledger.eventstore.processing.SegmentBalancer;
@@ -101,13 +106,22 @@ public class LedgerMongoAutoConfiguration {
                                                              @Qualifier("eventSerializer") ObjectProvider<Serializer> eventSerializer,
                                                              Configuration configuration,
                                                              LedgerStoreProperties properties,
-                                                             ObjectProvider<MeterRegistry> meterRegistry) {
+                                                             ObjectProvider<MeterRegistry> meterRegistry,
+                                                             ObjectProvider<PersonalDataCodec> personalData) {
         LedgerStoreProperties.EventStore settings = properties.getEventStore();
+        // Issue 16: personal fields are encrypted on append and decrypted first on read, before any other upcaster.
+        PersonalDataCodec codec = personalData.getIfAvailable();
+        EventUpcaster chain = configuration.upcasterChain();
+        EventUpcaster upcasters = codec == null ? chain : chain == null ? new DecryptingUpcaster(codec)
+                : new EventUpcasterChain(new DecryptingUpcaster(codec), chain);
+        PayloadProtector protector = codec == null ? PayloadProtector.NONE
+                : (event, json) -> codec.protect(event.getIdentifier(), event.getPayload(), json);
         return GapAwareMongoEventStorageEngine.builder()
                                               .database(database)
                                               .eventSerializer(eventSerializer.getIfAvailable(() -> serializer))
                                               .snapshotSerializer(LedgerSerializers.snapshots())
-                                              .upcasterChain(configuration.upcasterChain())
+                                              .upcasterChain(upcasters)
+                                              .payloadProtector(protector)
                                               .snapshotFilter(configuration.snapshotFilter())
                                               .writeConcern(writeConcern(settings))
                                               .gapTimeout(settings.getGapTimeout())

@@ -1,0 +1,71 @@
+package io.consentledger.command.customer;
+
+import com.mongodb.client.MongoDatabase;
+import io.consentledger.command.config.AggregateCaches;
+import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
+import io.consentledger.eventstore.privacy.CustomerKeys;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** Customer erasure: the directory, the shredder, the sweep and its timer ({@code consent-ledger.erasure.*}). */
+@Configuration(proxyBeanMethods = false)
+public class ErasureConfiguration {
+
+    @Bean
+    public CustomerDirectory customerDirectory(MongoDatabase database,
+                                               @Value("${consent-ledger.erasure.guard-cache-ttl:PT5S}") Duration guardCacheTtl) {
+        return new CustomerDirectory(database, guardCacheTtl);
+    }
+
+    @Bean
+    public DataShredder dataShredder(CustomerKeys keys, CustomerDirectory directory, GapAwareMongoEventStorageEngine engine,
+                                     AggregateCaches caches) {
+        return new DataShredder(keys, directory, engine, caches);
+    }
+
+    @Bean
+    public ErasureSweeper erasureSweeper(CustomerDirectory directory, CommandGateway commands, Clock clock) {
+        return new ErasureSweeper(directory, commands, clock);
+    }
+
+    /** The directory must not skip an event whose handling failed: the processor retries from its token. */
+    @Bean
+    public ConfigurerModule customerDirectoryRetries() {
+        return configurer -> configurer.eventProcessing().registerListenerInvocationErrorHandler(
+                CustomerDirectoryProjection.PROCESSING_GROUP, c -> PropagatingErrorHandler.instance());
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "consent-ledger.erasure.scheduler.enabled", havingValue = "true", matchIfMissing = true)
+    public ScheduledErasureSweep scheduledErasureSweep(ErasureSweeper sweeper,
+                                                       @Value("${consent-ledger.erasure.sweep-interval:PT1M}") Duration interval) {
+        return new ScheduledErasureSweep(sweeper, interval);
+    }
+
+    /** Runs the sweep on a fixed delay (default every minute), first after 10 s. */
+    public static class ScheduledErasureSweep implements SchedulingConfigurer {
+        private final ErasureSweeper sweeper;
+        private final Duration interval;
+
+        ScheduledErasureSweep(ErasureSweeper sweeper, Duration interval) {
+            this.sweeper = sweeper;
+            this.interval = interval;
+        }
+
+        @Override
+        public void configureTasks(ScheduledTaskRegistrar registrar) {
+            registrar.addFixedDelayTask(new FixedDelayTask(sweeper::sweep, interval, Duration.ofSeconds(10)));
+        }
+    }
+}

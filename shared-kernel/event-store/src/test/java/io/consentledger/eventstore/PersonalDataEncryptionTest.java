@@ -1,0 +1,258 @@
+package io.consentledger.eventstore;
+
+import io.consentledger.contracts.common.AppliedWindow;
+import io.consentledger.contracts.common.AuthorisationEvidence;
+import io.consentledger.contracts.common.Purpose;
+import io.consentledger.contracts.common.Scope;
+import io.consentledger.contracts.consent.ConsentRequested;
+import io.consentledger.contracts.consent.ConsentedLink;
+import io.consentledger.contracts.link.BankAccountLinked;
+import io.consentledger.contracts.share.BalanceShared;
+import io.consentledger.contracts.share.TransactionFacts;
+import io.consentledger.contracts.share.TransactionsShared;
+import io.consentledger.eventstore.privacy.CustomerErasedException;
+import io.consentledger.eventstore.privacy.CustomerKeys;
+import io.consentledger.eventstore.privacy.DecryptingUpcaster;
+import io.consentledger.eventstore.privacy.MasterKey;
+import io.consentledger.eventstore.privacy.PersonalDataCodec;
+import io.consentledger.eventstore.privacy.PersonalDataException;
+import io.consentledger.eventstore.serialization.LedgerSerializers;
+import io.consentledger.eventstore.testing.StoreTest;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static com.mongodb.client.model.Filters.eq;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Issue 16: personal fields are stored encrypted under the customer's key, read back plain through the upcaster
+ * chain, read as null once the key is destroyed, and a ciphertext that was altered or moved is reported.
+ */
+class PersonalDataEncryptionTest extends StoreTest {
+
+    private static final JacksonSerializer SERIALIZER = LedgerSerializers.jackson();
+    private static final Instant T = Instant.parse("2026-03-01T09:30:00.123Z");
+    private static final String ACCOUNT = "GB29NWBK60161331926819";
+    private static final BigDecimal BALANCE = new BigDecimal("98765.43");
+    private static final BigDecimal DEBIT = new BigDecimal("-1234.50");
+
+    private String collection;
+    private String provider;
+    private String customer;
+    private CustomerKeys keys;
+    private PersonalDataCodec codec;
+    private GapAwareMongoEventStorageEngine engine;
+
+    @BeforeEach
+    void setUp() {
+        collection = freshCollection("privacy_events_");
+        provider = "bank-" + UUID.randomUUID().toString().substring(0, 8);
+        customer = "cust-" + UUID.randomUUID().toString().substring(0, 8);
+        keys = new CustomerKeys(stores.database(), MasterKey.generate(), Clock.systemUTC(), Duration.ofMinutes(5), 1000);
+        codec = new PersonalDataCodec(keys, true);
+        engine = engine(codec);
+    }
+
+    private GapAwareMongoEventStorageEngine engine(PersonalDataCodec codec) {
+        return GapAwareMongoEventStorageEngine.builder()
+                                              .database(stores.database())
+                                              .eventsCollection(collection)
+                                              .snapshotsCollection(collection + "_snapshots")
+                                              .eventSerializer(SERIALIZER)
+                                              .snapshotSerializer(SERIALIZER)
+                                              .upcasterChain(new DecryptingUpcaster(codec))
+                                              .payloadProtector((event, json) -> codec.protect(event.getIdentifier(), event.getPayload(), json))
+                                              .build();
+    }
+
+    private AuthorisationEvidence evidence() {
+        return new AuthorisationEvidence("MOBILE_APP", T, "disclosure-v3");
+    }
+
+    private BankAccountLinked linked() {
+        return new BankAccountLinked("link-1", customer, provider, ACCOUNT, "GBP", evidence(), T);
+    }
+
+    private BalanceShared balance() {
+        return new BalanceShared("share-1", "consent-1", "link-1", "fintech-1", provider, customer, Scope.BALANCES,
+                                 Purpose.BALANCE_CHECK, BALANCE, "GBP", T, new AppliedWindow(T.minusSeconds(86400), T), T);
+    }
+
+    private TransactionsShared transactions() {
+        return new TransactionsShared("share-2", "consent-1", "link-1", "fintech-1", provider, customer, Scope.TRANSACTIONS,
+                                      Purpose.BALANCE_CHECK, List.of("tx-981", "tx-982"), List.of("tx-982"),
+                                      new AppliedWindow(T.minusSeconds(86400), T), T,
+                                      List.of(new TransactionFacts("tx-981", T.minusSeconds(3600), DEBIT, "GBP", "CARD")));
+    }
+
+    private ConsentRequested requested() {
+        return new ConsentRequested("consent-1", "fintech-1", customer, provider,
+                                    List.of(new ConsentedLink("link-1", customer, provider, ACCOUNT, "GBP")),
+                                    Set.of(Scope.BALANCES), Set.of(Scope.BALANCES), Set.of(Purpose.BALANCE_CHECK),
+                                    T.plusSeconds(86400), null, null, T);
+    }
+
+    private void append(String aggregateId, Object... payloads) {
+        List<DomainEventMessage<?>> messages = new java.util.ArrayList<>();
+        for (int i = 0; i < payloads.length; i++) {
+            messages.add(new GenericDomainEventMessage<>("Test", aggregateId, i, payloads[i]));
+        }
+        engine.appendEvents(messages);
+    }
+
+    private List<Object> read(String aggregateId) {
+        return engine.readEvents(aggregateId).asStream().map(DomainEventMessage::getPayload).collect(Collectors.toList());
+    }
+
+    private String storedText() {
+        return stores.database().getCollection(collection).find().map(Document::toJson).into(new java.util.ArrayList<>())
+                     .toString();
+    }
+
+    @Test
+    void everyKindOfPersonalFieldRoundTrips() {
+        append("link-1", linked());
+        append("consent-1", requested(), balance(), transactions());
+
+        assertThat(read("link-1")).containsExactly(linked());
+        assertThat(read("consent-1")).containsExactly(requested(), balance(), transactions());
+        // and through a tracking stream (processors, replays)
+        assertThat(engine.readEvents(null, false).<Object>map(TrackedEventMessage::getPayload).toList())
+                .containsExactly(linked(), requested(), balance(), transactions());
+    }
+
+    @Test
+    void theStoreHoldsNoPlaintextPersonalValue() {
+        append("link-1", linked());
+        append("consent-1", requested(), balance(), transactions());
+
+        String stored = storedText();
+        for (String personal : List.of(ACCOUNT, "98765.43", "1234.50", "tx-981", "tx-982", "disclosure-v3", "MOBILE_APP")) {
+            assertThat(stored).as(personal).doesNotContain(personal);
+        }
+        // what proves who saw what stays readable
+        for (String proof : List.of("consent-1", "link-1", "fintech-1", provider, customer, "BALANCE_CHECK", "BALANCES")) {
+            assertThat(stored).as(proof).contains(proof);
+        }
+    }
+
+    @Test
+    void erasedValuesReadAsNullAndTheRestStays() {
+        append("link-1", linked());
+        append("consent-1", requested(), balance(), transactions());
+        String before = storedText();
+
+        keys.destroy(provider + "/" + customer);
+
+        assertThat(read("link-1")).containsExactly(
+                new BankAccountLinked("link-1", customer, provider, null, "GBP", null, T));
+        List<Object> consent = read("consent-1");
+        assertThat(consent.get(0)).isEqualTo(new ConsentRequested("consent-1", "fintech-1", customer, provider,
+                List.of(new ConsentedLink("link-1", customer, provider, null, "GBP")), Set.of(Scope.BALANCES),
+                Set.of(Scope.BALANCES), Set.of(Purpose.BALANCE_CHECK), T.plusSeconds(86400), null, null, T));
+        BalanceShared balance = (BalanceShared) consent.get(1);
+        assertThat(balance.amount()).isNull();
+        assertThat(balance).usingRecursiveComparison().ignoringFields("amount").isEqualTo(balance());
+        TransactionsShared transactions = (TransactionsShared) consent.get(2);
+        assertThat(transactions.transactionIds()).isNull();
+        assertThat(transactions.newTransactionIds()).isNull();
+        assertThat(transactions.transactions()).isEmpty();
+        assertThat(transactions.purpose()).isEqualTo(Purpose.BALANCE_CHECK);
+        assertThat(storedText()).as("the stored bytes do not change").isEqualTo(before);
+    }
+
+    @Test
+    void noKeyIsEverRecreatedForAnErasedCustomer() {
+        append("link-1", linked());
+        keys.destroy(provider + "/" + customer);
+
+        assertThatThrownBy(() -> append("consent-1", requested())).isInstanceOf(CustomerErasedException.class);
+        // a fresh cache (another instance) sees the tombstone too
+        CustomerKeys elsewhere = new CustomerKeys(stores.database(), MasterKey.generate(), Clock.systemUTC(), Duration.ofMinutes(5), 10);
+        assertThatThrownBy(() -> elsewhere.keyForWrite(provider + "/" + customer)).isInstanceOf(CustomerErasedException.class);
+        // a customer never seen before can be erased too, and then gets no key
+        String stranger = provider + "/never-seen";
+        keys.destroy(stranger);
+        assertThatThrownBy(() -> keys.keyForWrite(stranger)).isInstanceOf(CustomerErasedException.class);
+    }
+
+    @Test
+    void aTamperedCiphertextIsReportedNotDropped() {
+        append("link-1", linked());
+        Document commit = stores.database().getCollection(collection).find().first();
+        Document event = commit.getList("events", Document.class).get(0);
+        Document envelope = event.get("payload", Document.class).get("accountId", Document.class);
+        String data = envelope.getString("data");
+        char flipped = data.charAt(20) == 'A' ? 'B' : 'A';
+        envelope.put("data", data.substring(0, 20) + flipped + data.substring(21));
+        stores.database().getCollection(collection).replaceOne(eq("_id", commit.get("_id")), commit);
+
+        assertThatThrownBy(() -> read("link-1")).isInstanceOf(PersonalDataException.class)
+                .hasMessageContaining("field accountId").hasMessageNotContaining(ACCOUNT);
+    }
+
+    @Test
+    void aCiphertextMovedToAnotherEventOrFieldIsReported() {
+        append("link-1", linked());
+        append("link-2", new BankAccountLinked("link-2", customer, provider, "GB00OTHER", "GBP", evidence(), T));
+        List<Document> commits = stores.database().getCollection(collection).find().into(new java.util.ArrayList<>());
+        Document first = commits.get(0).getList("events", Document.class).get(0).get("payload", Document.class);
+        Document second = commits.get(1).getList("events", Document.class).get(0).get("payload", Document.class);
+        second.put("accountId", first.get("accountId")); // same customer, same key, another event
+        stores.database().getCollection(collection).replaceOne(eq("_id", commits.get(1).get("_id")), commits.get(1));
+        assertThatThrownBy(() -> read("link-2")).isInstanceOf(PersonalDataException.class)
+                .hasMessageContaining("field accountId");
+
+        Document moved = commits.get(0);
+        Document payload = moved.getList("events", Document.class).get(0).get("payload", Document.class);
+        payload.put("evidence", payload.get("accountId")); // same event, another field
+        stores.database().getCollection(collection).replaceOne(eq("_id", moved.get("_id")), moved);
+        assertThatThrownBy(() -> read("link-1")).isInstanceOf(PersonalDataException.class)
+                .hasMessageContaining("field evidence");
+    }
+
+    @Test
+    void eventsStoredInTheClearBeforeEncryptionStillRead() {
+        GapAwareMongoEventStorageEngine before = GapAwareMongoEventStorageEngine.builder()
+                .database(stores.database()).eventsCollection(collection).snapshotsCollection(collection + "_snapshots")
+                .eventSerializer(SERIALIZER).snapshotSerializer(SERIALIZER).build();
+        before.appendEvents(new GenericDomainEventMessage<>("Test", "link-1", 0, linked()));
+        assertThat(storedText()).contains(ACCOUNT);
+
+        assertThat(read("link-1")).containsExactly(linked());
+    }
+
+    @Test
+    void withEncryptionOffNewEventsAreStoredInTheClearAndEncryptedOnesStillRead() {
+        append("link-1", linked());
+        GapAwareMongoEventStorageEngine off = engine(new PersonalDataCodec(keys, false));
+        off.appendEvents(new GenericDomainEventMessage<>("Test", "link-2", 0,
+                new BankAccountLinked("link-2", customer, provider, "GB00CLEAR", "GBP", evidence(), T)));
+        assertThat(storedText()).contains("GB00CLEAR").doesNotContain(ACCOUNT);
+        assertThat(off.readEvents("link-1").asStream().<Object>map(DomainEventMessage::getPayload).toList()).containsExactly(linked());
+    }
+
+    @Test
+    void aDataKeyDoesNotUnwrapUnderAnotherMasterKey() {
+        append("link-1", linked());
+        CustomerKeys otherMaster = new CustomerKeys(stores.database(), MasterKey.generate(), Clock.systemUTC(), Duration.ofMinutes(5), 10);
+        GapAwareMongoEventStorageEngine wrong = engine(new PersonalDataCodec(otherMaster, true));
+        assertThatThrownBy(() -> wrong.readEvents("link-1").asStream().map(DomainEventMessage::getPayload).toList()).isInstanceOf(PersonalDataException.class)
+                .hasMessageContaining("master key");
+    }
+}
