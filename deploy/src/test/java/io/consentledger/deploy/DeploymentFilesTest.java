@@ -329,8 +329,29 @@ class DeploymentFilesTest {
                                                      .isEqualTo(NAMESPACE);
             }
         }
-        assertThat(kinds()).containsExactlyInAnyOrder("Namespace", "ConfigMap", "Secret", "Deployment", "Deployment",
-                                                      "Service", "Service", "PodDisruptionBudget", "PodDisruptionBudget");
+        assertThat(kinds()).containsExactlyInAnyOrder("Namespace", "ConfigMap", "Secret", "Secret", "Deployment",
+                                                      "Deployment", "Service", "Service", "PodDisruptionBudget",
+                                                      "PodDisruptionBudget");
+    }
+
+    /**
+     * The containers' file systems are read-only, so developer mode cannot generate the keys: both applications get
+     * the same privacy master key from a Secret (issue 16), the query side the log's signer key (issue 11); Compose
+     * refuses to start without them.
+     */
+    @Test
+    void theKeysComeFromSecretsAndComposeRequiresThem() throws IOException {
+        String command = Files.readString(K8S.resolve("command-side.yaml"));
+        String query = Files.readString(K8S.resolve("query-side.yaml"));
+        String secrets = Files.readString(K8S.resolve("secret.yaml"));
+        assertThat(secrets).contains("name: consent-ledger-keys", "CONSENT_LEDGER_PRIVACY_MASTER_KEY:", "LOG_SIGNING_KEY:");
+        assertThat(command).contains("- name: CONSENT_LEDGER_PRIVACY_MASTER_KEY", "name: consent-ledger-keys")
+                           .doesNotContain("LOG_SIGNING_KEY");
+        assertThat(query).contains("- name: CONSENT_LEDGER_PRIVACY_MASTER_KEY", "- name: LOG_SIGNING_KEY",
+                                   "name: consent-ledger-keys");
+        String compose = Files.readString(K8S.resolveSibling("compose").resolve("compose.yaml"));
+        assertThat(compose).contains("CONSENT_LEDGER_PRIVACY_MASTER_KEY: \"${CONSENT_LEDGER_PRIVACY_MASTER_KEY:?",
+                                     "LOG_SIGNING_KEY: \"${LOG_SIGNING_KEY:?");
     }
 
     @Test
