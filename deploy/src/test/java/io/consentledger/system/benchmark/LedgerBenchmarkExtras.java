@@ -38,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  *     <li>{@code -Dbench.abProcessors=verifiable-log,notifications}: after the sustained levels, at the best
  *     concurrency, closed-loop windows of {@code bench.abSeconds} (default 20) with each named query-side processor
  *     running and stopped ({@code POST /api/v1/operator/processors/{name}/stop|start}), {@code bench.abRounds}
- *     (default 2) rounds of on/off; before each "on" window the processor first catches up (not measured), so the
+ *     (default 2) rounds in ABBA order (on/off, then off/on, ...; use an even number); before each "on" window the processor first catches up (not measured), so the
  *     "on" window pays only for its own events.</li>
  * </ul>
  */
@@ -234,20 +234,29 @@ final class LedgerBenchmarkExtras {
             double[] on = new double[abRounds];
             double[] off = new double[abRounds];
             for (int round = 0; round < abRounds; round++) {
-                awaitCaughtUp(processor);
-                on[round] = loop.run("A/B " + processor + " running, round " + (round + 1), concurrency, abSeconds);
+                // ABBA: even rounds run "running" first, odd rounds "stopped" first, so that a steady drift of the
+                // machine (C2 still compiling, other load fading) falls on both arms alike over an even number of rounds
+                boolean runningFirst = round % 2 == 0;
+                if (runningFirst) {
+                    awaitCaughtUp(processor);
+                    on[round] = loop.run("A/B " + processor + " running, round " + (round + 1), concurrency, abSeconds);
+                }
                 operator("stop", processor);
                 try {
                     off[round] = loop.run("A/B " + processor + " stopped, round " + (round + 1), concurrency, abSeconds);
                 } finally {
                     operator("start", processor);
                 }
+                if (!runningFirst) {
+                    awaitCaughtUp(processor);
+                    on[round] = loop.run("A/B " + processor + " running, round " + (round + 1), concurrency, abSeconds);
+                }
             }
             awaitCaughtUp(processor);
             double meanOn = Arrays.stream(on).average().orElse(0);
             double meanOff = Arrays.stream(off).average().orElse(0);
             double drop = meanOff == 0 ? 0 : (meanOff - meanOn) / meanOff * 100;
-            report.add(String.format(Locale.ROOT, "A/B %s at concurrency %d, %d x %d s each: running %s -> mean %.1f/s; "
+            report.add(String.format(Locale.ROOT, "A/B %s at concurrency %d, %d x %d s each, in ABBA order: running %s -> mean %.1f/s; "
                                                  + "stopped %s -> mean %.1f/s; throughput drop with it running %.1f%% "
                                                  + "(target <= 10%%: %s)",
                                      processor, concurrency, abRounds, abSeconds, rates(on), meanOn, rates(off), meanOff,
