@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The end-to-end benchmark's optional measurements for issues 11 and 12 (docs/benchmarks.md, "Tree lag, webhooks
@@ -61,8 +60,7 @@ final class LedgerBenchmarkExtras {
     private final Map<String, Long> deliveredAt = new ConcurrentHashMap<>();
     private final LongAdder deliveries = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
-    private TreeTimeline tree;
-    private Thread treePoller;
+    private PositionTimeline tree;
     private final List<String> report = new ArrayList<>();
 
     /** One closed-loop window: returns the rate of 2xx answers. */
@@ -141,77 +139,12 @@ final class LedgerBenchmarkExtras {
         if (!treeLag) {
             return;
         }
-        tree = new TreeTimeline();
-        treePoller = new Thread(tree, "bench-tree-poller");
-        treePoller.setDaemon(true);
-        treePoller.start();
+        tree = PositionTimeline.tree(query, treePollMillis).start("bench-tree-poller");
     }
 
     void stopTreeLag() throws InterruptedException {
         if (tree != null) {
-            tree.stopped = true;
-            treePoller.join();
-        }
-    }
-
-    /** The tree's size over time ({@code GET /api/v1/operator/log}, polled); sizes only grow. */
-    private final class TreeTimeline implements Runnable {
-        long[] sent = new long[1 << 16];
-        long[] answered = new long[1 << 16];
-        long[] covered = new long[1 << 16]; // the highest position the tree covers: treeSize - 1
-        volatile int size;
-        volatile boolean stopped;
-        private final HttpRequest request = HttpRequest.newBuilder(URI.create(query + "/operator/log"))
-                                                       .header("Authorization", "ApiKey dev-key-operator")
-                                                       .timeout(Duration.ofSeconds(10)).GET().build();
-
-        @Override
-        public void run() {
-            while (!stopped) {
-                long before = System.nanoTime();
-                try {
-                    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                    long after = System.nanoTime();
-                    if (response.statusCode() == 200) {
-                        add(before, after, JSON.readTree(response.body()).path("treeSize").asLong() - 1);
-                    }
-                } catch (Exception e) {
-                    // a missed poll widens the bound of the samples around it
-                }
-                long wait = before + TimeUnit.MILLISECONDS.toNanos(treePollMillis) - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-            }
-        }
-
-        private void add(long before, long after, long position) {
-            int n = size;
-            if (n == sent.length) {
-                sent = Arrays.copyOf(sent, n * 2);
-                answered = Arrays.copyOf(answered, n * 2);
-                covered = Arrays.copyOf(covered, n * 2);
-            }
-            sent[n] = before;
-            answered[n] = after;
-            covered[n] = Math.max(position, n == 0 ? position : covered[n - 1]);
-            size = n + 1;
-        }
-
-        int firstAtOrPast(long p) {
-            int lo = 0;
-            int hi = size - 1;
-            int found = -1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                if (covered[mid] >= p) {
-                    found = mid;
-                    hi = mid - 1;
-                } else {
-                    lo = mid + 1;
-                }
-            }
-            return found;
+            tree.stop();
         }
     }
 
@@ -230,38 +163,76 @@ final class LedgerBenchmarkExtras {
     }
 
     private void abPhase(String processor, int concurrency, ClosedLoop loop) throws Exception {
-        {
-            double[] on = new double[abRounds];
-            double[] off = new double[abRounds];
-            for (int round = 0; round < abRounds; round++) {
-                // ABBA: even rounds run "running" first, odd rounds "stopped" first, so that a steady drift of the
-                // machine (C2 still compiling, other load fading) falls on both arms alike over an even number of rounds
-                boolean runningFirst = round % 2 == 0;
-                if (runningFirst) {
-                    awaitCaughtUp(processor);
-                    on[round] = loop.run("A/B " + processor + " running, round " + (round + 1), concurrency, abSeconds);
-                }
-                operator("stop", processor);
-                try {
-                    off[round] = loop.run("A/B " + processor + " stopped, round " + (round + 1), concurrency, abSeconds);
-                } finally {
-                    operator("start", processor);
-                }
-                if (!runningFirst) {
-                    awaitCaughtUp(processor);
-                    on[round] = loop.run("A/B " + processor + " running, round " + (round + 1), concurrency, abSeconds);
-                }
+        double[] on = new double[abRounds];
+        double[] off = new double[abRounds];
+        double[] cpuOn = new double[abRounds];
+        double[] cpuOff = new double[abRounds];
+        for (int round = 0; round < abRounds; round++) {
+            // ABBA: even rounds run "running" first, odd rounds "stopped" first, so that a steady drift of the machine
+            // (C2 still compiling, other load fading) falls on both arms alike over an even number of rounds
+            boolean runningFirst = round % 2 == 0;
+            String name = "A/B " + processor + " %s, round " + (round + 1);
+            if (runningFirst) {
+                running(processor, concurrency, loop, String.format(name, "running"), on, cpuOn, round);
             }
-            awaitCaughtUp(processor);
-            double meanOn = Arrays.stream(on).average().orElse(0);
-            double meanOff = Arrays.stream(off).average().orElse(0);
-            double drop = meanOff == 0 ? 0 : (meanOff - meanOn) / meanOff * 100;
-            report.add(String.format(Locale.ROOT, "A/B %s at concurrency %d, %d x %d s each, in ABBA order: running %s -> mean %.1f/s; "
-                                                 + "stopped %s -> mean %.1f/s; throughput drop with it running %.1f%% "
-                                                 + "(target <= 10%%: %s)",
-                                     processor, concurrency, abRounds, abSeconds, rates(on), meanOn, rates(off), meanOff,
-                                     drop, drop <= 10 ? "PASS" : "FAIL"));
+            operator("stop", processor);
+            try {
+                long cpu = cpuNanos();
+                off[round] = loop.run(String.format(name, "stopped"), concurrency, abSeconds);
+                cpuOff[round] = perCommand(cpuNanos() - cpu, off[round]);
+            } finally {
+                operator("start", processor);
+            }
+            if (!runningFirst) {
+                running(processor, concurrency, loop, String.format(name, "running"), on, cpuOn, round);
+            }
         }
+        awaitCaughtUp(processor);
+        double meanOn = Arrays.stream(on).average().orElse(0);
+        double meanOff = Arrays.stream(off).average().orElse(0);
+        double drop = meanOff == 0 ? 0 : (meanOff - meanOn) / meanOff * 100;
+        double meanCpuOn = Arrays.stream(cpuOn).average().orElse(0);
+        double meanCpuOff = Arrays.stream(cpuOff).average().orElse(0);
+        double share = meanCpuOn == 0 ? 0 : (meanCpuOn - meanCpuOff) / meanCpuOn * 100;
+        report.add(String.format(Locale.ROOT, "A/B %s at concurrency %d, %d x %d s each, in ABBA order: running %s -> mean %.1f/s; "
+                                             + "stopped %s -> mean %.1f/s; throughput drop with it running %.1f%% "
+                                             + "(target <= 10%%: %s)",
+                                 processor, concurrency, abRounds, abSeconds, rates(on), meanOn, rates(off), meanOff,
+                                 drop, drop <= 10 ? "PASS" : "FAIL"));
+        report.add(String.format(Locale.ROOT, "  CPU per accepted command (benchmark, store and applications, from /proc; "
+                                             + "a running window includes its catch-up): running %s -> mean %.3f ms; "
+                                             + "stopped %s -> mean %.3f ms; %s takes %.1f%% of a command's CPU",
+                                 rates3(cpuOn), meanCpuOn, rates3(cpuOff), meanCpuOff, processor, share));
+    }
+
+    /**
+     * A window with the processor running, after it has caught up with the backlog of the stopped window before (not
+     * counted); its CPU runs until the processor has caught up with the window's own events, so the processor's work
+     * for them is counted even where it finishes after the window.
+     */
+    private void running(String processor, int concurrency, ClosedLoop loop, String name, double[] rate, double[] cpu,
+                         int round) throws Exception {
+        awaitCaughtUp(processor);
+        long before = cpuNanos();
+        rate[round] = loop.run(name, concurrency, abSeconds);
+        awaitCaughtUp(processor);
+        cpu[round] = perCommand(cpuNanos() - before, rate[round]);
+    }
+
+    private double perCommand(long cpuNanos, double rate) {
+        return rate <= 0 ? 0 : cpuNanos / 1e6 / (rate * abSeconds);
+    }
+
+    /** The CPU time of this JVM and every process it started (the store and the applications). */
+    private static long cpuNanos() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(ProcessHandle.current()),
+                                              ProcessHandle.current().descendants())
+                                      .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+                                      .sum();
+    }
+
+    private static String rates3(double[] values) {
+        return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toList().toString();
     }
 
     private static String rates(double[] values) {
@@ -373,28 +344,12 @@ final class LedgerBenchmarkExtras {
     private List<String> lines(Map<String, Long> shareAnsweredAt, Map<String, long[]> byShare) {
         List<String> lines = new ArrayList<>(report);
         if (tree != null) {
-            Histogram upper = new Histogram(3);
-            Histogram lower = new Histogram(3);
-            long unmatched = 0;
-            for (Map.Entry<String, Long> share : shareAnsweredAt.entrySet()) {
-                long[] record = byShare.get(share.getKey());
-                int k = record == null ? -1 : tree.firstAtOrPast(record[0]);
-                if (k < 0) {
-                    unmatched++;
-                    continue;
-                }
-                upper.recordValue(Math.max(1, tree.answered[k] - share.getValue()));
-                lower.recordValue(Math.max(1, k == 0 ? 1 : tree.sent[k - 1] - share.getValue()));
-            }
-            double p99 = upper.getValueAtPercentile(99) / 1e6;
+            PositionTimeline.Lag lag = tree.lag(shareAnsweredAt, byShare);
             lines.add(String.format(Locale.ROOT, "Tree lag (201 answer -> the tree covers the share's position), every "
-                                                 + "accepted share of the half-load phase (n=%d, unmatched %d, %d polls "
-                                                 + "every %d ms): upper bound p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
-                                                 + "lower bound p50 %.1f ms, p99 %.1f ms (target p99 <= 1 s: %s)",
-                                     upper.getTotalCount(), unmatched, tree.size, treePollMillis,
-                                     upper.getValueAtPercentile(50) / 1e6, p99, upper.getMaxValue() / 1e6,
-                                     lower.getValueAtPercentile(50) / 1e6, lower.getValueAtPercentile(99) / 1e6,
-                                     upper.getTotalCount() > 0 && p99 <= 1000 ? "PASS" : "FAIL"));
+                                                 + "accepted share of the half-load phase (%d polls every %d ms; %s) "
+                                                 + "(target p99 <= 1 s: %s)",
+                                     tree.size(), treePollMillis, lag.figures(),
+                                     lag.count() > 0 && lag.p99Upper() <= 1000 ? "PASS" : "FAIL"));
         }
         if (webhooks) {
             Histogram latency = new Histogram(3);

@@ -252,7 +252,7 @@ public final class LedgerLoadBenchmark {
         }
         Map<String, long[]> byShare = exportAccessRecords();
         stored = byShare.size();
-        LagResult lag = lag(half, byShare);
+        PositionTimeline.Lag lag = half.timeline().lag(half.shareAnsweredAt(), byShare);
 
         // Audit queries.
         Histogram accessQuery = auditQueries("access?customerId=", id -> query + "/audit/access?customerId=" + id);
@@ -285,7 +285,7 @@ public final class LedgerLoadBenchmark {
                                ms(half.latency, 50), ms(half.latency, 90), ms(half.latency, 99), ms(half.latency, 99.9),
                                half.latency.getMaxValue() / 1e6, half.latency.getTotalCount()));
         r.append("  outcomes: ").append(half.outcomes.describe()).append('\n');
-        r.append(lag.describe());
+        r.append(describe(lag));
         extras.report(half.shareAnsweredAt(), byShare).forEach(line -> r.append(line).append('\n'));
         extras.stopWebhooks();
         r.append(String.format(Locale.ROOT, "Access records stored: %d%n", stored));
@@ -707,7 +707,7 @@ public final class LedgerLoadBenchmark {
     // ------------------------------------------------------------------------------------------------ open loop
 
     private record OpenResult(long sent, long ok, long notOk, long failed, long lateSends, Histogram latency,
-                              Outcomes outcomes, Map<String, Long> shareAnsweredAt, ProjectionTimeline timeline) {
+                              Outcomes outcomes, Map<String, Long> shareAnsweredAt, PositionTimeline timeline) {
     }
 
     /**
@@ -724,10 +724,8 @@ public final class LedgerLoadBenchmark {
         LongAdder failed = new LongAdder();
         LongAdder answered = new LongAdder();
         Map<String, Long> shareAnsweredAt = new ConcurrentHashMap<>();
-        ProjectionTimeline timeline = new ProjectionTimeline();
-        Thread poller = new Thread(timeline, "bench-lag-poller");
-        poller.setDaemon(true);
-        poller.start();
+        // the access-log processor's position over time (an in-memory read on the query side)
+        PositionTimeline timeline = PositionTimeline.accessLog(query, pollMillis).start("bench-lag-poller");
 
         long period = Math.max(1, Math.round(1e9 / rate));
         long count = Math.round(rate * seconds);
@@ -786,7 +784,6 @@ public final class LedgerLoadBenchmark {
         Thread.sleep(2000);
         awaitProjection("end of half load");
         timeline.stop();
-        poller.join();
         total.add(recorder.getIntervalHistogram());
         OpenResult result = new OpenResult(count, ok.sum(), notOk.sum(), failed.sum(), late, total, outcomes,
                                            shareAnsweredAt, timeline);
@@ -799,142 +796,16 @@ public final class LedgerLoadBenchmark {
 
     // ---------------------------------------------------------------------------------------------------- lag
 
-    /**
-     * The query side's {@code access-log} position over time: {@code GET /api/v1/operator/processors} polled every
-     * {@code bench.pollMillis} (an in-memory read on the query side). Each sample keeps the instants the poll was
-     * sent and answered and the processor's position; positions only grow (one segment, global order).
-     */
-    private final class ProjectionTimeline implements Runnable {
-        private long[] sent = new long[1 << 16];
-        private long[] answered = new long[1 << 16];
-        private long[] position = new long[1 << 16];
-        private volatile int size;
-        private volatile boolean stopped;
-        private volatile long lastPosition = -1;
-        private final HttpRequest request = HttpRequest.newBuilder(URI.create(query + "/operator/processors"))
-                                                       .header("Authorization", "ApiKey dev-key-operator")
-                                                       .timeout(Duration.ofSeconds(10)).GET().build();
-        private final HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-        @Override
-        public void run() {
-            while (!stopped) {
-                long before = System.nanoTime();
-                try {
-                    HttpResponse<String> response = own.send(request, HttpResponse.BodyHandlers.ofString());
-                    long after = System.nanoTime();
-                    for (JsonNode processor : JSON.readTree(response.body())) {
-                        if ("access-log".equals(processor.path("name").asText())
-                                && processor.path("segmentsClaimed").asInt() > 0
-                                && processor.hasNonNull("slowestPosition")) {
-                            add(before, after, processor.path("slowestPosition").asLong());
-                        }
-                    }
-                } catch (Exception e) {
-                    // a missed poll widens the error bound of the samples around it; it is counted in the bound
-                }
-                long wait = before + TimeUnit.MILLISECONDS.toNanos(pollMillis) - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-            }
-        }
-
-        private void add(long before, long after, long pos) {
-            int n = size;
-            if (n == sent.length) {
-                sent = Arrays.copyOf(sent, n * 2);
-                answered = Arrays.copyOf(answered, n * 2);
-                position = Arrays.copyOf(position, n * 2);
-            }
-            sent[n] = before;
-            answered[n] = after;
-            position[n] = Math.max(pos, n == 0 ? pos : position[n - 1]);
-            lastPosition = pos;
-            size = n + 1;
-        }
-
-        long lastPosition() {
-            return lastPosition;
-        }
-
-        int size() {
-            return size;
-        }
-
-        void stop() {
-            stopped = true;
-        }
-
-        /** The first sample at or past {@code p}, or -1. */
-        int firstAtOrPast(long p) {
-            int lo = 0;
-            int hi = size - 1;
-            int found = -1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                if (position[mid] >= p) {
-                    found = mid;
-                    hi = mid - 1;
-                } else {
-                    lo = mid + 1;
-                }
-            }
-            return found;
-        }
-    }
-
-    private record LagResult(Histogram upper, Histogram lower, Histogram bound, long unmatched, long beforeAnswer) {
-        long count() {
-            return upper.getTotalCount();
-        }
-
-        double p99Upper() {
-            return ms(upper, 99);
-        }
-
-        String describe() {
-            return String.format(Locale.ROOT, "Projection lag (201 answer -> access record stored), every accepted share of the "
-                                         + "half-load phase (n=%d, unmatched %d, already projected when answered %d):%n"
-                                         + "  upper bound: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
-                                         + "  lower bound: p50 %.1f ms, p99 %.1f ms%n"
-                                         + "  width of the bound (poll before -> poll after): p50 %.1f ms, p99 %.1f ms%n",
-                                 count(), unmatched, beforeAnswer, ms(upper, 50), ms(upper, 99), upper.getMaxValue() / 1e6,
-                                 ms(lower, 50), ms(lower, 99), ms(bound, 50), ms(bound, 99));
-        }
-    }
-
-    /**
-     * For every share accepted during the half-load phase: its global position (from the export), the first poll
-     * whose answer showed the access-log processor at or past it (the record was stored by the time that poll was
-     * answered: upper bound), and the poll before it, which was sent while the record was not yet stored (lower
-     * bound). Lag is measured from the instant the client received the 201.
-     */
-    private LagResult lag(OpenResult half, Map<String, long[]> byShare) {
-        Histogram upper = new Histogram(3);
-        Histogram lower = new Histogram(3);
-        Histogram bound = new Histogram(3);
-        long unmatched = 0;
-        long beforeAnswer = 0;
-        ProjectionTimeline t = half.timeline();
-        for (Map.Entry<String, Long> share : half.shareAnsweredAt().entrySet()) {
-            long[] record = byShare.get(share.getKey());
-            int k = record == null ? -1 : t.firstAtOrPast(record[0]);
-            if (k < 0) {
-                unmatched++;
-                continue;
-            }
-            long answeredAt = share.getValue();
-            long up = t.answered[k] - answeredAt;
-            long low = k == 0 ? 0 : t.sent[k - 1] - answeredAt;
-            if (up <= 0) {
-                beforeAnswer++;
-            }
-            upper.recordValue(Math.max(1, up));
-            lower.recordValue(Math.max(1, low));
-            bound.recordValue(Math.max(1, k == 0 ? t.answered[k] - t.sent[k] : t.answered[k] - t.sent[k - 1]));
-        }
-        return new LagResult(upper, lower, bound, unmatched, beforeAnswer);
+    /** The projection lag's lines for the report. */
+    private static String describe(PositionTimeline.Lag lag) {
+        return String.format(Locale.ROOT, "Projection lag (201 answer -> access record stored), every accepted share of the "
+                                     + "half-load phase (n=%d, unmatched %d, already projected when answered %d):%n"
+                                     + "  upper bound: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
+                                     + "  lower bound: p50 %.1f ms, p99 %.1f ms%n"
+                                     + "  width of the bound (poll before -> poll after): p50 %.1f ms, p99 %.1f ms%n",
+                             lag.count(), lag.unmatched(), lag.beforeAnswer(), ms(lag.upper(), 50), ms(lag.upper(), 99),
+                             lag.upper().getMaxValue() / 1e6, ms(lag.lower(), 50), ms(lag.lower(), 99),
+                             ms(lag.bound(), 50), ms(lag.bound(), 99));
     }
 
     /** Waits until the access-log processor stands still at the head of the log (no new events meanwhile). */
