@@ -1,6 +1,8 @@
 package io.consentledger.query;
 
 import com.mongodb.client.MongoClient;
+import io.consentledger.contracts.customer.CustomerDataErased;
+import io.consentledger.contracts.privacy.Classification;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.TransactionsShared;
 import io.consentledger.eventstore.EventLog;
@@ -40,17 +42,24 @@ public class QuerySideConfiguration {
         return new EventLog(database);
     }
 
-    /** Balances are per link and shares of one link may come from several consents: sequence by link. */
+    /**
+     * Balances are per link and shares of one link may come from several consents: sequence by the link's customer
+     * (the data subject, {@code providerId/customerId}), so that the customer's {@link CustomerDataErased} comes after
+     * every share of the customer's links (issue 16). (The bean keeps its name: the processor's setting names it.)
+     */
     @Bean
     SequencingPolicy<EventMessage<?>> linkSequencingPolicy() {
         SequentialPerAggregatePolicy perAggregate = SequentialPerAggregatePolicy.instance();
         return event -> {
             Object payload = event.getPayload();
             if (payload instanceof BalanceShared balance) {
-                return balance.linkId();
+                return Classification.subjectId(balance.providerId(), balance.customerId());
             }
             if (payload instanceof TransactionsShared transactions) {
-                return transactions.linkId();
+                return Classification.subjectId(transactions.providerId(), transactions.customerId());
+            }
+            if (payload instanceof CustomerDataErased erased) {
+                return Classification.subjectId(erased.providerId(), erased.customerId());
             }
             return perAggregate.getSequenceIdentifierFor(event);
         };
