@@ -372,8 +372,18 @@ public final class LedgerLoadBenchmark {
                         LinkRef link = newLink();
                         ConsentRef consent = newConsent(link);
                         for (Op op : List.of(linkOp(link, false), requestOp(consent, false), authoriseOp(consent))) {
-                            HttpResponse<String> response = http.send(op.request(), HttpResponse.BodyHandlers.ofString());
-                            if (response.statusCode() / 100 == 2) {
+                            HttpResponse<String> response;
+                            boolean resent = false;
+                            try {
+                                response = http.send(op.request(), HttpResponse.BodyHandlers.ofString());
+                            } catch (java.io.IOException closed) {
+                                // a pooled connection the server had closed: the JDK client does not resend a POST
+                                print("Setup " + op.kind() + ": " + closed + "; sent once more");
+                                response = http.send(op.request(), HttpResponse.BodyHandlers.ofString());
+                                resent = true;
+                            }
+                            // resent: a 409 says the first one landed
+                            if (response.statusCode() / 100 == 2 || resent && response.statusCode() == 409) {
                                 op.onSuccess().run();
                             } else {
                                 failures.incrementAndGet();
