@@ -2,6 +2,8 @@ package io.consentledger.query;
 
 import com.mongodb.client.MongoClient;
 import io.consentledger.contracts.customer.CustomerDataErased;
+import io.consentledger.eventstore.privacy.PersonalDataCodec;
+import io.consentledger.eventstore.privacy.ProtectedDeadLetterConverter;
 import io.consentledger.contracts.privacy.Classification;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.TransactionsShared;
@@ -83,7 +85,8 @@ public class QuerySideConfiguration {
      * Operators list and retry parked events through {@code /api/v1/operator/dead-letters}.
      */
     @Bean
-    ConfigurerModule deadLetterQueues(MongoClient client, LedgerStoreProperties properties, Serializer serializer) {
+    ConfigurerModule deadLetterQueues(MongoClient client, LedgerStoreProperties properties, Serializer serializer,
+                                      PersonalDataCodec personalData) {
         DefaultMongoTemplate template = DefaultMongoTemplate.builder()
                                                             .mongoDatabase(client, properties.getMongodb().getDatabase())
                                                             .build();
@@ -93,6 +96,9 @@ public class QuerySideConfiguration {
                                                              .processingGroup(group)
                                                              .mongoTemplate(template)
                                                              .serializer(serializer)
+                                                             // issue 16: parked payloads stay encrypted
+                                                             .clearConverters()
+                                                             .addConverter(new ProtectedDeadLetterConverter(personalData))
                                                              .build());
             // Remember which sequences are parked, so an event of a healthy sequence costs no look-up in the queue.
             processing.registerDeadLetteringEventHandlerInvokerConfiguration(

@@ -79,6 +79,17 @@ class ErasureProofTest extends HttpTestSupport {
         return rows;
     }
 
+    /** Every document of the notification collections (feed, outbox, deliveries), as text. */
+    private String notifications() {
+        StringBuilder all = new StringBuilder();
+        for (String name : db.listCollectionNames()) {
+            if (name.startsWith("notification")) {
+                db.getCollection(name).find().forEach(document -> all.append(name).append(' ').append(document.toJson()).append('\n'));
+            }
+        }
+        return all.toString();
+    }
+
     /** Every document of every collection, as text. */
     private String everything() {
         StringBuilder all = new StringBuilder();
@@ -119,6 +130,10 @@ class ErasureProofTest extends HttpTestSupport {
         String events = db.getCollection("events").find().into(new ArrayList<>()).toString();
         personal.forEach(value -> assertThat(events).as(value).doesNotContain(value));
         assertThat(everything()).contains("tx-e-" + id);
+        // notifications are thin: the feed and the deliveries name the share, never a personal value, even before erasure
+        await().atMost(Duration.ofSeconds(20)).until(() -> notifications().contains(consent));
+        String notifications = notifications();
+        personal.forEach(value -> assertThat(notifications).as(value).doesNotContain(value));
 
         // what the command side does on erasure: destroy the key, then record it
         keys.destroy("bank-1/" + customer);

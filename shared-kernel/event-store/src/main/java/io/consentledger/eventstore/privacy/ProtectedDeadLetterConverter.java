@@ -9,6 +9,7 @@ import org.axonframework.extensions.mongo.eventhandling.deadletter.EventMessageD
 import org.axonframework.extensions.mongo.eventsourcing.eventstore.documentperevent.EventEntryConfiguration;
 import org.axonframework.serialization.Serializer;
 import org.bson.Document;
+import org.bson.types.Binary;
 
 /**
  * Dead letters as the event store keeps events: personal fields encrypted under the customer's key (issue 16).
@@ -36,7 +37,7 @@ public final class ProtectedDeadLetterConverter implements DeadLetterMongoConver
         if (message.getPayload() == null || !codec.protects(message.getPayloadType())) {
             return entry;
         }
-        Document document = entry.asDocument(configuration);
+        Document document = asStored(entry);
         String field = configuration.payloadProperty();
         Object payload = document.get(field);
         String json = json(payload);
@@ -55,7 +56,7 @@ public final class ProtectedDeadLetterConverter implements DeadLetterMongoConver
 
     @Override
     public EventMessage<?> convert(DeadLetterEventEntry entry, Serializer serializer) {
-        Document document = entry.asDocument(configuration);
+        Document document = asStored(entry);
         String field = configuration.payloadProperty();
         Object payload = document.get(field);
         String json = json(payload);
@@ -75,6 +76,13 @@ public final class ProtectedDeadLetterConverter implements DeadLetterMongoConver
     @Override
     public boolean canConvert(EventMessage<?> message) {
         return delegate.canConvert(message);
+    }
+
+    /** The entry as MongoDB returns it: binary values (the tracking token) as {@link Binary}, as its reader expects. */
+    private Document asStored(DeadLetterEventEntry entry) {
+        Document document = entry.asDocument(configuration);
+        document.replaceAll((key, value) -> value instanceof byte[] bytes ? new Binary(bytes) : value);
+        return document;
     }
 
     private static String json(Object payload) {
