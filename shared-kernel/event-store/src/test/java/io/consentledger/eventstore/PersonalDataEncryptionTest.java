@@ -328,4 +328,27 @@ class PersonalDataEncryptionTest extends StoreTest {
         assertThatThrownBy(() -> wrong.readEvents("link-1").asStream().map(DomainEventMessage::getPayload).toList()).isInstanceOf(PersonalDataException.class)
                 .hasMessageContaining("master key");
     }
+
+    /**
+     * A processor parks the event as it read it, decrypted: axon-mongo's own converter would store the personal values
+     * in the clear. The ledger's converter seals them as the event store does, opens them for a retry, and gives null
+     * once the customer's key is destroyed.
+     */
+    @Test
+    void deadLettersHoldThePersonalFieldsEncryptedAndOpenThemForARetry() {
+        append("consent-1", balance());
+        org.axonframework.eventhandling.EventMessage<?> parked = engine.readEvents(null, false).findFirst().orElseThrow();
+        var configuration = org.axonframework.extensions.mongo.eventsourcing.eventstore.documentperevent.EventEntryConfiguration.getDefault();
+        String asAxonStoresIt = new org.axonframework.extensions.mongo.eventhandling.deadletter.EventMessageDeadLetterMongoConverter()
+                .convert(parked, SERIALIZER).asDocument(configuration).toString();
+        assertThat(asAxonStoresIt).contains(BALANCE.toPlainString());
+
+        var converter = new io.consentledger.eventstore.privacy.ProtectedDeadLetterConverter(codec);
+        var entry = converter.convert(parked, SERIALIZER);
+        assertThat(entry.asDocument(configuration).toString()).contains("@personal").doesNotContain(BALANCE.toPlainString());
+        assertThat(converter.convert(entry, SERIALIZER).getPayload()).isEqualTo(balance());
+
+        keys.destroy(provider + "/" + customer);
+        assertThat(((BalanceShared) converter.convert(entry, SERIALIZER).getPayload()).amount()).isNull();
+    }
 }
