@@ -68,6 +68,13 @@ function badge(value, kind) {
     return el('span', { class: 'badge' + (kind ? ' badge-' + kind : '') }, String(value));
 }
 
+/** Issue 16: the customer's personal data is erased; who saw what stays. */
+function erasedBadge(item) {
+    return item && item.erased
+        ? el('span', { class: 'badge badge-warn', 'data-erased': 'true', title: "the customer's personal data is erased" }, 'erased')
+        : null;
+}
+
 function statusBadge(status) {
     if (!status) return none();
     const kinds = { AUTHORISED: 'ok', AWAITING_AUTHORISATION: 'info', REVOKED: 'bad', REJECTED: 'bad', EXPIRED: 'warn' };
@@ -521,7 +528,8 @@ async function accessPage(body, arg, params, current) {
             { title: 'Link', cell: r => idText(r.linkId) },
             { title: 'Consent', cell: r => consentLink(r.consentId) },
             { title: 'Data', cell: r => [badge(r.scope || r.dataType || '?', 'info'), r.transactionIds && r.transactionIds.length
-                    ? el('span', { class: 'time-local' }, r.transactionIds.length + ' transaction(s)') : null] },
+                    ? el('span', { class: 'time-local' }, r.transactionIds.length + ' transaction(s)') : null,
+                    erasedBadge(r)] },
             { title: 'Purpose', cell: r => text(r.purpose) },
             { title: 'Sent by', cell: r => [el('span', { class: 'nowrap' }, text(r.party)), el('span', { class: 'time-local' }, r.principal || '')] },
             { title: 'Position', num: true, cell: r => String(r.globalPosition) },
@@ -736,6 +744,7 @@ function timelineEntry(consent, entry, evidence) {
                 ' with ', el('span', { class: 'id' }, r.recipientId || '?'), ' for ', r.purpose || '?'),
             el('div', { class: 'detail' }, 'Link ', idText(r.linkId),
                 r.transactionIds && r.transactionIds.length ? ' · ' + r.transactionIds.length + ' transaction(s)' : '',
+                r.erased ? [' · ', erasedBadge(r)] : '',
                 ' · sent by ', text(r.party), ' · ', eventLink(consent.consentId, r.eventId)),
             verifyAction(r));
     }
@@ -848,7 +857,7 @@ async function compliancePage(body, arg, params, current) {
     if (violations.length > 0) {
         body.append(table('Violations', [
             { title: 'Rule', cell: v => badge(v.rule, 'bad') },
-            { title: 'Detail', cell: v => text(v.detail) },
+            { title: 'Detail', cell: v => [text(v.detail), erasedBadge(v)] },
             { title: 'Shared at', cell: v => time(v.sharedAt) },
             { title: 'Share', cell: v => v.consentId && v.eventId
                 ? link(route('events', v.consentId, { eventId: v.eventId }), el('span', { class: 'id' }, v.shareId || 'share'),

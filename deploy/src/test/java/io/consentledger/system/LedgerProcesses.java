@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -261,6 +262,9 @@ public final class LedgerProcesses implements AutoCloseable {
     private Instance startApp(String name, Path jar, List<Instance> group, int replacing) throws Exception {
         List<String> command = new ArrayList<>(List.of("-Xmx" + System.getProperty("ledger.appHeap", "512m"), "-jar", jar.toString(), "--server.port=0"));
         command.addAll(List.of(extraArgs));
+        // one instance's own arguments, e.g. -Dledger.args.command-2=--consent-ledger.privacy.encrypt=false (benchmark A/B)
+        Arrays.stream(System.getProperty("ledger.args." + name, "").trim().split("\\s+"))
+              .filter(arg -> !arg.isBlank()).forEach(command::add);
         ProcessBuilder builder = java(command.toArray(String[]::new));
         builder.environment().putAll(Map.of("MONGODB_URI", mongoUri,
                                             "AXONIQ_UPDATE_CHECKER_DISABLED", "true",

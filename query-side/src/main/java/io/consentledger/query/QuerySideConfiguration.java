@@ -1,6 +1,10 @@
 package io.consentledger.query;
 
 import com.mongodb.client.MongoClient;
+import io.consentledger.contracts.customer.CustomerDataErased;
+import io.consentledger.eventstore.privacy.PersonalDataCodec;
+import io.consentledger.eventstore.privacy.ProtectedDeadLetterConverter;
+import io.consentledger.contracts.privacy.Classification;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.TransactionsShared;
 import io.consentledger.eventstore.EventLog;
@@ -40,17 +44,24 @@ public class QuerySideConfiguration {
         return new EventLog(database);
     }
 
-    /** Balances are per link and shares of one link may come from several consents: sequence by link. */
+    /**
+     * Balances are per link and shares of one link may come from several consents: sequence by the link's customer
+     * (the data subject, {@code providerId/customerId}), so that the customer's {@link CustomerDataErased} comes after
+     * every share of the customer's links (issue 16). (The bean keeps its name: the processor's setting names it.)
+     */
     @Bean
     SequencingPolicy<EventMessage<?>> linkSequencingPolicy() {
         SequentialPerAggregatePolicy perAggregate = SequentialPerAggregatePolicy.instance();
         return event -> {
             Object payload = event.getPayload();
             if (payload instanceof BalanceShared balance) {
-                return balance.linkId();
+                return Classification.subjectId(balance.providerId(), balance.customerId());
             }
             if (payload instanceof TransactionsShared transactions) {
-                return transactions.linkId();
+                return Classification.subjectId(transactions.providerId(), transactions.customerId());
+            }
+            if (payload instanceof CustomerDataErased erased) {
+                return Classification.subjectId(erased.providerId(), erased.customerId());
             }
             return perAggregate.getSequenceIdentifierFor(event);
         };
@@ -74,7 +85,8 @@ public class QuerySideConfiguration {
      * Operators list and retry parked events through {@code /api/v1/operator/dead-letters}.
      */
     @Bean
-    ConfigurerModule deadLetterQueues(MongoClient client, LedgerStoreProperties properties, Serializer serializer) {
+    ConfigurerModule deadLetterQueues(MongoClient client, LedgerStoreProperties properties, Serializer serializer,
+                                      PersonalDataCodec personalData) {
         DefaultMongoTemplate template = DefaultMongoTemplate.builder()
                                                             .mongoDatabase(client, properties.getMongodb().getDatabase())
                                                             .build();
@@ -84,6 +96,9 @@ public class QuerySideConfiguration {
                                                              .processingGroup(group)
                                                              .mongoTemplate(template)
                                                              .serializer(serializer)
+                                                             // issue 16: parked payloads stay encrypted
+                                                             .clearConverters()
+                                                             .addConverter(new ProtectedDeadLetterConverter(personalData))
                                                              .build());
             // Remember which sequences are parked, so an event of a healthy sequence costs no look-up in the queue.
             processing.registerDeadLetteringEventHandlerInvokerConfiguration(

@@ -36,7 +36,8 @@ class DeadLetterQueueTest extends HttpTestSupport {
         new LedgerScript(eventStore).link("other-" + id).standardConsent("ghost-" + id, "other-" + id);
         eventStore.publish(new org.axonframework.eventhandling.GenericDomainEventMessage<>(
                 "Consent", orphan, 0, new io.consentledger.contracts.consent.ConsentAuthorised(
-                orphan, "r", "c", "p", new io.consentledger.contracts.common.AuthorisationEvidence("app", Instant.now(), "v1"),
+                orphan, "r", "c", "p", new io.consentledger.contracts.common.AuthorisationEvidence(
+                        "channel-" + id, Instant.now(), "disclosure-" + id),
                 Instant.now().plusSeconds(3600), Instant.now())));
         String healthy = "healthy-" + id;
         script.link("link-" + id).standardConsent(healthy, "link-" + id);
@@ -46,6 +47,13 @@ class DeadLetterQueueTest extends HttpTestSupport {
                                     n -> n.findValuesAsString("messageId").size() > 0
                                             && n.toString().contains("IllegalStateException"));
         assertThat(parked.findValuesAsString("processingGroup")).contains("consents");
+        // issue 16: the parked event's personal fields (the evidence) are stored encrypted, as in the event store
+        StringBuilder stored = new StringBuilder();
+        for (String name : database.listCollectionNames()) {
+            database.getCollection(name).find().forEach(document -> stored.append(name).append(' ').append(document.toJson()));
+        }
+        assertThat(stored.toString()).contains(orphan).contains("@personal")
+                                     .doesNotContain("channel-" + id).doesNotContain("disclosure-" + id);
 
         // the operator repairs the read model, then retries the parked sequence
         database.getCollection("consent_views").insertOne(new Document("_id", orphan)

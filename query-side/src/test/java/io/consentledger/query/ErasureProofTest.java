@@ -79,6 +79,17 @@ class ErasureProofTest extends HttpTestSupport {
         return rows;
     }
 
+    /** Every document of the notification collections (feed, outbox, deliveries), as text. */
+    private String notifications() {
+        StringBuilder all = new StringBuilder();
+        for (String name : db.listCollectionNames()) {
+            if (name.startsWith("notification")) {
+                db.getCollection(name).find().forEach(document -> all.append(name).append(' ').append(document.toJson()).append('\n'));
+            }
+        }
+        return all.toString();
+    }
+
     /** Every document of every collection, as text. */
     private String everything() {
         StringBuilder all = new StringBuilder();
@@ -107,12 +118,22 @@ class ErasureProofTest extends HttpTestSupport {
         String history = "/api/v1/audit/access?consentId=" + consent;
         JsonNode before = awaitJson(history, page -> page.get("records").size() == 2);
         long last = before.get("records").get(1).get("globalPosition").asLong();
-        await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/v1/links/" + link + "/balance").status() == 200);
+        // before: the values are there, and nothing reads as erased
+        assertThat(before.get("records").get(1).get("transactionIds").toString()).contains("tx-e-" + id);
+        assertThat(before.findValues("erased")).hasSize(2).allMatch(erased -> erased.isBoolean() && !erased.asBoolean());
+        JsonNode balanceBefore = awaitJson("/api/v1/links/" + link + "/balance",
+                                           balance -> balance.path("transactionsSinceBalance").asInt() == 1);
+        assertThat(balanceBefore.get("amount").decimalValue()).isEqualByComparingTo("97530.93");
+        assertThat(balanceBefore.get("erased").asBoolean()).isFalse();
         Checkpoint covering = checkpointCovering(last);
         // the event store never held them in the clear; the read models did, until now
         String events = db.getCollection("events").find().into(new ArrayList<>()).toString();
         personal.forEach(value -> assertThat(events).as(value).doesNotContain(value));
         assertThat(everything()).contains("tx-e-" + id);
+        // notifications are thin: the feed and the deliveries name the share, never a personal value, even before erasure
+        await().atMost(Duration.ofSeconds(20)).until(() -> notifications().contains(consent));
+        String notifications = notifications();
+        personal.forEach(value -> assertThat(notifications).as(value).doesNotContain(value));
 
         // what the command side does on erasure: destroy the key, then record it
         keys.destroy("bank-1/" + customer);
@@ -122,8 +143,23 @@ class ErasureProofTest extends HttpTestSupport {
 
         JsonNode after = awaitJson(history, page -> page.get("records").size() == 2);
         assertThat(proofFields(after)).isEqualTo(proofFields(before));
-        JsonNode ids = after.get("records").get(1).path("transactionIds");
-        assertThat(ids.isNull() || ids.isMissingNode() || ids.isEmpty()).as(ids.toString()).isTrue();
+        // after: null plus erased: true, in every response that carried a personal value
+        for (JsonNode record : after.get("records")) {
+            assertThat(record.get("erased").asBoolean()).as(record.toString()).isTrue();
+            assertThat(record.get("transactionIds").isNull()).as(record.toString()).isTrue();
+            assertThat(record.get("newTransactionIds").isNull()).as(record.toString()).isTrue();
+        }
+        JsonNode balanceAfter = awaitJson("/api/v1/links/" + link + "/balance", balance -> balance.path("erased").asBoolean());
+        assertThat(balanceAfter.get("amount").isNull()).as(balanceAfter.toString()).isTrue();
+        assertThat(balanceAfter.get("latestTransactionBookedAt").isNull()).isTrue();
+        assertThat(balanceAfter.get("transactionsSinceBalance").asInt()).isZero();
+        assertThat(balanceAfter.get("amountOutOfRange").asBoolean()).isFalse();
+        assertThat(balanceAfter.get("linkId").asText()).isEqualTo(link);
+        assertThat(balanceAfter.get("asOf").asText()).isEqualTo(balanceBefore.get("asOf").asText());
+        assertThat(balanceAfter.get("derivedFrom").get(0)).isEqualTo(balanceBefore.get("derivedFrom").get(0));
+        String csv = get("/api/v1/audit/access/export?format=csv&consentId=" + consent).body();
+        assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",erased");
+        assertThat(csv.lines().skip(1).toList()).hasSize(2).allMatch(line -> line.endsWith(",true"));
         String remaining = everything();
         personal.forEach(value -> assertThat(remaining).as(value).doesNotContain(value));
         Response stored = get("/api/v1/log/checkpoints?size=" + covering.size(), MESSENGER);

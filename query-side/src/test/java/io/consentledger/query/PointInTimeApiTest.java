@@ -126,9 +126,9 @@ class PointInTimeApiTest extends HttpTestSupport {
         assertThat(csv.headers().firstValue("Ledger-Checkpoint-Root")).hasValue(first.rootHashBase64());
         assertThat(csv.headers().firstValue("Ledger-Checkpoint-Signed-At")).hasValue(first.signedAt().toString());
         List<String> lines = csv.body().lines().toList();
-        assertThat(lines.get(0)).endsWith(",leafIndex");
+        assertThat(lines.get(0)).endsWith(",leafIndex,erased");
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(1)).endsWith("," + record.get("leafIndex").asLong());
+        assertThat(lines.get(1)).endsWith("," + record.get("leafIndex").asLong() + ",false");
 
         HttpResponse<String> ndjson = raw("/api/v1/audit/access/export?consentId=" + consent + "&asOfSize=" + sizes[1]);
         assertThat(ndjson.headers().firstValue("Ledger-Checkpoint-Size")).hasValue(String.valueOf(sizes[1]));

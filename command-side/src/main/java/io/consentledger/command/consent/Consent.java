@@ -1,5 +1,6 @@
 package io.consentledger.command.consent;
 
+import io.consentledger.contracts.privacy.DataSubject;
 import io.consentledger.contracts.metadata.Attribution;
 import io.consentledger.command.common.Acting;
 import io.consentledger.command.common.ClockSkew;
@@ -71,6 +72,8 @@ public class Consent {
     @AggregateIdentifier
     private String consentId;
     private String recipientId;
+    /** Its snapshots are encrypted whole under this customer's key (issue 16). */
+    @DataSubject
     private String customerId;
     private String providerId;
     private Map<String, ConsentedLink> links;

@@ -1,5 +1,6 @@
 package io.consentledger.command.link;
 
+import io.consentledger.contracts.privacy.DataSubject;
 import io.consentledger.contracts.metadata.Attribution;
 import io.consentledger.command.common.Acting;
 import io.consentledger.command.common.ClockSkew;
@@ -28,6 +29,8 @@ public class BankAccountLink {
 
     @AggregateIdentifier
     private String linkId;
+    /** Its snapshots are encrypted whole under this customer's key (issue 16). */
+    @DataSubject
     private String customerId;
     private String providerId;
     private String accountId;

@@ -1,12 +1,15 @@
 package io.consentledger.command.consent;
 
+import com.mongodb.client.MongoDatabase;
 import io.consentledger.command.testing.HttpTestSupport;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestPropertySource(properties = {"consent-ledger.snapshots.consent-every=5", "consent-ledger.aggregate-cache.max-entries=0"})
 class ConsentSnapshotHttpTest extends HttpTestSupport {
+
+    @Autowired
+    MongoDatabase database;
 
     @Test
     void aSnapshottedConsentStillCountsItsSharesAndKeepsItsRules() {
@@ -51,5 +57,42 @@ class ConsentSnapshotHttpTest extends HttpTestSupport {
         // (read from the first event: the event store's own read starts at the snapshot)
         assertThat(storageEngine.readEvents(consentId, 0L).asStream().map(m -> m.getPayload()))
                 .filteredOn(e -> e instanceof io.consentledger.contracts.share.BalanceShared).hasSize(12);
+    }
+
+    /**
+     * Issue 16: encryption at rest covers snapshots. A consent's snapshot holds its links' account ids and the ids of
+     * the transactions shared under it: stored, it holds neither in the clear, only the customer's envelope.
+     */
+    @Test
+    void aSnapshotHoldsNoPlaintextPersonalValue() {
+        String[] created = authorisedConsent("{\"maxPerDay\": 20}");
+        String linkId = created[0];
+        String consentId = created[1];
+        String transactionId = "tx-snap-" + consentId;
+        Response transactions = post("/api/v1/consents/" + consentId + "/shares/transactions", """
+                {"linkId": "%s", "purpose": "FRAUD_ALERTS", "transactions": [{"transactionId": "%s", "bookedAt": "%s",
+                 "amount": -17.31, "currency": "EUR", "description": "coffee", "channel": "card"}]}
+                """.formatted(linkId, transactionId, clock.instant().minusSeconds(60)));
+        assertThat(transactions.status()).as(transactions.raw()).isEqualTo(201);
+        for (int i = 0; i < 5; i++) {
+            assertThat(post("/api/v1/consents/" + consentId + "/shares/balance", balanceJson(linkId, "4321.0" + i, "EUR")).status())
+                    .isEqualTo(201);
+        }
+        DomainEventMessage<?> snapshot = Awaitility.await().atMost(Duration.ofSeconds(10))
+                                                   .until(() -> storageEngine.readSnapshot(consentId).orElse(null),
+                                                          s -> s != null && s.getSequenceNumber() >= 2);
+        assertThat(snapshot.getPayload()).isNotNull(); // it opens
+
+        org.bson.Document stored = database.getCollection("snapshots").find(com.mongodb.client.model.Filters.eq("_id", consentId)).first();
+        assertThat(stored).isNotNull();
+        assertThat(stored.toJson()).contains("@personal").contains("bank-1/")
+                                   .doesNotContain("acc-" + linkId).doesNotContain(transactionId);
+        // what the store holds, snapshots included, for the scenario's personal values
+        for (String collection : List.of("events", "snapshots")) {
+            String all = database.getCollection(collection).find().map(org.bson.Document::toJson)
+                                 .into(new java.util.ArrayList<>()).toString();
+            assertThat(all).as(collection).doesNotContain("acc-" + linkId).doesNotContain(transactionId)
+                           .doesNotContain("17.31").doesNotContain("4321.0");
+        }
     }
 }

@@ -55,6 +55,9 @@ import java.util.concurrent.locks.LockSupport;
  *     next command as soon as the last one is answered, for {@code bench.stepSeconds} (the first level after a
  *     warm-up of at least {@code bench.warmupSeconds} that goes on until throughput stops rising, at most
  *     {@code bench.warmupMaxSeconds}). The plateau is the best level's rate of answered commands.</li>
+ *     <li><b>Encryption A/B</b> (issue 16, {@code bench.encryptionAB=true}, off by default): at the best concurrency,
+ *     windows sent to command-1 (encryption on) and command-2 ({@code consent-ledger.privacy.encrypt=false}) in
+ *     ABBA order ({@link #encryptionAB}).</li>
  *     <li><b>Half load</b> (open loop): commands at half the plateau rate, for {@code bench.halfSeconds}, each
  *     scheduled at a fixed instant; latency is measured from that intended instant, so a stall of the system is
  *     counted against every command that should have been sent during it (no coordinated omission). Meanwhile the
@@ -82,7 +85,8 @@ public final class LedgerLoadBenchmark {
     private final int auditQueries = Integer.getInteger("bench.auditQueries", 100);
     private final int pollMillis = Integer.getInteger("bench.pollMillis", 5);
     private final int clientThreads = Integer.getInteger("bench.clientThreads", 4);
-    private final int commandInstances = Integer.getInteger("bench.commandInstances", 1);
+    private final int commandInstances = Boolean.getBoolean("bench.encryptionAB")
+            ? Math.max(2, Integer.getInteger("bench.commandInstances", 2)) : Integer.getInteger("bench.commandInstances", 1);
     private final int queryInstances = Integer.getInteger("bench.queryInstances", 1);
     private final double halfFraction = Double.parseDouble(System.getProperty("bench.halfFraction", "0.5"));
     /** Empty: the product's default limits for providers, recipients and auditors; else this for each of them. */
@@ -97,6 +101,19 @@ public final class LedgerLoadBenchmark {
     private final boolean floorWrk = Boolean.parseBoolean(System.getProperty("bench.floorWrk", "true"));
     /** The closed loops' generator: {@code raw} ({@link KeepAliveHttp}, the default) or {@code jdk} (HttpClient). */
     private final boolean rawGenerator = !"jdk".equals(System.getProperty("bench.generator", "raw"));
+    /**
+     * Issue 16: {@code bench.encryptionAB=true} runs two command-side instances on the same store, the second with
+     * {@code consent-ledger.privacy.encrypt=false} (a measurement switch, not for production), both warmed by the same
+     * mixed load; after the sustained levels, at the best concurrency, closed-loop windows of
+     * {@code bench.encryptionAbSeconds} are sent to one instance at a time in ABBA order for
+     * {@code bench.encryptionAbRounds} rounds (even), after one unmeasured window on each.
+     */
+    private final boolean encryptionAB = Boolean.getBoolean("bench.encryptionAB");
+    private final int encryptionAbSeconds = Integer.getInteger("bench.encryptionAbSeconds", 30);
+    private final int encryptionAbRounds = Integer.getInteger("bench.encryptionAbRounds", 4);
+    /** The command-side instance every new command goes to; -1: any, at random. */
+    private volatile int pinnedCommand = -1;
+
     /** Extra arguments for every application, space-separated (for example a setting to compare). */
     private final List<String> appArgs = Arrays.stream(System.getProperty("bench.appArgs", "").trim().split("\\s+"))
                                                .filter(a -> !a.isBlank()).toList();
@@ -192,6 +209,10 @@ public final class LedgerLoadBenchmark {
         }
         args.addAll(appArgs);
         print("Application arguments: " + args);
+        if (encryptionAB) {
+            System.setProperty("ledger.args.command-2", "--consent-ledger.privacy.encrypt=false");
+            print("Encryption A/B: command-1 encrypts personal data, command-2 stores it in the clear");
+        }
         ledger = LedgerProcesses.start("load-benchmark", commandInstances, queryInstances, args.toArray(String[]::new));
         command = new ArrayList<>();
         for (int i = 0; i < commandInstances; i++) {
@@ -233,6 +254,7 @@ public final class LedgerLoadBenchmark {
 
         extras.startWebhooks(); // after the sustained levels: their backlog would otherwise take minutes to deliver
         extras.abPhase(bestLevel, (name, concurrency, seconds) -> closedLoop(name, concurrency, seconds, false).okPerSecond());
+        String encryption = encryptionAB ? encryptionAB(bestLevel) : null;
 
         // Half load: open loop at a fixed rate, with projection lag.
         double rate = plateau * halfFraction;
@@ -287,6 +309,9 @@ public final class LedgerLoadBenchmark {
         r.append("  outcomes: ").append(half.outcomes.describe()).append('\n');
         r.append(describe(lag));
         extras.report(half.shareAnsweredAt(), byShare).forEach(line -> r.append(line).append('\n'));
+        if (encryption != null) {
+            r.append(encryption).append('\n');
+        }
         extras.stopWebhooks();
         r.append(String.format(Locale.ROOT, "Access records stored: %d%n", stored));
         r.append(String.format(Locale.ROOT, "Audit GET /audit/access?customerId=: p50 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)%n",
@@ -347,8 +372,18 @@ public final class LedgerLoadBenchmark {
                         LinkRef link = newLink();
                         ConsentRef consent = newConsent(link);
                         for (Op op : List.of(linkOp(link, false), requestOp(consent, false), authoriseOp(consent))) {
-                            HttpResponse<String> response = http.send(op.request(), HttpResponse.BodyHandlers.ofString());
-                            if (response.statusCode() / 100 == 2) {
+                            HttpResponse<String> response;
+                            boolean resent = false;
+                            try {
+                                response = http.send(op.request(), HttpResponse.BodyHandlers.ofString());
+                            } catch (java.io.IOException closed) {
+                                // a pooled connection the server had closed: the JDK client does not resend a POST
+                                print("Setup " + op.kind() + ": " + closed + "; sent once more");
+                                response = http.send(op.request(), HttpResponse.BodyHandlers.ofString());
+                                resent = true;
+                            }
+                            // resent: a 409 says the first one landed
+                            if (response.statusCode() / 100 == 2 || resent && response.statusCode() == 409) {
                                 op.onSuccess().run();
                             } else {
                                 failures.incrementAndGet();
@@ -382,7 +417,54 @@ public final class LedgerLoadBenchmark {
     }
 
     private String commandUrl() {
+        int pinned = pinnedCommand;
+        if (pinned >= 0) {
+            return command.get(pinned);
+        }
         return command.get(command.size() == 1 ? 0 : ThreadLocalRandom.current().nextInt(command.size()));
+    }
+
+    /**
+     * Issue 16's benchmark: the closed-loop throughput with encryption on (command-1) against off (command-2), in
+     * windows at {@code concurrency}, one instance at a time, ABBA order; first one unmeasured window on each, so
+     * that both have the aggregates of the current mix cached and compiled. Returns the report line.
+     */
+    private String encryptionAB(int concurrency) {
+        try {
+            double[] on = new double[encryptionAbRounds];
+            double[] off = new double[encryptionAbRounds];
+            for (int instance = 0; instance < 2; instance++) {
+                pinnedCommand = instance;
+                closedLoop("A/B encryption warm-up, command-" + (instance + 1), concurrency, encryptionAbSeconds, false);
+            }
+            for (int round = 0; round < encryptionAbRounds; round++) {
+                boolean onFirst = round % 2 == 0;
+                for (int arm = 0; arm < 2; arm++) {
+                    boolean encrypting = (arm == 0) == onFirst;
+                    pinnedCommand = encrypting ? 0 : 1;
+                    double rate = closedLoop("A/B encryption " + (encrypting ? "on" : "off") + ", round " + (round + 1),
+                                             concurrency, encryptionAbSeconds, false).okPerSecond();
+                    (encrypting ? on : off)[round] = rate;
+                }
+            }
+            double meanOn = Arrays.stream(on).average().orElse(0);
+            double meanOff = Arrays.stream(off).average().orElse(0);
+            double drop = meanOff == 0 ? 0 : (meanOff - meanOn) / meanOff * 100;
+            return String.format(Locale.ROOT, "A/B encryption at concurrency %d, %d x %d s each, in ABBA order, one "
+                                         + "command-side instance at a time: on (command-1) %s -> mean %.1f/s; off (command-2) %s -> "
+                                         + "mean %.1f/s; throughput drop with encryption on %.1f%% (target <= 10%%: %s)",
+                                 concurrency, encryptionAbRounds, encryptionAbSeconds, rates(on), meanOn, rates(off),
+                                 meanOff, drop, drop <= 10 ? "PASS" : "FAIL");
+        } catch (Exception e) {
+            print("A/B encryption failed: " + e);
+            return "A/B encryption failed: " + e;
+        } finally {
+            pinnedCommand = -1;
+        }
+    }
+
+    private static String rates(double[] values) {
+        return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.1f", v)).toList().toString();
     }
 
     private static String bankKey(int bank) {

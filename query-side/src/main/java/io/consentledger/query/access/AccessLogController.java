@@ -52,7 +52,7 @@ public class AccessLogController {
     static final int DEFAULT_PAGE_SIZE = 50;
     private static final String CSV_HEADER = "eventId,globalPosition,sharedAt,dataType,shareId,recipientId,providerId,"
             + "customerId,linkId,consentId,scope,purpose,transactionIds,newTransactionIds,windowFrom,windowTo,"
-            + "principal,party,correlationId,leafIndex";
+            + "principal,party,correlationId,leafIndex,erased";
 
     private final QueryGateway queries;
     private final AccessLogQueries accessLog;
@@ -181,9 +181,15 @@ public class AccessLogController {
         return String.join(",", csv(r.eventId()), String.valueOf(r.globalPosition()), csv(r.sharedAt()),
                            csv(r.dataType()), csv(r.shareId()), csv(r.recipientId()), csv(r.providerId()),
                            csv(r.customerId()), csv(r.linkId()), csv(r.consentId()), csv(r.scope()), csv(r.purpose()),
-                           csv(String.join(" ", r.transactionIds())), csv(String.join(" ", r.newTransactionIds())),
+                           csv(ids(r.transactionIds())), csv(ids(r.newTransactionIds())),
                            csv(r.windowFrom()), csv(r.windowTo()), csv(r.principal()), csv(r.party()),
-                           csv(r.correlationId()), r.leafIndex() == null ? "" : String.valueOf(r.leafIndex()));
+                           csv(r.correlationId()), r.leafIndex() == null ? "" : String.valueOf(r.leafIndex()),
+                           String.valueOf(r.erased()));
+    }
+
+    /** Space-separated; empty once erased (null). */
+    private static String ids(List<String> ids) {
+        return ids == null ? null : String.join(" ", ids);
     }
 
     private static String csv(Object value) {

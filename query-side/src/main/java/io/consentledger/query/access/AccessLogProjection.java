@@ -11,9 +11,12 @@ import com.mongodb.client.model.Updates;
 import io.consentledger.contracts.common.AppliedWindow;
 import io.consentledger.contracts.common.Purpose;
 import io.consentledger.contracts.common.Scope;
+import com.mongodb.client.model.Filters;
+import io.consentledger.contracts.customer.CustomerDataErased;
 import io.consentledger.contracts.share.BalanceShared;
 import io.consentledger.contracts.share.TransactionsShared;
 import io.consentledger.eventstore.EventLog;
+import io.consentledger.query.erasure.ErasedValues;
 import io.consentledger.query.projection.BatchedWrites;
 import io.consentledger.query.projection.Docs;
 import org.axonframework.config.ProcessingGroup;
@@ -26,6 +29,7 @@ import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,12 +65,16 @@ public class AccessLogProjection {
     private final MongoCollection<Document> counter;
     private final EventLog eventLog;
 
-    /** A batch's records by event id, in delivery order, and where to find each event in the log. */
-    record Pending(Map<String, Document> records, Map<String, EventLog.EventKey> keys) {
+    /**
+     * A batch's records by event id, in delivery order, where to find each event in the log, and the erasures of the
+     * batch, applied after its records are stored.
+     */
+    record Pending(Map<String, Document> records, Map<String, EventLog.EventKey> keys, List<CustomerDataErased> erasures) {
     }
 
     private final BatchedWrites<Pending> batches = new BatchedWrites<>(
-            GROUP, fromProcessor -> new Pending(new LinkedHashMap<>(), new LinkedHashMap<>()), this::storeAll);
+            GROUP, fromProcessor -> new Pending(new LinkedHashMap<>(), new LinkedHashMap<>(), new ArrayList<>()),
+            this::storeAll);
 
     public AccessLogProjection(MongoDatabase database, EventLog eventLog) {
         this.eventLog = eventLog;
@@ -92,7 +100,7 @@ public class AccessLogProjection {
     void on(BalanceShared event, @MessageIdentifier String eventId, EventMessage<?> message, MetaData metaData) {
         store(record(eventId, "BALANCE", event.shareId(), event.sharedAt(), event.recipientId(), event.providerId(),
                      event.customerId(), event.linkId(), event.consentId(), event.scope(), event.purpose(),
-                     List.of(), List.of(), event.window()), message, metaData);
+                     List.of(), List.of(), event.window(), ErasedValues.of(event)), message, metaData);
     }
 
     @EventHandler
@@ -100,15 +108,26 @@ public class AccessLogProjection {
             MetaData metaData) {
         store(record(eventId, "TRANSACTIONS", event.shareId(), event.sharedAt(), event.recipientId(),
                      event.providerId(), event.customerId(), event.linkId(), event.consentId(), event.scope(),
-                     event.purpose(), event.transactionIds(), event.newTransactionIds(), event.window()),
-              message, metaData);
+                     event.purpose(), event.transactionIds(), event.newTransactionIds(), event.window(),
+                     ErasedValues.of(event)), message, metaData);
     }
 
+    /**
+     * The customer's personal data is erased: the records stored so far, and this batch's, lose their transaction ids
+     * and read as erased. In this processor's order, after every share of the customer: a share read before the key
+     * was destroyed (in the clear) and one read after (null) end the same, and a replay builds the same.
+     */
+    @EventHandler
+    void on(CustomerDataErased event) {
+        batches.apply(batch -> batch.erasures().add(event));
+    }
+
+    /** A share of an erased customer: no transaction ids (null, not empty), {@code erased: true}. */
     private static Document record(String eventId, String dataType, String shareId, java.time.Instant sharedAt,
                                    String recipientId, String providerId, String customerId, String linkId,
                                    String consentId, Scope scope, Purpose purpose, List<String> transactionIds,
-                                   List<String> newTransactionIds, AppliedWindow window) {
-        return new Document("_id", eventId)
+                                   List<String> newTransactionIds, AppliedWindow window, boolean erased) {
+        Document record = new Document("_id", eventId)
                 .append("dataType", dataType)
                 .append("shareId", shareId)
                 .append("sharedAt", Docs.date(sharedAt))
@@ -119,10 +138,14 @@ public class AccessLogProjection {
                 .append("consentId", consentId)
                 .append("scope", scope.name())
                 .append("purpose", purpose.name())
-                .append("transactionIds", transactionIds)
-                .append("newTransactionIds", newTransactionIds)
+                .append("transactionIds", erased ? null : transactionIds)
+                .append("newTransactionIds", erased ? null : newTransactionIds)
                 .append("windowFrom", Docs.date(window.from()))
                 .append("windowTo", Docs.date(window.to()));
+        if (erased) {
+            record.append(AccessLogQueries.ERASED, true);
+        }
+        return record;
     }
 
     private void store(Document record, EventMessage<?> message, MetaData metaData) {
@@ -149,6 +172,15 @@ public class AccessLogProjection {
      * index is the position itself (the tree's leaf 0 is the never-allocated position 0, a sealed gap).
      */
     private void storeAll(Pending pending) {
+        insertAll(pending);
+        for (CustomerDataErased erased : pending.erasures()) {
+            records.updateMany(Filters.and(eq("customerId", erased.customerId()), eq("providerId", erased.providerId())),
+                               Updates.combine(Updates.set("transactionIds", null), Updates.set("newTransactionIds", null),
+                                               Updates.set(AccessLogQueries.ERASED, true)));
+        }
+    }
+
+    private void insertAll(Pending pending) {
         Map<String, Document> batch = pending.records();
         if (batch.isEmpty()) {
             return;

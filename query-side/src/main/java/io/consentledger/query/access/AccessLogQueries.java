@@ -40,6 +40,7 @@ public class AccessLogQueries {
     public static final int MAX_PAGE_SIZE = 500;
 
     private final MongoCollection<Document> records;
+    static final String ERASED = "erased";
 
     public AccessLogQueries(MongoDatabase database) {
         this.records = database.getCollection(AccessLogProjection.RECORDS);
@@ -151,14 +152,16 @@ public class AccessLogQueries {
     private static AccessRecord toRecord(Document d) {
         Number position = d.get("globalPosition", Number.class);
         Number leafIndex = d.get("leafIndex", Number.class);
+        boolean erased = d.getBoolean(ERASED, false);
         return new AccessRecord(d.getString("_id"), position == null ? -1 : position.longValue(),
                                 Docs.instant(d, "sharedAt"), d.getString("dataType"), d.getString("shareId"),
                                 d.getString("recipientId"), d.getString("providerId"), d.getString("customerId"),
                                 d.getString("linkId"), d.getString("consentId"), d.getString("scope"),
-                                d.getString("purpose"), Docs.strings(d, "transactionIds"),
-                                Docs.strings(d, "newTransactionIds"), Docs.instant(d, "windowFrom"),
+                                d.getString("purpose"), erased ? null : Docs.strings(d, "transactionIds"),
+                                erased ? null : Docs.strings(d, "newTransactionIds"), Docs.instant(d, "windowFrom"),
                                 Docs.instant(d, "windowTo"), d.getString(PRINCIPAL), d.getString(PARTY),
-                                d.getString(CORRELATION_ID), leafIndex == null ? null : leafIndex.longValue());
+                                d.getString(CORRELATION_ID), leafIndex == null ? null : leafIndex.longValue(),
+                                erased);
     }
 
     static String encodeCursor(long seq, boolean newestFirst) {

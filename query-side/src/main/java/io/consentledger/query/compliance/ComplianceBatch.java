@@ -1,5 +1,10 @@
 package io.consentledger.query.compliance;
 
+import com.mongodb.client.model.Filters;
+import io.consentledger.contracts.audit.ComplianceRule;
+import io.consentledger.contracts.customer.CustomerDataErased;
+import io.consentledger.query.erasure.ErasureProjection;
+import org.bson.conversions.Bson;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -62,6 +67,10 @@ final class ComplianceBatch {
      */
     static final int RECENT_SHARES = 20;
     static final String WRITTEN_AFTER = "writtenAfter";
+    static final String ERASED = "erased";
+    /** The rules whose findings name transactions or booking times, personal data of the customer. */
+    static final List<String> RESTING_ON_PERSONAL_DATA =
+            List.of(ComplianceRule.OUTSIDE_WINDOW.name(), ComplianceRule.CHANNEL_NOT_RECIPIENT.name());
     static final String BEFORE_BATCH = "beforeBatch";
     private static final JsonWriterSettings EXACT = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
 
@@ -83,6 +92,8 @@ final class ComplianceBatch {
      */
     private String origin;
     private long checkedThrough = -1;
+    /** The erasures of the batch, applied to the findings after they are written. */
+    private final List<CustomerDataErased> erasures = new ArrayList<>();
 
     ComplianceBatch(Store store, boolean fromProcessor) {
         this.store = store;
@@ -128,6 +139,10 @@ final class ComplianceBatch {
                                                                  .append(BEFORE_BATCH, beforeBatch.get(id));
     }
 
+    void erased(CustomerDataErased event) {
+        erasures.add(event);
+    }
+
     void advance(TrackingToken token) {
         checkedThrough = Math.max(checkedThrough, ComplianceMonitor.position(token));
     }
@@ -170,7 +185,7 @@ final class ComplianceBatch {
     private void report(Share share, ShareChecks.Finding finding) {
         String id = share.eventId() + "/" + finding.rule().name();
         violatingEvents.putIfAbsent(share.eventId(), share.key());
-        violations.put(id, new Document("_id", id)
+        Document violation = new Document("_id", id)
                 .append("eventId", share.eventId())
                 .append("globalPosition", null) // from the log, when the batch is written
                 .append("rule", finding.rule().name())
@@ -180,7 +195,12 @@ final class ComplianceBatch {
                 .append("linkId", share.linkId())
                 .append("recipientId", share.recipientId())
                 .append("customerId", share.customerId())
-                .append("sharedAt", Docs.date(share.sharedAt())));
+                .append("providerId", share.providerId())
+                .append("sharedAt", Docs.date(share.sharedAt()));
+        if (share.erased()) {
+            violation.append(ERASED, true);
+        }
+        violations.put(id, violation);
     }
 
     void write() {
@@ -189,6 +209,12 @@ final class ComplianceBatch {
         consents.write(this::asStored);
         links.write(this::asStored);
         markChecked();
+        for (CustomerDataErased erased : erasures) {
+            Bson ofCustomer = Filters.and(eq("customerId", erased.customerId()), eq("providerId", erased.providerId()));
+            store.violations().updateMany(ofCustomer, Updates.set(ERASED, true));
+            store.violations().updateMany(Filters.and(ofCustomer, Filters.in("rule", RESTING_ON_PERSONAL_DATA)),
+                                          Updates.set("detail", ErasureProjection.ERASED_DETAIL));
+        }
         if (checkedThrough >= 0) {
             store.status().updateOne(eq("_id", "status"), Updates.max("checkedThrough", checkedThrough),
                                      new UpdateOptions().upsert(true));

@@ -1,5 +1,8 @@
 package io.consentledger.query.compliance;
 
+import com.mongodb.client.model.Filters;
+import io.consentledger.contracts.customer.CustomerDataErased;
+import io.consentledger.query.erasure.ErasedValues;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
@@ -147,14 +150,29 @@ public class ComplianceMonitor {
     void on(BalanceShared event, EventMessage<?> message, TrackingToken token) {
         check(new Share(message.getIdentifier(), sequence(message, event.consentId()),
                         event.shareId(), event.consentId(), event.linkId(), event.recipientId(), event.customerId(),
-                        event.scope(), Scope.BALANCES, event.purpose(), event.sharedAt(), List.of()), token);
+                        event.scope(), Scope.BALANCES, event.purpose(), event.sharedAt(), List.of(),
+                        event.providerId(), ErasedValues.of(event)), token);
     }
 
     @EventHandler
     void on(TransactionsShared event, EventMessage<?> message, TrackingToken token) {
         check(new Share(message.getIdentifier(), sequence(message, event.consentId()),
                         event.shareId(), event.consentId(), event.linkId(), event.recipientId(), event.customerId(),
-                        event.scope(), event.scope(), event.purpose(), event.sharedAt(), event.transactions()), token);
+                        event.scope(), event.scope(), event.purpose(), event.sharedAt(), event.transactions(),
+                        event.providerId(), ErasedValues.of(event)), token);
+    }
+
+    /**
+     * The customer's personal data is erased: after this batch's writes, every finding on the customer's shares reads
+     * as erased, and the detail of a window or channel finding, which names transactions and booking times, is
+     * replaced. In global order, after every share of the customer; a replay gives the same (see {@link #reset}).
+     */
+    @EventHandler
+    void on(CustomerDataErased event, TrackingToken token) {
+        inBatch(batch -> {
+            batch.erased(event);
+            batch.advance(token);
+        });
     }
 
     private void inBatch(Consumer<ComplianceBatch> work) {
@@ -202,11 +220,19 @@ public class ComplianceMonitor {
         return token == null ? -1 : token.position().orElse(-1);
     }
 
+    /**
+     * Deletes the check's state, but for the window and channel findings on shares whose personal data is erased:
+     * they rest on booking times and channels that no event holds readably any more, so a replay could not find them
+     * again, and an auditor must still see that the share broke its consent (docs/erasure.md). Everything else is
+     * found again by the replay, erased shares included.
+     */
     @ResetHandler
     void reset() {
-        for (MongoCollection<Document> collection : List.of(consents, links, checked, violations, status)) {
+        for (MongoCollection<Document> collection : List.of(consents, links, checked, status)) {
             collection.deleteMany(new Document());
         }
+        violations.deleteMany(Filters.nor(Filters.and(eq(ComplianceBatch.ERASED, true),
+                                                      Filters.in("rule", ComplianceBatch.RESTING_ON_PERSONAL_DATA))));
     }
 
     /** Registered on the {@value #GROUP} processor: a batch of events is checked with one write per collection. */
@@ -222,7 +248,8 @@ public class ComplianceMonitor {
                 new Violation(d.getString("eventId"), d.get("globalPosition", Number.class).longValue(),
                               d.getString("rule"), d.getString("detail"), d.getString("shareId"),
                               d.getString("consentId"), d.getString("linkId"), d.getString("recipientId"),
-                              d.getString("customerId"), Docs.instant(d, "sharedAt"))));
+                              d.getString("customerId"), Docs.instant(d, "sharedAt"),
+                              d.getBoolean(ComplianceBatch.ERASED, false))));
         Document progress = status.find(eq("_id", "status")).first();
         long sharesChecked = checked.countDocuments(filter); // the consent's shares only, when one is asked about
         long through = progress == null || progress.get("checkedThrough") == null ? 0

@@ -17,11 +17,20 @@ import java.util.List;
  * @param sequence      its sequence number in its consent's event stream; -1 for a share that is not an event of that
  *                      consent (it can only have been written past the command side)
  * @param clusterShared the data cluster shared: BALANCES for a balance, the share's scope for transactions
- * @param transactions  the transactions shared; none for a balance
+ * @param transactions  the transactions shared; none for a balance, and none once erased
+ * @param providerId    the customer's provider, who with the customer id names the data subject
+ * @param erased        the customer's personal data is erased: the window and channel cannot be checked any more
  */
 record Share(String eventId, long sequence, String shareId, String consentId, String linkId,
              String recipientId, String customerId, Scope scope, Scope clusterShared, Purpose purpose,
-             Instant sharedAt, List<TransactionFacts> transactions) {
+             Instant sharedAt, List<TransactionFacts> transactions, String providerId, boolean erased) {
+
+    Share(String eventId, long sequence, String shareId, String consentId, String linkId, String recipientId,
+          String customerId, Scope scope, Scope clusterShared, Purpose purpose, Instant sharedAt,
+          List<TransactionFacts> transactions) {
+        this(eventId, sequence, shareId, consentId, linkId, recipientId, customerId, scope, clusterShared, purpose,
+             sharedAt, transactions, null, false);
+    }
 
     /** How the log finds the share's event: by its consent and sequence number, or by its id alone. */
     EventLog.EventKey key() {

@@ -72,7 +72,7 @@ public final class Visibility {
         return new AccessRecord(r.eventId(), r.globalPosition(), r.sharedAt(), r.dataType(), r.shareId(),
                                 r.recipientId(), r.providerId(), null, r.linkId(), r.consentId(), r.scope(),
                                 r.purpose(), r.transactionIds(), r.newTransactionIds(), r.windowFrom(), r.windowTo(),
-                                r.principal(), r.party(), r.correlationId(), r.leafIndex());
+                                r.principal(), r.party(), r.correlationId(), r.leafIndex(), r.erased());
     }
 
     /** Whether the caller may filter access records by customer id: a recipient may not (it never knows one). */

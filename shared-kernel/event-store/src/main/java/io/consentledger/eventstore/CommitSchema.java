@@ -146,6 +146,29 @@ final class CommitSchema {
         return eventDocument(snapshot, serializer).append(ID, snapshot.getAggregateIdentifier());
     }
 
+    /** The snapshot document, its payload as {@code protector} makes it. */
+    static Document snapshot(DomainEventMessage<?> snapshot, Serializer serializer, SnapshotProtector protector) {
+        return eventDocument(snapshot, serializer, (event, json) -> protector.protect(snapshot, json))
+                .append(ID, snapshot.getAggregateIdentifier());
+    }
+
+    /** A copy of the stored snapshot with its payload opened by {@code protector}; empty when it cannot be. */
+    static java.util.Optional<Document> revealSnapshot(Document stored, SnapshotProtector protector) {
+        String json = BsonEventPayloads.get(stored, PAYLOAD);
+        java.util.Optional<String> opened = protector.reveal(stored.getString(EVENT_ID), stored.getString(ID), json);
+        if (opened.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (opened.get() == json) {
+            return java.util.Optional.of(stored);
+        }
+        Document copy = new Document(stored);
+        copy.remove(PAYLOAD);
+        copy.remove(PAYLOAD + "Json");
+        BsonEventPayloads.put(copy, PAYLOAD, opened.get());
+        return java.util.Optional.of(copy);
+    }
+
     // ------------------------------------------------------------------------------------------------ reading
 
     static boolean isTombstone(Document commit) {

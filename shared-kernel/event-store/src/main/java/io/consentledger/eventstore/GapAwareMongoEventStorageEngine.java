@@ -107,6 +107,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
     private final AppendListener appendListener;
     private final CommitHook commitHook;
     private final PayloadProtector payloadProtector;
+    private final SnapshotProtector snapshotProtector;
 
     protected GapAwareMongoEventStorageEngine(Builder builder) {
         super(builder);
@@ -125,6 +126,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         this.appendListener = builder.appendListener;
         this.commitHook = builder.commitHook;
         this.payloadProtector = builder.payloadProtector;
+        this.snapshotProtector = builder.snapshotProtector;
         if (builder.ensureIndexes) {
             ensureIndexes();
         }
@@ -406,13 +408,23 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
 
     // ------------------------------------------------------------------------------------------------ snapshots
 
+    /**
+     * Stores the snapshot, its aggregate protected by the {@link SnapshotProtector} (issue 16: encrypted under the
+     * customer's key). None is stored for an aggregate of an erased customer: it loads from its events.
+     */
     @Override
     protected void storeSnapshot(DomainEventMessage<?> snapshot, Serializer serializer) {
         Document current = snapshots.find(eq(CommitSchema.ID, snapshot.getAggregateIdentifier())).first();
         if (current != null && CommitSchema.sequenceNumber(current) >= snapshot.getSequenceNumber()) {
             return;
         }
-        Document document = CommitSchema.snapshot(snapshot, serializer);
+        Document document;
+        try {
+            document = CommitSchema.snapshot(snapshot, serializer, snapshotProtector);
+        } catch (io.consentledger.eventstore.privacy.CustomerErasedException erased) {
+            logger.debug("No snapshot of {}: its customer's personal data is erased", snapshot.getAggregateIdentifier());
+            return;
+        }
         try {
             snapshots.replaceOne(eq(CommitSchema.ID, snapshot.getAggregateIdentifier()), document,
                                  new ReplaceOptions().upsert(true));
@@ -421,10 +433,25 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         }
     }
 
+    /**
+     * The snapshot, opened by the {@link SnapshotProtector}; none when it cannot be opened (its customer's key was
+     * destroyed, or the ciphertext does not belong to this aggregate): the aggregate then loads from its events, which
+     * are the truth, and a snapshot that does not open is reported.
+     */
     @Override
     protected Stream<? extends DomainEventData<?>> readSnapshotData(String aggregateIdentifier) {
         Document snapshot = snapshots.find(eq(CommitSchema.ID, aggregateIdentifier)).first();
-        return snapshot == null ? Stream.empty() : Stream.of(CommitSchema.toDomainEntry(snapshot));
+        if (snapshot == null) {
+            return Stream.empty();
+        }
+        Optional<Document> opened;
+        try {
+            opened = CommitSchema.revealSnapshot(snapshot, snapshotProtector);
+        } catch (io.consentledger.eventstore.privacy.PersonalDataException unreadable) {
+            logger.warn("The snapshot of {} is not used: {}", aggregateIdentifier, unreadable.getMessage());
+            return Stream.empty();
+        }
+        return opened.map(CommitSchema::toDomainEntry).stream();
     }
 
     // ------------------------------------------------------------------------------------------------ builder
@@ -465,6 +492,7 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         private AppendListener appendListener = AppendListener.NONE;
         private CommitHook commitHook = CommitHook.NONE;
         private PayloadProtector payloadProtector = PayloadProtector.NONE;
+        private SnapshotProtector snapshotProtector = SnapshotProtector.NONE;
 
         protected Builder() {
             persistenceExceptionResolver(Builder::isDuplicateKey);
@@ -536,6 +564,12 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
         /** Rewrites each serialized payload before it is stored (issue 16: encrypts personal fields). */
         public Builder payloadProtector(PayloadProtector protector) {
             this.payloadProtector = protector;
+            return this;
+        }
+
+        /** Protects each snapshot's aggregate before it is stored, and opens it on read (issue 16). */
+        public Builder snapshotProtector(SnapshotProtector protector) {
+            this.snapshotProtector = protector;
             return this;
         }
 

@@ -74,10 +74,83 @@ class PersonalDataEncryptionTest extends StoreTest {
                                               .eventsCollection(collection)
                                               .snapshotsCollection(collection + "_snapshots")
                                               .eventSerializer(SERIALIZER)
-                                              .snapshotSerializer(SERIALIZER)
+                                              .snapshotSerializer(LedgerSerializers.snapshots())
                                               .upcasterChain(new DecryptingUpcaster(codec))
                                               .payloadProtector((event, json) -> codec.protect(event.getIdentifier(), event.getPayload(), json))
+                                              .snapshotProtector(new SnapshotProtector() {
+                                                  @Override
+                                                  public String protect(DomainEventMessage<?> snapshot, String json) {
+                                                      return codec.protectSnapshot(snapshot.getIdentifier(),
+                                                                                   snapshot.getAggregateIdentifier(),
+                                                                                   snapshot.getPayload(), json);
+                                                  }
+
+                                                  @Override
+                                                  public java.util.Optional<String> reveal(String id, String aggregateId, String json) {
+                                                      return codec.revealSnapshot(id, aggregateId, json);
+                                                  }
+                                              })
                                               .build();
+    }
+
+    /** An aggregate as the snapshotter serializes it: private fields, one of them naming its customer. */
+    static final class Account {
+        @io.consentledger.contracts.privacy.DataSubject
+        private String customerId;
+        private String providerId;
+        private String accountId;
+        private List<String> transactionIds;
+
+        Account() {
+        }
+
+        Account(String customerId, String providerId, String accountId, List<String> transactionIds) {
+            this.customerId = customerId;
+            this.providerId = providerId;
+            this.accountId = accountId;
+            this.transactionIds = transactionIds;
+        }
+    }
+
+    private String storedSnapshots() {
+        return stores.database().getCollection(collection + "_snapshots").find().map(Document::toJson)
+                     .into(new java.util.ArrayList<>()).toString();
+    }
+
+    @Test
+    void snapshotsAreEncryptedWholeUnderTheCustomersKeyAndUnreadableOnceErased() {
+        append("account-1", linked());
+        engine.storeSnapshot(new GenericDomainEventMessage<>("Account", "account-1", 0,
+                                                             new Account(customer, provider, ACCOUNT, List.of("tx-981"))));
+
+        String stored = storedSnapshots();
+        assertThat(stored).contains("@personal").doesNotContain(ACCOUNT).doesNotContain("tx-981");
+        DomainEventMessage<?> read = engine.readSnapshot("account-1").orElseThrow();
+        assertThat(((Account) read.getPayload()).accountId).isEqualTo(ACCOUNT);
+        assertThat(((Account) read.getPayload()).transactionIds).containsExactly("tx-981");
+
+        // a snapshot moved to another aggregate does not open: the aggregate loads from its events
+        Document snapshot = stores.database().getCollection(collection + "_snapshots").find().first();
+        stores.database().getCollection(collection + "_snapshots").insertOne(new Document(snapshot).append("_id", "account-2")
+                                                                                                   .append("aggregateId", "account-2"));
+        assertThat(engine.readSnapshot("account-2")).isEmpty();
+
+        keys.destroy(provider + "/" + customer);
+        assertThat(engine.readSnapshot("account-1")).isEmpty();
+        // and no new snapshot of an erased customer is stored
+        engine.storeSnapshot(new GenericDomainEventMessage<>("Account", "account-3", 0,
+                                                             new Account(customer, provider, null, List.of())));
+        assertThat(stores.database().getCollection(collection + "_snapshots").find(new Document("_id", "account-3")).first())
+                .isNull();
+    }
+
+    @Test
+    void withEncryptionOffSnapshotsAreStoredInTheClearAndStillRead() {
+        GapAwareMongoEventStorageEngine clear = engine(new PersonalDataCodec(keys, false));
+        clear.storeSnapshot(new GenericDomainEventMessage<>("Account", "account-9", 0,
+                                                            new Account(customer, provider, ACCOUNT, List.of())));
+        assertThat(storedSnapshots()).contains(ACCOUNT);
+        assertThat(((Account) engine.readSnapshot("account-9").orElseThrow().getPayload()).accountId).isEqualTo(ACCOUNT);
     }
 
     private AuthorisationEvidence evidence() {
@@ -254,5 +327,28 @@ class PersonalDataEncryptionTest extends StoreTest {
         GapAwareMongoEventStorageEngine wrong = engine(new PersonalDataCodec(otherMaster, true));
         assertThatThrownBy(() -> wrong.readEvents("link-1").asStream().map(DomainEventMessage::getPayload).toList()).isInstanceOf(PersonalDataException.class)
                 .hasMessageContaining("master key");
+    }
+
+    /**
+     * A processor parks the event as it read it, decrypted: axon-mongo's own converter would store the personal values
+     * in the clear. The ledger's converter seals them as the event store does, opens them for a retry, and gives null
+     * once the customer's key is destroyed.
+     */
+    @Test
+    void deadLettersHoldThePersonalFieldsEncryptedAndOpenThemForARetry() {
+        append("consent-1", balance());
+        org.axonframework.eventhandling.EventMessage<?> parked = engine.readEvents(null, false).findFirst().orElseThrow();
+        var configuration = org.axonframework.extensions.mongo.eventsourcing.eventstore.documentperevent.EventEntryConfiguration.getDefault();
+        String asAxonStoresIt = new org.axonframework.extensions.mongo.eventhandling.deadletter.EventMessageDeadLetterMongoConverter()
+                .convert(parked, SERIALIZER).asDocument(configuration).toString();
+        assertThat(asAxonStoresIt).contains(BALANCE.toPlainString());
+
+        var converter = new io.consentledger.eventstore.privacy.ProtectedDeadLetterConverter(codec);
+        var entry = converter.convert(parked, SERIALIZER);
+        assertThat(entry.asDocument(configuration).toString()).contains("@personal").doesNotContain(BALANCE.toPlainString());
+        assertThat(converter.convert(entry, SERIALIZER).getPayload()).isEqualTo(balance());
+
+        keys.destroy(provider + "/" + customer);
+        assertThat(((BalanceShared) converter.convert(entry, SERIALIZER).getPayload()).amount()).isNull();
     }
 }

@@ -1,5 +1,7 @@
 package io.consentledger.query.notification.spring;
 
+import io.consentledger.eventstore.privacy.PersonalDataCodec;
+import io.consentledger.eventstore.privacy.ProtectedDeadLetterConverter;
 import io.consentledger.eventstore.EventLog;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
@@ -83,7 +85,7 @@ public class NotificationConfiguration {
     /** As for the projections: a failing event parks its sequence, and the other sequences go on. */
     @Bean
     ConfigurerModule notificationDeadLetterQueue(MongoClient client, LedgerStoreProperties properties,
-                                                 Serializer serializer) {
+                                                 Serializer serializer, PersonalDataCodec personalData) {
         DefaultMongoTemplate template = DefaultMongoTemplate.builder()
                 .mongoDatabase(client, properties.getMongodb().getDatabase())
                 .build();
@@ -92,6 +94,8 @@ public class NotificationConfiguration {
                     .processingGroup(NotificationProcessor.GROUP)
                     .mongoTemplate(template)
                     .serializer(serializer)
+                    .clearConverters() // issue 16: parked payloads stay encrypted
+                    .addConverter(new ProtectedDeadLetterConverter(personalData))
                     .build());
             processing.registerDeadLetteringEventHandlerInvokerConfiguration(NotificationProcessor.GROUP,
                     (config, builder) -> builder.enableSequenceIdentifierCache());

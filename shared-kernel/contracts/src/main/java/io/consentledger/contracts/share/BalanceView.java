@@ -15,10 +15,13 @@ import java.util.List;
  *                         than 18 integer digits or more than 18 decimal places, accepted before the command side
  *                         bounded amounts): the figure is then not computed and {@code amount} is null;
  *                         {@code derivedFrom} still names the events
+ * @param erased           true once the customer's personal data is erased (issue 16): {@code amount} and
+ *                         {@code latestTransactionBookedAt} are then null and {@code transactionsSinceBalance} 0;
+ *                         {@code derivedFrom} still names the share events
  */
 public record BalanceView(String linkId, BigDecimal amount, String currency, Instant asOf,
                           Instant latestTransactionBookedAt, int transactionsSinceBalance,
-                          List<Source> derivedFrom, boolean amountOutOfRange) {
+                          List<Source> derivedFrom, boolean amountOutOfRange, boolean erased) {
 
     public record Source(String eventId, String eventType, String shareId) {
     }

@@ -228,6 +228,105 @@ public final class PersonalDataCodec {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ snapshots
+
+    /**
+     * The JSON to store for a snapshot of {@code aggregate}: when a field of the aggregate names its customer
+     * ({@link DataSubject}), the whole serialized aggregate as one envelope under the customer's key, bound to the
+     * snapshot's id and the aggregate's id; otherwise (or with encryption off) as it is.
+     *
+     * @throws CustomerErasedException when the customer is erased (no snapshot is stored then)
+     */
+    public String protectSnapshot(String snapshotId, String aggregateId, Object aggregate, String json) {
+        if (!encryptOnWrite || aggregate == null) {
+            return json;
+        }
+        Optional<String> subject = snapshotSubject(aggregate);
+        if (subject.isEmpty()) {
+            return json;
+        }
+        SecretKey key = keys.keyForWrite(subject.get());
+        byte[] sealed = Aead.seal(key, json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                  snapshotContext(snapshotId, aggregateId, subject.get()));
+        ObjectNode envelope = MAPPER.createObjectNode();
+        envelope.put(ENVELOPE, VERSION).put(SUBJECT, subject.get()).put(DATA, Base64.getEncoder().encodeToString(sealed));
+        return write(envelope);
+    }
+
+    /**
+     * A stored snapshot's JSON, opened: as it is when it is not an envelope (stored in the clear), empty once the
+     * customer's key was destroyed.
+     *
+     * @throws PersonalDataException when the ciphertext was altered or belongs to another snapshot or aggregate
+     */
+    public Optional<String> revealSnapshot(String snapshotId, String aggregateId, String json) {
+        if (!mayHoldEnvelope(json)) {
+            return Optional.of(json);
+        }
+        JsonNode root = read(json);
+        if (!(root instanceof ObjectNode envelope) || !envelope.has(ENVELOPE)) {
+            return Optional.of(json);
+        }
+        String subject = envelope.path(SUBJECT).asText(null);
+        String data = envelope.path(DATA).asText(null);
+        if (!VERSION.equals(envelope.path(ENVELOPE).asText()) || subject == null || data == null) {
+            throw new PersonalDataException("Snapshot " + snapshotId + " of " + aggregateId + ": not a readable envelope");
+        }
+        Optional<SecretKey> key = keys.keyForRead(subject);
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            byte[] plain = Aead.open(key.get(), Base64.getDecoder().decode(data), snapshotContext(snapshotId, aggregateId, subject));
+            return Optional.of(new String(plain, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (AEADBadTagException | IllegalArgumentException e) {
+            throw new PersonalDataException("Snapshot " + snapshotId + " of " + aggregateId
+                                            + ": the ciphertext does not belong here (altered, or moved from another snapshot)");
+        }
+    }
+
+    private static String snapshotContext(String snapshotId, String aggregateId, String subject) {
+        return CONTEXT + snapshotId + "|(snapshot of " + aggregateId + ")|" + subject;
+    }
+
+    /** The customer named by the aggregate's {@link DataSubject} field and its provider field, if it has one. */
+    private static Optional<String> snapshotSubject(Object aggregate) {
+        java.lang.reflect.Field[] fields = SNAPSHOT_SUBJECTS.computeIfAbsent(aggregate.getClass(), PersonalDataCodec::subjectFields);
+        if (fields.length == 0) {
+            return Optional.empty();
+        }
+        try {
+            Object customer = fields[0].get(aggregate);
+            Object provider = fields[1].get(aggregate);
+            return customer == null || provider == null ? Optional.empty()
+                    : Optional.of(Classification.subjectId(provider.toString(), customer.toString()));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read the data subject of " + aggregate.getClass().getName(), e);
+        }
+    }
+
+    private static final Map<Class<?>, java.lang.reflect.Field[]> SNAPSHOT_SUBJECTS = new ConcurrentHashMap<>();
+
+    private static java.lang.reflect.Field[] subjectFields(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field field : c.getDeclaredFields()) {
+                DataSubject subject = field.getAnnotation(DataSubject.class);
+                if (subject != null && !type.isRecord()) {
+                    try {
+                        java.lang.reflect.Field provider = c.getDeclaredField(subject.provider());
+                        field.setAccessible(true);
+                        provider.setAccessible(true);
+                        return new java.lang.reflect.Field[]{field, provider};
+                    } catch (NoSuchFieldException e) {
+                        throw new IllegalStateException(type.getName() + "." + field.getName()
+                                                        + " names a provider field " + subject.provider() + " it does not have");
+                    }
+                }
+            }
+        }
+        return new java.lang.reflect.Field[0];
+    }
+
     // ------------------------------------------------------------------------------------------------ plans
 
     /** Whether events of this type have personal fields. */

@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
 import io.consentledger.eventstore.PayloadProtector;
+import io.consentledger.eventstore.SnapshotProtector;
 import io.consentledger.eventstore.privacy.DecryptingUpcaster;
 import io.consentledger.eventstore.privacy.PersonalDataCodec;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
@@ -116,12 +117,25 @@ public class LedgerMongoAutoConfiguration {
                 : new EventUpcasterChain(new DecryptingUpcaster(codec), chain);
         PayloadProtector protector = codec == null ? PayloadProtector.NONE
                 : (event, json) -> codec.protect(event.getIdentifier(), event.getPayload(), json);
+        SnapshotProtector snapshots = codec == null ? SnapshotProtector.NONE : new SnapshotProtector() {
+            @Override
+            public String protect(org.axonframework.eventhandling.DomainEventMessage<?> snapshot, String json) {
+                return codec.protectSnapshot(snapshot.getIdentifier(), snapshot.getAggregateIdentifier(),
+                                             snapshot.getPayload(), json);
+            }
+
+            @Override
+            public java.util.Optional<String> reveal(String snapshotId, String aggregateId, String json) {
+                return codec.revealSnapshot(snapshotId, aggregateId, json);
+            }
+        };
         return GapAwareMongoEventStorageEngine.builder()
                                               .database(database)
                                               .eventSerializer(eventSerializer.getIfAvailable(() -> serializer))
                                               .snapshotSerializer(LedgerSerializers.snapshots())
                                               .upcasterChain(upcasters)
                                               .payloadProtector(protector)
+                                              .snapshotProtector(snapshots)
                                               .snapshotFilter(configuration.snapshotFilter())
                                               .writeConcern(writeConcern(settings))
                                               .gapTimeout(settings.getGapTimeout())
