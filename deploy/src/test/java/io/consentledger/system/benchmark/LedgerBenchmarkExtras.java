@@ -177,9 +177,9 @@ final class LedgerBenchmarkExtras {
             }
             operator("stop", processor);
             try {
-                long cpu = cpuNanos();
+                long cpu = ProcessCpu.nanos();
                 off[round] = loop.run(String.format(name, "stopped"), concurrency, abSeconds);
-                cpuOff[round] = perCommand(cpuNanos() - cpu, off[round]);
+                cpuOff[round] = ProcessCpu.msPerCommand(ProcessCpu.nanos() - cpu, off[round], abSeconds);
             } finally {
                 operator("start", processor);
             }
@@ -191,18 +191,13 @@ final class LedgerBenchmarkExtras {
         double meanOn = Arrays.stream(on).average().orElse(0);
         double meanOff = Arrays.stream(off).average().orElse(0);
         double drop = meanOff == 0 ? 0 : (meanOff - meanOn) / meanOff * 100;
-        double meanCpuOn = Arrays.stream(cpuOn).average().orElse(0);
-        double meanCpuOff = Arrays.stream(cpuOff).average().orElse(0);
-        double share = meanCpuOn == 0 ? 0 : (meanCpuOn - meanCpuOff) / meanCpuOn * 100;
         report.add(String.format(Locale.ROOT, "A/B %s at concurrency %d, %d x %d s each, in ABBA order: running %s -> mean %.1f/s; "
                                              + "stopped %s -> mean %.1f/s; throughput drop with it running %.1f%% "
                                              + "(target <= 10%%: %s)",
                                  processor, concurrency, abRounds, abSeconds, rates(on), meanOn, rates(off), meanOff,
                                  drop, drop <= 10 ? "PASS" : "FAIL"));
-        report.add(String.format(Locale.ROOT, "  CPU per accepted command (benchmark, store and applications, from /proc; "
-                                             + "a running window includes its catch-up): running %s -> mean %.3f ms; "
-                                             + "stopped %s -> mean %.3f ms; %s takes %.1f%% of a command's CPU",
-                                 rates3(cpuOn), meanCpuOn, rates3(cpuOff), meanCpuOff, processor, share));
+        report.add("  CPU per accepted command (benchmark, store and applications, from /proc; a running window "
+                   + "includes its catch-up): " + ProcessCpu.compare("running", cpuOn, "stopped", cpuOff));
     }
 
     /**
@@ -213,26 +208,10 @@ final class LedgerBenchmarkExtras {
     private void running(String processor, int concurrency, ClosedLoop loop, String name, double[] rate, double[] cpu,
                          int round) throws Exception {
         awaitCaughtUp(processor);
-        long before = cpuNanos();
+        long before = ProcessCpu.nanos();
         rate[round] = loop.run(name, concurrency, abSeconds);
         awaitCaughtUp(processor);
-        cpu[round] = perCommand(cpuNanos() - before, rate[round]);
-    }
-
-    private double perCommand(long cpuNanos, double rate) {
-        return rate <= 0 ? 0 : cpuNanos / 1e6 / (rate * abSeconds);
-    }
-
-    /** The CPU time of this JVM and every process it started (the store and the applications). */
-    private static long cpuNanos() {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(ProcessHandle.current()),
-                                              ProcessHandle.current().descendants())
-                                      .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
-                                      .sum();
-    }
-
-    private static String rates3(double[] values) {
-        return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toList().toString();
+        cpu[round] = ProcessCpu.msPerCommand(ProcessCpu.nanos() - before, rate[round], abSeconds);
     }
 
     private static String rates(double[] values) {

@@ -433,6 +433,8 @@ public final class LedgerLoadBenchmark {
         try {
             double[] on = new double[encryptionAbRounds];
             double[] off = new double[encryptionAbRounds];
+            double[] cpuOn = new double[encryptionAbRounds];
+            double[] cpuOff = new double[encryptionAbRounds];
             for (int instance = 0; instance < 2; instance++) {
                 pinnedCommand = instance;
                 closedLoop("A/B encryption warm-up, command-" + (instance + 1), concurrency, encryptionAbSeconds, false);
@@ -442,9 +444,12 @@ public final class LedgerLoadBenchmark {
                 for (int arm = 0; arm < 2; arm++) {
                     boolean encrypting = (arm == 0) == onFirst;
                     pinnedCommand = encrypting ? 0 : 1;
+                    long cpu = ProcessCpu.nanos();
                     double rate = closedLoop("A/B encryption " + (encrypting ? "on" : "off") + ", round " + (round + 1),
                                              concurrency, encryptionAbSeconds, false).okPerSecond();
                     (encrypting ? on : off)[round] = rate;
+                    (encrypting ? cpuOn : cpuOff)[round] = ProcessCpu.msPerCommand(ProcessCpu.nanos() - cpu, rate,
+                                                                                   encryptionAbSeconds);
                 }
             }
             double meanOn = Arrays.stream(on).average().orElse(0);
@@ -454,7 +459,9 @@ public final class LedgerLoadBenchmark {
                                          + "command-side instance at a time: on (command-1) %s -> mean %.1f/s; off (command-2) %s -> "
                                          + "mean %.1f/s; throughput drop with encryption on %.1f%% (target <= 10%%: %s)",
                                  concurrency, encryptionAbRounds, encryptionAbSeconds, rates(on), meanOn, rates(off),
-                                 meanOff, drop, drop <= 10 ? "PASS" : "FAIL");
+                                 meanOff, drop, drop <= 10 ? "PASS" : "FAIL")
+                   + "\n  CPU per accepted command (benchmark, store and applications, from /proc): "
+                   + ProcessCpu.compare("on", cpuOn, "off", cpuOff);
         } catch (Exception e) {
             print("A/B encryption failed: " + e);
             return "A/B encryption failed: " + e;
