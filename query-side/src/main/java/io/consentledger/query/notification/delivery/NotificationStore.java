@@ -5,6 +5,9 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -20,6 +23,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,6 +59,7 @@ public class NotificationStore {
     private final MongoCollection<Document> deliveries;
     private final MongoCollection<Document> outbox;
     private final MongoCollection<Document> attempts;
+    private final MongoCollection<Document> versions;
 
     public NotificationStore(MongoDatabase database) {
         this.webhooks = database.getCollection("notification_webhooks");
@@ -63,6 +68,20 @@ public class NotificationStore {
         this.deliveries = database.getCollection("notification_deliveries");
         this.outbox = database.getCollection("notification_outbox");
         this.attempts = database.getCollection("notification_attempts");
+        this.versions = database.getCollection("notification_webhooks_version");
+    }
+
+    private static final String VERSION_ID = "webhooks";
+
+    /** The version of the webhooks as a whole: it grows with every change of any webhook. */
+    public long webhooksVersion() {
+        Document doc = versions.find(eq("_id", VERSION_ID)).first();
+        return doc == null ? 0 : doc.get("version", Number.class).longValue();
+    }
+
+    /** Called after every change of a webhook, so that caches see they are stale. */
+    private void webhooksChanged() {
+        versions.updateOne(eq("_id", VERSION_ID), Updates.inc("version", 1L), new UpdateOptions().upsert(true));
     }
 
     // ---- webhooks ----
@@ -79,6 +98,7 @@ public class NotificationStore {
                 .append("createdAt", Date.from(webhook.createdAt()))
                 .append("disabledReason", webhook.disabledReason())
                 .append("attemptSeq", 0L));
+        webhooksChanged();
     }
 
     public Optional<Webhook> findWebhook(String id) {
@@ -128,6 +148,7 @@ public class NotificationStore {
         boolean removed = webhooks.deleteOne(new Document("_id", id).append("owner", owner.key())).getDeletedCount() == 1;
         if (removed) {
             owners.updateOne(eq("_id", owner.key()), Updates.pull("webhookIds", id));
+            webhooksChanged();
         }
         return removed;
     }
@@ -143,10 +164,12 @@ public class NotificationStore {
 
     public void replaceSecrets(String id, List<Webhook.VersionedSecret> secrets) {
         webhooks.updateOne(eq("_id", id), Updates.set("secrets", secretsDoc(secrets)));
+        webhooksChanged();
     }
 
     public void disable(String id, String reason) {
         webhooks.updateOne(eq("_id", id), Updates.set("disabledReason", reason));
+        webhooksChanged();
     }
 
     // ---- deliveries ----
@@ -156,26 +179,62 @@ public class NotificationStore {
      * missing from the outbox (a crash between the two writes) is put back. Returns whether it was new.
      */
     public boolean recordDelivery(Delivery delivery) {
-        boolean inserted;
-        try {
-            deliveries.insertOne(deliveryDoc(delivery));
-            inserted = true;
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
+        return recordDeliveries(List.of(delivery)).inserted() == 1;
+    }
+
+    /** What {@link #recordDeliveries} did: how many deliveries were new, and every one of them still pending. */
+    public record Recorded(int inserted, List<PendingDelivery> pending) {
+    }
+
+    /**
+     * Records deliveries in bulk, idempotently, in three round trips whatever their number: which exist already
+     * ({@code $in} on {@code _id}), one insert of the new ones, one bulk upsert of the outbox entries of all that are
+     * pending (new ones, and existing pending ones a crash may have left out of the outbox; an existing entry is left
+     * as it is). Existing deliveries are otherwise left alone. A concurrent insert of the same id (another instance)
+     * fails the call, which the caller's batch then repeats.
+     *
+     * @return how many were new, and every delivery of the call that is pending, as the outbox holds it
+     */
+    public Recorded recordDeliveries(List<Delivery> batch) {
+        Map<String, Delivery> byId = new LinkedHashMap<>();
+        batch.forEach(d -> byId.putIfAbsent(d.id(), d));
+        if (byId.isEmpty()) {
+            return new Recorded(0, List.of());
+        }
+        Map<String, Document> existing = new HashMap<>();
+        deliveries.find(in("_id", List.copyOf(byId.keySet())))
+                .projection(Projections.include("_id", "webhookId", "orderingKey", "position", "state",
+                        "nextAttemptAt"))
+                .forEach(d -> existing.put(d.getString("_id"), d));
+        List<Document> fresh = new ArrayList<>();
+        List<PendingDelivery> pending = new ArrayList<>();
+        for (Delivery delivery : byId.values()) {
+            Document stored = existing.get(delivery.id());
+            if (stored == null) {
+                fresh.add(deliveryDoc(delivery));
+                if (delivery.state() == DeliveryState.PENDING) {
+                    pending.add(new PendingDelivery(delivery.id(), delivery.webhookId(), delivery.orderingKey(),
+                            delivery.position(), delivery.nextAttemptAt()));
+                }
+            } else if (DeliveryState.PENDING.name().equals(stored.getString("state"))) {
+                pending.add(new PendingDelivery(delivery.id(), stored.getString("webhookId"),
+                        stored.getString("orderingKey"), stored.get("position", Number.class).longValue(),
+                        instant(stored.getDate("nextAttemptAt"))));
             }
-            inserted = false;
         }
-        Delivery stored = inserted ? delivery : findDelivery(delivery.id()).orElseThrow();
-        if (stored.state() == DeliveryState.PENDING) {
-            outbox.updateOne(eq("_id", stored.id()), Updates.combine(
-                    Updates.setOnInsert("webhookId", stored.webhookId()),
-                    Updates.setOnInsert("orderingKey", stored.orderingKey()),
-                    Updates.setOnInsert("position", stored.position()),
-                    Updates.setOnInsert("dueAt", Date.from(stored.nextAttemptAt()))),
-                    new UpdateOptions().upsert(true));
+        if (!fresh.isEmpty()) {
+            deliveries.insertMany(fresh, new InsertManyOptions().ordered(true));
         }
-        return inserted;
+        if (!pending.isEmpty()) {
+            outbox.bulkWrite(pending.stream().map(p -> new UpdateOneModel<Document>(eq("_id", p.deliveryId()),
+                    Updates.combine(
+                            Updates.setOnInsert("webhookId", p.webhookId()),
+                            Updates.setOnInsert("orderingKey", p.orderingKey()),
+                            Updates.setOnInsert("position", p.position()),
+                            Updates.setOnInsert("dueAt", Date.from(p.dueAt()))),
+                    new UpdateOptions().upsert(true))).toList());
+        }
+        return new Recorded(fresh.size(), List.copyOf(pending));
     }
 
     public Optional<Delivery> findDelivery(String id) {
@@ -188,11 +247,14 @@ public class NotificationStore {
         return found;
     }
 
-    /** The backlog: every pending delivery. */
+    /**
+     * The backlog: every pending delivery, a scan of the outbox. The dispatcher's recovery copy: read when it starts
+     * dispatching and on its slow sweep, never per delivery.
+     */
     public List<PendingDelivery> pending() {
         List<PendingDelivery> all = new ArrayList<>();
         outbox.find().forEach(d -> all.add(new PendingDelivery(d.getString("_id"), d.getString("webhookId"),
-                d.getString("orderingKey"), d.getLong("position"), d.getDate("dueAt").toInstant())));
+                d.getString("orderingKey"), d.get("position", Number.class).longValue(), d.getDate("dueAt").toInstant())));
         return all;
     }
 
@@ -218,18 +280,18 @@ public class NotificationStore {
 
     /**
      * A manual retry of a given-up delivery: pending again, due now, with a fresh set of attempts. Delivered and
-     * still pending deliveries are left alone. Returns whether the delivery was put back.
+     * still pending deliveries are left alone. Returns the delivery as the outbox now holds it, or empty if it was
+     * not put back.
      */
-    public boolean retry(String id, Instant now) {
-        Document before = deliveries.findOneAndUpdate(new Document("_id", id).append("state", DeliveryState.GIVEN_UP.name()),
+    public Optional<PendingDelivery> retry(String id, Instant now) {
+        Document after = deliveries.findOneAndUpdate(new Document("_id", id).append("state", DeliveryState.GIVEN_UP.name()),
                 Updates.combine(Updates.set("state", DeliveryState.PENDING.name()), Updates.set("attempts", 0),
                         Updates.set("nextAttemptAt", Date.from(now)), Updates.set("finishedAt", null)),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-        if (before == null) {
-            return false;
+        if (after == null) {
+            return Optional.empty();
         }
-        recordDelivery(delivery(before));
-        return true;
+        return recordDeliveries(List.of(delivery(after))).pending().stream().findFirst();
     }
 
     // ---- attempts ----

@@ -23,38 +23,48 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Sends the pending deliveries of the outbox. One scheduler thread picks, every {@code pollInterval} (or at once
- * after {@link #wake()}), the deliveries that are due and first in their lane ({@link DeliveryOrdering}), and hands
- * them to a fixed pool of workers. A webhook never has more than {@code perWebhookInFlight} deliveries in flight, so
- * a slow or hanging receiver occupies at most that many workers and never holds up another receiver.
+ * Sends the pending deliveries. They wait in an in-memory {@link DispatchQueue}, fed by the recorder once a batch is
+ * stored ({@link #enqueue}), and by the outbox, which is the queue's recovery copy: read in full when this instance
+ * starts dispatching (at start, or on taking over the {@code notifications} processor's segment) and on a slow
+ * sweep ({@code pollInterval}) that adopts what the queue does not know (deliveries queued through another instance,
+ * or left by one that stopped). A pass costs what it hands out, never a read of the backlog.
+ * <p>
+ * One scheduler thread takes the deliveries that are due and first in their lane ({@link DeliveryOrdering}'s rule),
+ * and hands them to a fixed pool of workers. A webhook never has more than {@code perWebhookInFlight} deliveries in
+ * flight (each of a different lane), so a slow or hanging receiver occupies at most that many workers and never
+ * holds up another receiver.
  * <p>
  * Each attempt re-checks the URL against the {@link WebhookUrlPolicy} on freshly resolved addresses, signs the
  * stored body with every currently valid secret, and sends it with the JDK {@link HttpClient}: connect timeout 2 s,
  * total 10 s, no redirects followed. 2xx delivers; 410 disables the webhook and gives the delivery up; anything else
  * (another status, a refused connection, a timeout, a refused address) is retried on the {@link RetrySchedule} and
- * given up after the last retry. Every attempt is logged. State lives in the store only, so a restarted ledger
- * resumes where it stopped.
+ * given up after the last retry. Every attempt is logged, and every outcome is stored before the queue moves on,
+ * so a restarted ledger resumes from the outbox where it stopped.
+ * <p>
+ * Only one instance should dispatch: {@link #activeWhen} says when this one does (the Spring wiring: while it holds
+ * the {@code notifications} processor's segment, so the recorder that feeds the queue runs here too). Losing that
+ * forgets the queue (attempts in flight end as usual); regaining it reads the outbox again.
  */
 public class WebhookDispatcher implements AutoCloseable {
 
@@ -64,7 +74,7 @@ public class WebhookDispatcher implements AutoCloseable {
     public record Settings(int workers, int perWebhookInFlight, Duration connectTimeout, Duration totalTimeout,
                            Duration pollInterval) {
         public static Settings defaults() {
-            return new Settings(8, 2, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(1));
+            return new Settings(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
         }
     }
 
@@ -76,10 +86,15 @@ public class WebhookDispatcher implements AutoCloseable {
     private final Settings settings;
     private final HttpClient http;
     private final ExecutorService workers;
-    private final ScheduledExecutorService scheduler;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final Map<String, AtomicInteger> inFlightPerWebhook = new ConcurrentHashMap<>();
-    private final AtomicBoolean passQueued = new AtomicBoolean();
+    private final Thread scheduler;
+    private final DispatchQueue queue;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private boolean signalled;
+    private volatile BooleanSupplier active = () -> true;
+    private boolean dispatching;
+    private Instant nextSweep = Instant.MIN;
+    private final AtomicLong outboxReads = new AtomicLong();
     private volatile boolean closed;
     private final MeterRegistry meters;
     private final Map<String, AtomicLong> backlog = new ConcurrentHashMap<>();
@@ -95,7 +110,8 @@ public class WebhookDispatcher implements AutoCloseable {
         this.settings = settings;
         this.meters = meters;
         this.workers = Executors.newFixedThreadPool(settings.workers(), named("webhook-worker"));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(named("webhook-dispatcher"));
+        this.queue = new DispatchQueue(settings.perWebhookInFlight());
+        this.scheduler = named("webhook-dispatcher").newThread(this::run);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -122,82 +138,225 @@ public class WebhookDispatcher implements AutoCloseable {
                 .description("Delivery attempts, by outcome (success: a 2xx)").register(meters);
     }
 
-    /** Starts polling the outbox. */
+    /** Starts dispatching (reading the outbox first, when active). */
     public void start() {
-        scheduler.scheduleWithFixedDelay(this::safePass, 0, settings.pollInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
+        scheduler.start();
     }
 
-    /** Asks for a pass as soon as possible, for example after new deliveries were recorded. */
+    /**
+     * Whether this instance dispatches now; checked before every pass and at least twice a second. Default: always.
+     */
+    public void activeWhen(BooleanSupplier condition) {
+        this.active = condition;
+        wake();
+    }
+
+    /** Pending deliveries that are stored (the outbox holds them): they join the queue, if this instance dispatches. */
+    public void enqueue(Collection<PendingDelivery> pending) {
+        lock.lock();
+        try {
+            if (dispatching && queue.addAll(pending) > 0) {
+                signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks for a pass as soon as possible. */
     public void wake() {
-        if (passQueued.compareAndSet(false, true)) {
+        lock.lock();
+        try {
+            signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks for a sweep of the outbox as soon as possible. */
+    public void sweepSoon() {
+        lock.lock();
+        try {
+            nextSweep = Instant.MIN;
+            signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        signalled = true;
+        changed.signalAll();
+    }
+
+    private void run() {
+        while (!closed) {
             try {
-                scheduler.execute(() -> {
-                    passQueued.set(false);
-                    safePass();
-                });
-            } catch (RejectedExecutionException closed) {
-                passQueued.set(false);
+                pass();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    log.warn("webhook dispatch pass failed, retrying: {}", e.toString());
+                    sleepQuietly(settings.pollInterval().toMillis());
+                }
             }
         }
     }
 
-    /** One pass: hands every dispatchable delivery to a worker; returns how many it handed over. */
-    public int dispatchDue() {
-        List<PendingDelivery> pending = store.pending();
-        updateBacklog(pending);
-        int handed = 0;
-        for (PendingDelivery delivery : DeliveryOrdering.dispatchable(pending, Set.copyOf(inFlight), clock.instant())) {
-            AtomicInteger busy = inFlightPerWebhook.computeIfAbsent(delivery.webhookId(), k -> new AtomicInteger());
-            if (busy.get() >= settings.perWebhookInFlight() || !inFlight.add(delivery.deliveryId())) {
-                continue;
+    /** One turn of the scheduler: activation, the sweep when due, hand out what is due, wait. */
+    private void pass() {
+        boolean shouldDispatch = isActive();
+        boolean sweep;
+        lock.lock();
+        try {
+            if (!shouldDispatch && dispatching) {
+                queue.clearWaiting();
+                updateBacklog(queue.backlog());
             }
-            busy.incrementAndGet();
+            if (shouldDispatch && !dispatching) {
+                nextSweep = Instant.MIN; // taking over: the outbox is the queue's recovery copy
+            }
+            dispatching = shouldDispatch;
+            sweep = dispatching && !clock.instant().isBefore(nextSweep);
+        } finally {
+            lock.unlock();
+        }
+        if (sweep) {
+            sweep();
+        }
+        lock.lock();
+        try {
+            if (dispatching) {
+                dispatchDueLocked();
+            }
+            Instant now = clock.instant();
+            Instant wakeAt = now.plusMillis(500); // to notice a change of activity
+            if (dispatching) {
+                wakeAt = min(wakeAt, nextSweep);
+                Optional<Instant> due = queue.nextDue();
+                if (due.isPresent()) {
+                    wakeAt = min(wakeAt, due.get());
+                }
+            }
+            long waitMillis = Duration.between(now, wakeAt).toMillis();
+            if (!signalled && waitMillis > 0 && !closed) {
+                changed.await(waitMillis, TimeUnit.MILLISECONDS);
+            }
+            signalled = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isActive() {
+        try {
+            return active.getAsBoolean();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads the outbox (the one scan) and adopts every pending delivery the queue does not know. Package-visible for
+     * tests.
+     */
+    void sweep() {
+        lock.lock();
+        try {
+            nextSweep = clock.instant().plus(settings.pollInterval());
+        } finally {
+            lock.unlock();
+        }
+        outboxReads.incrementAndGet();
+        List<PendingDelivery> stored = store.pending();
+        lock.lock();
+        try {
+            if (dispatching) {
+                int adopted = queue.addAll(stored);
+                if (adopted > 0) {
+                    log.debug("webhook dispatcher adopted {} pending deliveries from the outbox", adopted);
+                }
+                updateBacklog(queue.backlog());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How often the outbox was read in full: at start, on taking over, on the sweep (for tests and operators). */
+    public long outboxReads() {
+        return outboxReads.get();
+    }
+
+    /** One pass without waiting: hands every dispatchable delivery to a worker; returns how many. For tests. */
+    int dispatchDue() {
+        lock.lock();
+        try {
+            return dispatchDueLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int dispatchDueLocked() {
+        List<PendingDelivery> due = queue.takeDue(clock.instant());
+        int handed = 0;
+        for (PendingDelivery delivery : due) {
             try {
-                workers.execute(() -> attemptAndRelease(delivery, busy));
+                workers.execute(() -> attemptAndRelease(delivery));
                 handed++;
-            } catch (RejectedExecutionException closed) {
-                inFlight.remove(delivery.deliveryId());
-                busy.decrementAndGet();
-                break;
+            } catch (RejectedExecutionException closing) {
+                queue.retryAt(delivery, delivery.dueAt());
             }
         }
+        updateBacklog(queue.backlog());
         return handed;
     }
 
-    private void safePass() {
+    private void attemptAndRelease(PendingDelivery pending) {
+        // the delivery id is the correlation id of the attempt's log lines, and the receiver's webhook-id
+        MDC.put(CorrelationIdFilter.MDC_KEY, pending.deliveryId());
+        Outcome outcome;
         try {
-            dispatchDue();
+            outcome = attempt(pending.deliveryId());
         } catch (RuntimeException e) {
             if (!closed) {
-                log.warn("webhook dispatch pass failed, retrying on the next pass: {}", e.toString());
+                log.warn("webhook delivery {} could not be attempted, retrying shortly: {}",
+                        pending.deliveryId(), e.toString());
             }
+            outcome = Outcome.retryAt(clock.instant().plusSeconds(1));
+        } finally {
+            MDC.remove(CorrelationIdFilter.MDC_KEY);
+        }
+        lock.lock();
+        try {
+            if (outcome.nextAttemptAt() == null) {
+                queue.finished(pending);
+            } else {
+                queue.retryAt(pending, outcome.nextAttemptAt());
+            }
+            signal();
+        } finally {
+            lock.unlock();
         }
     }
 
-    private void attemptAndRelease(PendingDelivery pending, AtomicInteger busy) {
-        // the delivery id is the correlation id of the attempt's log lines, and the receiver's webhook-id
-        MDC.put(CorrelationIdFilter.MDC_KEY, pending.deliveryId());
-        try {
-            attempt(pending.deliveryId());
-        } catch (RuntimeException e) {
-            if (!closed) {
-                log.warn("webhook delivery {} could not be attempted, retrying on a later pass: {}",
-                        pending.deliveryId(), e.toString());
-            }
-        } finally {
-            MDC.remove(CorrelationIdFilter.MDC_KEY);
-            inFlight.remove(pending.deliveryId());
-            busy.decrementAndGet();
-            wake();
+    /** What an attempt left: done with (delivered, given up, or no longer pending), or due again at a time. */
+    record Outcome(Instant nextAttemptAt) {
+        static final Outcome DONE = new Outcome(null);
+
+        static Outcome retryAt(Instant at) {
+            return new Outcome(at);
         }
     }
 
     /** One attempt at one delivery; package-visible for tests. */
-    void attempt(String deliveryId) {
+    Outcome attempt(String deliveryId) {
         Optional<Delivery> found = store.findDelivery(deliveryId);
         if (found.isEmpty() || found.get().state() != DeliveryState.PENDING) {
-            return;
+            return Outcome.DONE;
         }
         Delivery delivery = found.get();
         Optional<Webhook> webhook = store.findWebhook(delivery.webhookId());
@@ -205,7 +364,7 @@ public class WebhookDispatcher implements AutoCloseable {
             store.giveUp(deliveryId, delivery.attempts(), clock.instant(),
                     webhook.isEmpty() ? "webhook-deleted" : "webhook-disabled");
             outcome("given_up");
-            return;
+            return Outcome.DONE;
         }
         int number = delivery.attempts() + 1;
         Instant start = clock.instant();
@@ -237,7 +396,7 @@ public class WebhookDispatcher implements AutoCloseable {
             attempts("success").increment();
             store.markDelivered(deliveryId, number, end);
             outcome("delivered");
-            return;
+            return Outcome.DONE;
         }
         attempts("failure").increment();
         String reason = error != null ? error : "http-" + status;
@@ -246,16 +405,17 @@ public class WebhookDispatcher implements AutoCloseable {
             store.giveUp(deliveryId, number, end, reason);
             outcome("given_up");
             log.info("webhook {} disabled: its receiver answered 410 Gone", delivery.webhookId());
-            return;
+            return Outcome.DONE;
         }
         Optional<Instant> next = schedule.next(number, end, random);
         if (next.isPresent()) {
             store.reschedule(deliveryId, number, next.get(), reason);
-        } else {
-            store.giveUp(deliveryId, number, end, reason);
-            outcome("given_up");
-            log.info("webhook delivery {} given up after {} attempts, last: {}", deliveryId, number, reason);
+            return Outcome.retryAt(next.get());
         }
+        store.giveUp(deliveryId, number, end, reason);
+        outcome("given_up");
+        log.info("webhook delivery {} given up after {} attempts, last: {}", deliveryId, number, reason);
+        return Outcome.DONE;
     }
 
     private int send(Webhook webhook, Delivery delivery, Instant now)
@@ -294,9 +454,7 @@ public class WebhookDispatcher implements AutoCloseable {
         deliveries(outcome).increment();
     }
 
-    private void updateBacklog(List<PendingDelivery> pending) {
-        Map<String, Long> counts = new HashMap<>();
-        pending.forEach(p -> counts.merge(p.webhookId(), 1L, Long::sum));
+    private void updateBacklog(Map<String, Long> counts) {
         backlog.forEach((webhook, gauge) -> gauge.set(counts.getOrDefault(webhook, 0L)));
         counts.forEach((webhook, count) -> backlog.computeIfAbsent(webhook, w -> {
             AtomicLong gauge = new AtomicLong();
@@ -313,7 +471,8 @@ public class WebhookDispatcher implements AutoCloseable {
      */
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
+        wake();
+        scheduler.interrupt();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(settings.totalTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
@@ -321,6 +480,18 @@ public class WebhookDispatcher implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(Math.max(10, Math.min(millis, 1000)));
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
