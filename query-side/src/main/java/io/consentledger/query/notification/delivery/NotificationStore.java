@@ -294,6 +294,59 @@ public class NotificationStore {
         return recordDeliveries(List.of(delivery(after))).pending().stream().findFirst();
     }
 
+    /** The webhooks with these ids (live ones only), by id: one read. */
+    public Map<String, Webhook> findWebhooks(Collection<String> ids) {
+        Map<String, Webhook> found = new HashMap<>();
+        if (!ids.isEmpty()) {
+            webhooks.find(in("_id", List.copyOf(ids))).forEach(d -> found.put(d.getString("_id"), webhook(d)));
+        }
+        return found;
+    }
+
+    /**
+     * How an attempt left a delivery: {@code DELIVERED} or {@code GIVEN_UP} (it leaves the outbox), or still
+     * {@code PENDING}, due again at {@code nextAttemptAt}.
+     */
+    public record Outcome(String deliveryId, DeliveryState state, int attemptsMade, Instant at, Instant nextAttemptAt,
+                          String error) {
+    }
+
+    /**
+     * Stores the outcomes of several attempts in at most three round trips: one bulk update of the deliveries, one
+     * delete of the finished ones' outbox entries ({@code $in}), one bulk update of the others' due times.
+     */
+    public void applyOutcomes(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        List<UpdateOneModel<Document>> updates = new ArrayList<>();
+        List<String> finished = new ArrayList<>();
+        List<UpdateOneModel<Document>> due = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            if (o.state() == DeliveryState.PENDING) {
+                updates.add(new UpdateOneModel<>(eq("_id", o.deliveryId()), Updates.combine(
+                        Updates.set("attempts", o.attemptsMade()),
+                        Updates.set("nextAttemptAt", Date.from(o.nextAttemptAt())),
+                        Updates.set("lastError", o.error()))));
+                due.add(new UpdateOneModel<>(eq("_id", o.deliveryId()),
+                        Updates.set("dueAt", Date.from(o.nextAttemptAt()))));
+            } else {
+                updates.add(new UpdateOneModel<>(eq("_id", o.deliveryId()), Updates.combine(
+                        Updates.set("state", o.state().name()),
+                        Updates.set("attempts", o.attemptsMade()), Updates.set("finishedAt", Date.from(o.at())),
+                        Updates.set("nextAttemptAt", null), Updates.set("lastError", o.error()))));
+                finished.add(o.deliveryId());
+            }
+        }
+        deliveries.bulkWrite(updates);
+        if (!finished.isEmpty()) {
+            outbox.deleteMany(in("_id", finished));
+        }
+        if (!due.isEmpty()) {
+            outbox.bulkWrite(due);
+        }
+    }
+
     // ---- attempts ----
 
     /** Appends an attempt to its webhook's log. */
@@ -316,6 +369,46 @@ public class NotificationStore {
                 .append("statusCode", attempt.statusCode())
                 .append("latencyMillis", attempt.latencyMillis())
                 .append("error", attempt.error()));
+    }
+
+    /**
+     * Appends attempts to their webhooks' logs, in the order given: one counter update per webhook (its
+     * {@code attemptSeq} moved by its number of attempts at once), then one insert of them all.
+     */
+    public void recordAttempts(List<DeliveryAttempt> batch) {
+        Map<String, List<DeliveryAttempt>> byWebhook = new LinkedHashMap<>();
+        batch.forEach(a -> byWebhook.computeIfAbsent(a.webhookId(), k -> new ArrayList<>()).add(a));
+        List<Document> docs = new ArrayList<>();
+        byWebhook.forEach((webhookId, ofOne) -> {
+            long count = ofOne.size();
+            Document counter = webhooks.findOneAndUpdate(eq("_id", webhookId), Updates.inc("attemptSeq", count),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            if (counter == null) { // the webhook was deleted meanwhile: its log goes on with the kept copy
+                counter = deleted.findOneAndUpdate(eq("_id", webhookId), Updates.inc("attemptSeq", count),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            }
+            if (counter == null) {
+                return;
+            }
+            long seq = counter.get("attemptSeq", Number.class).longValue() - count + 1;
+            for (DeliveryAttempt attempt : ofOne) {
+                docs.add(attemptDoc(webhookId + "/" + seq++, attempt));
+            }
+        });
+        if (!docs.isEmpty()) {
+            attempts.insertMany(docs, new InsertManyOptions().ordered(true));
+        }
+    }
+
+    private static Document attemptDoc(String id, DeliveryAttempt attempt) {
+        return new Document("_id", id)
+                .append("deliveryId", attempt.deliveryId())
+                .append("webhookId", attempt.webhookId())
+                .append("number", attempt.number())
+                .append("at", Date.from(attempt.at()))
+                .append("statusCode", attempt.statusCode())
+                .append("latencyMillis", attempt.latencyMillis())
+                .append("error", attempt.error());
     }
 
     /** The newest {@code limit} attempts of a webhook, newest first. */

@@ -23,7 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +91,8 @@ public class WebhookDispatcher implements AutoCloseable {
     private final HttpClient http;
     private final ExecutorService workers;
     private final Thread scheduler;
+    private final Thread recorder;
+    private final LinkedBlockingQueue<Result> results = new LinkedBlockingQueue<>();
     private final DispatchQueue queue;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -112,6 +118,7 @@ public class WebhookDispatcher implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(settings.workers(), named("webhook-worker"));
         this.queue = new DispatchQueue(settings.perWebhookInFlight());
         this.scheduler = named("webhook-dispatcher").newThread(this::run);
+        this.recorder = named("webhook-outcomes").newThread(this::recordResults);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -141,6 +148,7 @@ public class WebhookDispatcher implements AutoCloseable {
     /** Starts dispatching (reading the outbox first, when active). */
     public void start() {
         scheduler.start();
+        recorder.start();
     }
 
     /**
@@ -223,18 +231,26 @@ public class WebhookDispatcher implements AutoCloseable {
         if (sweep) {
             sweep();
         }
+        List<PendingDelivery> due;
         lock.lock();
         try {
-            if (dispatching) {
-                dispatchDueLocked();
-            }
+            due = dispatching ? queue.takeDue(clock.instant()) : List.of();
+            updateBacklog(queue.backlog());
+        } finally {
+            lock.unlock();
+        }
+        if (!due.isEmpty()) {
+            submit(due);
+        }
+        lock.lock();
+        try {
             Instant now = clock.instant();
             Instant wakeAt = now.plusMillis(500); // to notice a change of activity
             if (dispatching) {
                 wakeAt = min(wakeAt, nextSweep);
-                Optional<Instant> due = queue.nextDue();
-                if (due.isPresent()) {
-                    wakeAt = min(wakeAt, due.get());
+                Optional<Instant> nextDue = queue.nextDue();
+                if (nextDue.isPresent()) {
+                    wakeAt = min(wakeAt, nextDue.get());
                 }
             }
             long waitMillis = Duration.between(now, wakeAt).toMillis();
@@ -290,132 +306,207 @@ public class WebhookDispatcher implements AutoCloseable {
         return outboxReads.get();
     }
 
-    /** One pass without waiting: hands every dispatchable delivery to a worker; returns how many. For tests. */
-    int dispatchDue() {
-        lock.lock();
+    /**
+     * Hands the deliveries taken from the queue to the workers, after reading them and their webhooks in two round
+     * trips for all: a delivery no longer pending leaves the queue; one of a deleted or disabled webhook is given up
+     * without an attempt.
+     */
+    private void submit(List<PendingDelivery> due) {
+        Map<String, Delivery> deliveries = new HashMap<>();
+        Map<String, Webhook> webhooks;
         try {
-            return dispatchDueLocked();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private int dispatchDueLocked() {
-        List<PendingDelivery> due = queue.takeDue(clock.instant());
-        int handed = 0;
-        for (PendingDelivery delivery : due) {
-            try {
-                workers.execute(() -> attemptAndRelease(delivery));
-                handed++;
-            } catch (RejectedExecutionException closing) {
-                queue.retryAt(delivery, delivery.dueAt());
-            }
-        }
-        updateBacklog(queue.backlog());
-        return handed;
-    }
-
-    private void attemptAndRelease(PendingDelivery pending) {
-        // the delivery id is the correlation id of the attempt's log lines, and the receiver's webhook-id
-        MDC.put(CorrelationIdFilter.MDC_KEY, pending.deliveryId());
-        Outcome outcome;
-        try {
-            outcome = attempt(pending.deliveryId());
+            store.findDeliveries(due.stream().map(PendingDelivery::deliveryId).toList())
+                    .forEach(d -> deliveries.put(d.id(), d));
+            webhooks = store.findWebhooks(due.stream().map(PendingDelivery::webhookId).distinct().toList());
         } catch (RuntimeException e) {
             if (!closed) {
-                log.warn("webhook delivery {} could not be attempted, retrying shortly: {}",
-                        pending.deliveryId(), e.toString());
+                log.warn("webhook deliveries could not be read, retrying shortly: {}", e.toString());
             }
-            outcome = Outcome.retryAt(clock.instant().plusSeconds(1));
-        } finally {
-            MDC.remove(CorrelationIdFilter.MDC_KEY);
+            requeue(due);
+            return;
         }
+        List<PendingDelivery> gone = new ArrayList<>();
+        for (PendingDelivery pending : due) {
+            Delivery delivery = deliveries.get(pending.deliveryId());
+            if (delivery == null || delivery.state() != DeliveryState.PENDING) {
+                gone.add(pending);
+                continue;
+            }
+            Webhook webhook = webhooks.get(delivery.webhookId());
+            if (webhook == null || !webhook.enabled()) {
+                results.add(Result.notAttempted(pending, delivery, webhook == null ? "webhook-deleted"
+                        : "webhook-disabled", clock.instant()));
+                continue;
+            }
+            try {
+                workers.execute(() -> attempt(pending, delivery, webhook));
+            } catch (RejectedExecutionException closing) {
+                requeue(List.of(pending));
+            }
+        }
+        if (!gone.isEmpty()) {
+            lock.lock();
+            try {
+                gone.forEach(queue::finished);
+                signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void requeue(List<PendingDelivery> deliveries) {
+        Instant later = clock.instant().plusSeconds(1);
         lock.lock();
         try {
-            if (outcome.nextAttemptAt() == null) {
-                queue.finished(pending);
-            } else {
-                queue.retryAt(pending, outcome.nextAttemptAt());
-            }
+            deliveries.forEach(d -> queue.retryAt(d, later));
             signal();
         } finally {
             lock.unlock();
         }
     }
 
-    /** What an attempt left: done with (delivered, given up, or no longer pending), or due again at a time. */
-    record Outcome(Instant nextAttemptAt) {
-        static final Outcome DONE = new Outcome(null);
-
-        static Outcome retryAt(Instant at) {
-            return new Outcome(at);
+    /** What one attempt did, for the outcome recorder; {@code notAttempted} is set when no request was made. */
+    record Result(PendingDelivery pending, Delivery delivery, int number, Instant start, Instant end, int status,
+                  long millis, String error, String notAttempted) {
+        static Result notAttempted(PendingDelivery pending, Delivery delivery, String reason, Instant at) {
+            return new Result(pending, delivery, delivery.attempts(), at, at, 0, 0, null, reason);
         }
     }
 
-    /** One attempt at one delivery; package-visible for tests. */
-    Outcome attempt(String deliveryId) {
-        Optional<Delivery> found = store.findDelivery(deliveryId);
-        if (found.isEmpty() || found.get().state() != DeliveryState.PENDING) {
-            return Outcome.DONE;
-        }
-        Delivery delivery = found.get();
-        Optional<Webhook> webhook = store.findWebhook(delivery.webhookId());
-        if (webhook.isEmpty() || !webhook.get().enabled()) {
-            store.giveUp(deliveryId, delivery.attempts(), clock.instant(),
-                    webhook.isEmpty() ? "webhook-deleted" : "webhook-disabled");
-            outcome("given_up");
-            return Outcome.DONE;
-        }
-        int number = delivery.attempts() + 1;
-        Instant start = clock.instant();
-        long t0 = System.nanoTime();
-        int status = 0;
-        String error = null;
+    /** One attempt (a worker): the request only; its outcome is stored by the outcome recorder with others. */
+    private void attempt(PendingDelivery pending, Delivery delivery, Webhook webhook) {
+        // the delivery id is the correlation id of the attempt's log lines, and the receiver's webhook-id
+        MDC.put(CorrelationIdFilter.MDC_KEY, pending.deliveryId());
         try {
-            status = send(webhook.get(), delivery, start);
-        } catch (WebhookUrlRefused e) {
-            error = e.code();
-        } catch (HttpConnectTimeoutException e) {
-            error = "connect-timeout";
-        } catch (HttpTimeoutException | TimeoutException e) {
-            error = "timeout";
-        } catch (ConnectException e) {
-            error = "connection-refused";
-        } catch (java.io.IOException e) {
-            error = "io-error";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = "interrupted";
+            int number = delivery.attempts() + 1;
+            Instant start = clock.instant();
+            long t0 = System.nanoTime();
+            int status = 0;
+            String error = null;
+            try {
+                status = send(webhook, delivery, start);
+            } catch (WebhookUrlRefused e) {
+                error = e.code();
+            } catch (HttpConnectTimeoutException e) {
+                error = "connect-timeout";
+            } catch (HttpTimeoutException | TimeoutException e) {
+                error = "timeout";
+            } catch (ConnectException e) {
+                error = "connection-refused";
+            } catch (java.io.IOException e) {
+                error = "io-error";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error = "interrupted";
+            } catch (RuntimeException e) {
+                error = "io-error";
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            latency.record(Duration.ofMillis(millis));
+            results.add(new Result(pending, delivery, number, start, clock.instant(), status, millis, error, null));
+        } finally {
+            MDC.remove(CorrelationIdFilter.MDC_KEY);
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        latency.record(Duration.ofMillis(millis));
-        store.recordAttempt(new DeliveryAttempt(deliveryId, delivery.webhookId(), number, start, status, millis,
-                error));
-        Instant end = clock.instant();
-        if (status >= 200 && status < 300) {
-            attempts("success").increment();
-            store.markDelivered(deliveryId, number, end);
-            outcome("delivered");
-            return Outcome.DONE;
+    }
+
+    /**
+     * The outcome recorder's thread: stores the results of the attempts that ended, many at once (their attempts in
+     * the log, the deliveries' new states, the outbox), and only then moves their lanes on. A lane's next delivery is
+     * therefore never sent before the outcome of the one before is stored.
+     */
+    private void recordResults() {
+        List<Result> batch = new ArrayList<>();
+        while (!(closed && workers.isTerminated() && results.isEmpty())) {
+            try {
+                Result first = results.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                results.drainTo(batch, 255);
+                store(batch);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    log.warn("webhook attempt outcomes could not be stored, retrying shortly: {}", e.toString());
+                }
+                requeue(batch.stream().map(Result::pending).toList());
+            } finally {
+                batch.clear();
+            }
         }
-        attempts("failure").increment();
-        String reason = error != null ? error : "http-" + status;
-        if (status == 410) {
-            store.disable(delivery.webhookId(), "The receiver answered 410 Gone at " + end + ".");
-            store.giveUp(deliveryId, number, end, reason);
-            outcome("given_up");
-            log.info("webhook {} disabled: its receiver answered 410 Gone", delivery.webhookId());
-            return Outcome.DONE;
+    }
+
+    /** Stores a batch of results and moves their lanes on: a handful of round trips for the whole batch. */
+    void store(List<Result> batch) {
+        List<DeliveryAttempt> attempts = new ArrayList<>();
+        List<NotificationStore.Outcome> outcomes = new ArrayList<>();
+        Map<String, String> disable = new LinkedHashMap<>();
+        List<String> delivered = new ArrayList<>();
+        List<String> givenUp = new ArrayList<>();
+        int failures = 0;
+        for (Result r : batch) {
+            String id = r.pending().deliveryId();
+            if (r.notAttempted() != null) {
+                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                        r.notAttempted()));
+                givenUp.add(id);
+                continue;
+            }
+            attempts.add(new DeliveryAttempt(id, r.delivery().webhookId(), r.number(), r.start(), r.status(),
+                    r.millis(), r.error()));
+            if (r.status() >= 200 && r.status() < 300) {
+                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.DELIVERED, r.number(), r.end(), null,
+                        null));
+                delivered.add(id);
+                continue;
+            }
+            failures++;
+            String reason = r.error() != null ? r.error() : "http-" + r.status();
+            if (r.status() == 410) {
+                disable.put(r.delivery().webhookId(), "The receiver answered 410 Gone at " + r.end() + ".");
+                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                        reason));
+                givenUp.add(id);
+                continue;
+            }
+            Optional<Instant> next = schedule.next(r.number(), r.end(), random);
+            if (next.isPresent()) {
+                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.PENDING, r.number(), r.end(),
+                        next.get(), reason));
+            } else {
+                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                        reason));
+                givenUp.add(id);
+                log.info("webhook delivery {} given up after {} attempts, last: {}", id, r.number(), reason);
+            }
         }
-        Optional<Instant> next = schedule.next(number, end, random);
-        if (next.isPresent()) {
-            store.reschedule(deliveryId, number, next.get(), reason);
-            return Outcome.retryAt(next.get());
+        store.recordAttempts(attempts);
+        disable.forEach((webhookId, reason) -> {
+            store.disable(webhookId, reason);
+            log.info("webhook {} disabled: its receiver answered 410 Gone", webhookId);
+        });
+        store.applyOutcomes(outcomes);
+        attempts("success").increment(attempts.size() - failures);
+        attempts("failure").increment(failures);
+        deliveries("delivered").increment(delivered.size());
+        deliveries("given_up").increment(givenUp.size());
+        lock.lock();
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                NotificationStore.Outcome outcome = outcomes.get(i);
+                if (outcome.state() == DeliveryState.PENDING) {
+                    queue.retryAt(batch.get(i).pending(), outcome.nextAttemptAt());
+                } else {
+                    queue.finished(batch.get(i).pending());
+                }
+            }
+            signal();
+        } finally {
+            lock.unlock();
         }
-        store.giveUp(deliveryId, number, end, reason);
-        outcome("given_up");
-        log.info("webhook delivery {} given up after {} attempts, last: {}", deliveryId, number, reason);
-        return Outcome.DONE;
     }
 
     private int send(Webhook webhook, Delivery delivery, Instant now)
@@ -450,10 +541,6 @@ public class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private void outcome(String outcome) {
-        deliveries(outcome).increment();
-    }
-
     private void updateBacklog(Map<String, Long> counts) {
         backlog.forEach((webhook, gauge) -> gauge.set(counts.getOrDefault(webhook, 0L)));
         counts.forEach((webhook, count) -> backlog.computeIfAbsent(webhook, w -> {
@@ -478,6 +565,7 @@ public class WebhookDispatcher implements AutoCloseable {
             if (!workers.awaitTermination(settings.totalTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
                 workers.shutdownNow();
             }
+            recorder.join(5_000); // stores the outcomes of the attempts that ended
         } catch (InterruptedException e) {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
