@@ -303,6 +303,26 @@ class WebhookDispatcherTest {
     }
 
     @Test
+    void manyAttemptsOfOneWebhookInFlightAtOnceAreEachLoggedOnceAndSentOnce() throws Exception {
+        // The embedded store's findOneAndUpdate $inc can hand two concurrent callers the same value (8 threads,
+        // 2,400 increments: 40 numbers given twice); the attempt counter therefore has one writer.
+        NotificationRecorder queued = queuedRecorder(4);
+        Receiver receiver = receiver(new Receiver(0, n -> 204, 5));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+
+        for (int i = 1; i <= 80; i++) {
+            queued.record(revoked("c-" + i), "ev-" + i, i);
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.util.stream.IntStream.rangeClosed(1, 80)
+                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        Thread.sleep(300);
+        assertThat(receiver.requests).hasSize(80).extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates();
+        assertThat(store.attemptsOf(hook.webhookId(), 500)).hasSize(80)
+                .extracting(DeliveryAttempt::deliveryId).doesNotHaveDuplicates();
+    }
+
+    @Test
     void aDispatcherStartingOnAStoreWithABacklogDeliversItFromTheOutbox() throws Exception {
         Receiver receiver = receiver(Receiver.answering(n -> 204));
         RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
