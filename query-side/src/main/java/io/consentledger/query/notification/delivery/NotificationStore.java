@@ -7,14 +7,15 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.consentledger.query.notification.NotificationType;
 import io.consentledger.query.notification.Subscriber;
 import io.consentledger.query.notification.signing.WebhookSecret;
+import io.consentledger.query.projection.Docs;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.net.URI;
 import java.time.Instant;
@@ -225,15 +226,13 @@ public class NotificationStore {
         if (!fresh.isEmpty()) {
             deliveries.insertMany(fresh, new InsertManyOptions().ordered(true));
         }
-        if (!pending.isEmpty()) {
-            outbox.bulkWrite(pending.stream().map(p -> new UpdateOneModel<Document>(eq("_id", p.deliveryId()),
-                    Updates.combine(
-                            Updates.setOnInsert("webhookId", p.webhookId()),
-                            Updates.setOnInsert("orderingKey", p.orderingKey()),
-                            Updates.setOnInsert("position", p.position()),
-                            Updates.setOnInsert("dueAt", Date.from(p.dueAt()))),
-                    new UpdateOptions().upsert(true))).toList());
-        }
+        Map<String, Bson> entries = new LinkedHashMap<>();
+        pending.forEach(p -> entries.put(p.deliveryId(), Updates.combine(
+                Updates.setOnInsert("webhookId", p.webhookId()),
+                Updates.setOnInsert("orderingKey", p.orderingKey()),
+                Updates.setOnInsert("position", p.position()),
+                Updates.setOnInsert("dueAt", Date.from(p.dueAt())))));
+        Docs.updateAll(outbox, entries, true);
         return new Recorded(fresh.size(), List.copyOf(pending));
     }
 
@@ -319,32 +318,29 @@ public class NotificationStore {
         if (outcomes.isEmpty()) {
             return;
         }
-        List<UpdateOneModel<Document>> updates = new ArrayList<>();
+        Map<String, Bson> updates = new LinkedHashMap<>();
         List<String> finished = new ArrayList<>();
-        List<UpdateOneModel<Document>> due = new ArrayList<>();
+        Map<String, Bson> due = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
             if (o.state() == DeliveryState.PENDING) {
-                updates.add(new UpdateOneModel<>(eq("_id", o.deliveryId()), Updates.combine(
+                updates.put(o.deliveryId(), Updates.combine(
                         Updates.set("attempts", o.attemptsMade()),
                         Updates.set("nextAttemptAt", Date.from(o.nextAttemptAt())),
-                        Updates.set("lastError", o.error()))));
-                due.add(new UpdateOneModel<>(eq("_id", o.deliveryId()),
-                        Updates.set("dueAt", Date.from(o.nextAttemptAt()))));
+                        Updates.set("lastError", o.error())));
+                due.put(o.deliveryId(), Updates.set("dueAt", Date.from(o.nextAttemptAt())));
             } else {
-                updates.add(new UpdateOneModel<>(eq("_id", o.deliveryId()), Updates.combine(
+                updates.put(o.deliveryId(), Updates.combine(
                         Updates.set("state", o.state().name()),
                         Updates.set("attempts", o.attemptsMade()), Updates.set("finishedAt", Date.from(o.at())),
-                        Updates.set("nextAttemptAt", null), Updates.set("lastError", o.error()))));
+                        Updates.set("nextAttemptAt", null), Updates.set("lastError", o.error())));
                 finished.add(o.deliveryId());
             }
         }
-        deliveries.bulkWrite(updates);
+        Docs.updateAll(deliveries, updates, false);
         if (!finished.isEmpty()) {
             outbox.deleteMany(in("_id", finished));
         }
-        if (!due.isEmpty()) {
-            outbox.bulkWrite(due);
-        }
+        Docs.updateAll(outbox, due, false);
     }
 
     // ---- attempts ----

@@ -4,11 +4,11 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.consentledger.query.notification.Subscriber;
+import io.consentledger.query.projection.Docs;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -145,13 +145,12 @@ public class NotificationFeed {
         if (!inserts.isEmpty()) {
             feed.insertMany(inserts, new InsertManyOptions().ordered(true));
         }
-        if (!newMarkers.isEmpty()) {
-            events.bulkWrite(newMarkers.entrySet().stream().map(m -> new UpdateOneModel<Document>(
-                    eq("_id", m.getKey()), Updates.setOnInsert("seq", m.getValue()),
-                    new UpdateOptions().upsert(true))).toList());
-        }
-        heads.bulkWrite(newHeads.entrySet().stream().map(h -> new UpdateOneModel<Document>(
-                eq("_id", h.getKey()), Updates.max("last", h.getValue()), new UpdateOptions().upsert(true))).toList());
+        Map<String, Bson> markerWrites = new LinkedHashMap<>();
+        newMarkers.forEach((id, n) -> markerWrites.put(id, Updates.setOnInsert("seq", n)));
+        Docs.updateAll(events, markerWrites, true);
+        Map<String, Bson> headWrites = new LinkedHashMap<>();
+        newHeads.forEach((key, n) -> headWrites.put(key, Updates.max("last", n)));
+        Docs.updateAll(heads, headWrites, true);
         return numbers;
     }
 
