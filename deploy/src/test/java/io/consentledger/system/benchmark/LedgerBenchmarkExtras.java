@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.LongAdder;
  *     <li>{@code -Dbench.webhooks=true}: a loopback receiver (the JDK's HttpServer) in the benchmark's JVM, and one
  *     webhook per recipient (messenger, voice-assistant) for every type a recipient receives; for every accepted share
  *     of the half-load phase, the delivery latency is the time from the 201 until its {@code share.recorded}
- *     delivery arrived. Needs {@code -Dbench.appArgs=--consent-ledger.webhooks.allow-insecure-loopback=true}.</li>
+ *     delivery arrived. Registered right after setup, so the sustained levels (and the half-load rate taken from
+ *     them) run with the webhooks; {@code -Dbench.webhooksBeforeSustained=false} registers them after the sustained
+ *     levels instead. Needs {@code -Dbench.appArgs=--consent-ledger.webhooks.allow-insecure-loopback=true}.</li>
  *     <li>{@code -Dbench.abProcessors=verifiable-log,notifications}: after the sustained levels, at the best
  *     concurrency, closed-loop windows of {@code bench.abSeconds} (default 20) with each named query-side processor
  *     running and stopped ({@code POST /api/v1/operator/processors/{name}/stop|start}), {@code bench.abRounds}
@@ -47,6 +49,13 @@ final class LedgerBenchmarkExtras {
 
     final boolean treeLag = Boolean.getBoolean("bench.treeLag");
     final boolean webhooks = Boolean.getBoolean("bench.webhooks");
+    /**
+     * Whether the webhooks are registered before the sustained levels (default), so the plateau, and the half-load
+     * rate taken from it, are measured with them: they are part of the configuration under test. False registers
+     * them after the sustained levels, as the first runs did.
+     */
+    final boolean webhooksBeforeSustained = Boolean.parseBoolean(System.getProperty("bench.webhooksBeforeSustained",
+                                                                                    "true"));
     final List<String> abProcessors = Arrays.stream(System.getProperty("bench.abProcessors", "").split(","))
                                             .map(String::trim).filter(s -> !s.isEmpty()).toList();
     private final int abSeconds = Integer.getInteger("bench.abSeconds", 20);
@@ -80,7 +89,7 @@ final class LedgerBenchmarkExtras {
 
     /** Starts the loopback receiver and registers one webhook per recipient. */
     void startWebhooks() throws Exception {
-        if (!webhooks) {
+        if (!webhooks || receiver != null) {
             return;
         }
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);

@@ -223,6 +223,9 @@ public final class LedgerLoadBenchmark {
 
         setup();
         LedgerBenchmarkExtras extras = new LedgerBenchmarkExtras(query); // issues 11 and 12; off by default
+        if (extras.webhooksBeforeSustained) {
+            extras.startWebhooks(); // part of the configuration under test: the plateau and half load include them
+        }
 
         // The floor: the same generator, an authenticated request answered without Axon or the store.
         FloorResult floor = floor("floor");
@@ -252,7 +255,7 @@ public final class LedgerLoadBenchmark {
         double floorRate = Math.max(floor.perSecond, floorAfter.perSecond);
         double ratio = plateau / floorRate;
 
-        extras.startWebhooks(); // after the sustained levels: their backlog would otherwise take minutes to deliver
+        extras.startWebhooks(); // if not yet: after the sustained levels (-Dbench.webhooksBeforeSustained=false)
         extras.abPhase(bestLevel, (name, concurrency, seconds) -> closedLoop(name, concurrency, seconds, false).okPerSecond());
         String encryption = encryptionAB ? encryptionAB(bestLevel) : null;
 

@@ -5,6 +5,9 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import org.bson.conversions.Bson;
 import org.bson.Document;
 
 import java.math.BigDecimal;
@@ -13,6 +16,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Small conversions between read-model documents and Java values. Instants are stored as BSON dates (ms). */
@@ -57,6 +61,17 @@ public final class Docs {
         if (!documents.isEmpty()) {
             collection.bulkWrite(documents.stream().map(document -> new ReplaceOneModel<>(
                     Filters.eq("_id", document.get("_id")), document, new ReplaceOptions().upsert(true))).toList());
+        }
+    }
+
+    /**
+     * Applies an update to each document by its {@code _id}, in one round trip; with {@code upsert}, a missing
+     * document is inserted.
+     */
+    public static void updateAll(MongoCollection<Document> collection, Map<String, Bson> updatesById, boolean upsert) {
+        if (!updatesById.isEmpty()) {
+            collection.bulkWrite(updatesById.entrySet().stream().map(entry -> new UpdateOneModel<Document>(
+                    Filters.eq("_id", entry.getKey()), entry.getValue(), new UpdateOptions().upsert(upsert))).toList());
         }
     }
 }

@@ -9,37 +9,58 @@ import io.consentledger.query.notification.feed.NotificationFeed;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * The outbox writer: turns one ledger event into delivery records, one per enabled webhook of the event's audience
+ * The outbox writer: turns ledger events into delivery records, one per enabled webhook of an event's audience
  * that subscribed to its type, and, given a feed, into an entry of each audience member's pull feed. Idempotent
  * (deliveries are keyed by {@code eventId/webhookId}, feed entries by subscriber and event id), so a tracking
- * processor can call it again for the same event after a restart or a replay. The dispatcher sends what it records.
- * With a feed, the processor that calls it must run on one segment (see {@link NotificationFeed}).
+ * processor can call it again for the same events after a restart or a replay.
+ * <p>
+ * {@link #recordAll} writes a whole batch of events in bulk: one feed append for all, the audience's webhooks from
+ * a cache ({@link WebhookDirectory}), one bulk write of the deliveries and their outbox entries. Once that is stored,
+ * it hands the pending deliveries to the dispatcher ({@code onRecorded}), whose in-memory queue they join; the outbox
+ * is the queue's recovery copy. With a feed, the processor that calls it must run on one segment (see
+ * {@link NotificationFeed}).
  */
 public class NotificationRecorder {
 
     private final NotificationStore store;
     private final NotificationFeed feed;
     private final Clock clock;
+    private final WebhookDirectory directory;
+    private final Consumer<List<PendingDelivery>> onRecorded;
 
     /** Webhook deliveries only. */
     public NotificationRecorder(NotificationStore store, Clock clock) {
         this(store, null, clock);
     }
 
-    /** Webhook deliveries and the pull feed ({@code feed} may be null: no feed). */
+    /** Webhook deliveries and the pull feed ({@code feed} may be null: no feed); the dispatcher reads the outbox. */
     public NotificationRecorder(NotificationStore store, NotificationFeed feed, Clock clock) {
-        this.store = store;
-        this.feed = feed;
-        this.clock = clock;
+        this(store, feed, clock, pending -> { });
     }
 
     /**
-     * The tracking processor's handler, for every event.
+     * @param onRecorded receives the pending deliveries of each call once they are stored (the dispatcher's queue)
+     */
+    public NotificationRecorder(NotificationStore store, NotificationFeed feed, Clock clock,
+                                Consumer<List<PendingDelivery>> onRecorded) {
+        this.store = store;
+        this.feed = feed;
+        this.clock = clock;
+        this.directory = new WebhookDirectory(store);
+        this.onRecorded = onRecorded;
+    }
+
+    /**
+     * One event on its own.
      *
      * @param payload  the event's payload; events that cause no notification are ignored
      * @param eventId  the event's identifier
@@ -51,32 +72,70 @@ public class NotificationRecorder {
     }
 
     public int record(AddressedNotification addressed) {
-        NotificationType type = addressed.notification().notificationType();
-        String body = NotificationJson.write(addressed.notification());
-        if (feed != null) {
-            addressed.audience().stream().sorted(Comparator.comparing(Subscriber::key))
-                    .forEach(s -> feed.append(s, addressed.notification().eventId(), body));
-        }
-        Map<Subscriber, List<Webhook>> webhooks = store.webhooksOf(addressed.audience());
-        if (webhooks.isEmpty()) {
+        return recordAll(List.of(addressed));
+    }
+
+    /**
+     * A batch of notifications, in log order, written in bulk.
+     *
+     * @return how many deliveries were newly recorded
+     */
+    public int recordAll(List<AddressedNotification> batch) {
+        if (batch.isEmpty()) {
             return 0;
         }
+        List<String> bodies = batch.stream().map(a -> NotificationJson.write(a.notification())).toList();
+        if (feed != null) {
+            List<NotificationFeed.Append> appends = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                String eventId = batch.get(i).notification().eventId();
+                String body = bodies.get(i);
+                batch.get(i).audience().stream().sorted(Comparator.comparing(Subscriber::key))
+                        .forEach(s -> appends.add(new NotificationFeed.Append(s, eventId, body)));
+            }
+            feed.appendAll(appends);
+        }
+        Set<Subscriber> audience = new LinkedHashSet<>();
+        batch.forEach(a -> audience.addAll(a.audience()));
+        Map<Subscriber, List<Webhook>> webhooks = directory.webhooksOf(audience);
         Instant now = clock.instant();
-        int recorded = 0;
-        for (List<Webhook> ofOne : webhooks.values()) {
-            for (Webhook webhook : ofOne) {
-                if (!webhook.enabled() || !webhook.wants(type) || !addressed.audience().contains(webhook.owner())) {
-                    continue;
-                }
-                String eventId = addressed.notification().eventId();
-                Delivery delivery = new Delivery(Delivery.idOf(eventId, webhook.id()), eventId, webhook.id(),
-                        webhook.owner().key(), type.wireName(), addressed.orderingKey(),
-                        addressed.notification().position(), body, DeliveryState.PENDING, 0, now, now, null, null);
-                if (store.recordDelivery(delivery)) {
-                    recorded++;
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            AddressedNotification addressed = batch.get(i);
+            NotificationType type = addressed.notification().notificationType();
+            String eventId = addressed.notification().eventId();
+            for (Subscriber subscriber : addressed.audience().stream().sorted(Comparator.comparing(Subscriber::key))
+                    .toList()) {
+                for (Webhook webhook : webhooks.getOrDefault(subscriber, List.of())) {
+                    if (!webhook.enabled() || !webhook.wants(type) || !webhook.owner().equals(subscriber)) {
+                        continue;
+                    }
+                    deliveries.add(new Delivery(Delivery.idOf(eventId, webhook.id()), eventId, webhook.id(),
+                            webhook.owner().key(), type.wireName(), addressed.orderingKey(),
+                            addressed.notification().position(), bodies.get(i), DeliveryState.PENDING, 0, now, now,
+                            null, null));
                 }
             }
         }
-        return recorded;
+        if (deliveries.isEmpty()) {
+            return 0;
+        }
+        NotificationStore.Recorded recorded = store.recordDeliveries(deliveries);
+        if (!recorded.pending().isEmpty()) {
+            onRecorded.accept(recorded.pending());
+        }
+        return recorded.inserted();
+    }
+
+    /** Hands deliveries that are stored and pending (a ping, a manual retry) to the dispatcher. */
+    public void dispatch(List<PendingDelivery> pending) {
+        if (!pending.isEmpty()) {
+            onRecorded.accept(pending);
+        }
+    }
+
+    /** The recorder's webhook cache (for tests). */
+    WebhookDirectory directory() {
+        return directory;
     }
 }

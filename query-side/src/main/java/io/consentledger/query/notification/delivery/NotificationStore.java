@@ -5,13 +5,17 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.consentledger.query.notification.NotificationType;
 import io.consentledger.query.notification.Subscriber;
 import io.consentledger.query.notification.signing.WebhookSecret;
+import io.consentledger.query.projection.Docs;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.net.URI;
 import java.time.Instant;
@@ -20,6 +24,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,6 +60,7 @@ public class NotificationStore {
     private final MongoCollection<Document> deliveries;
     private final MongoCollection<Document> outbox;
     private final MongoCollection<Document> attempts;
+    private final MongoCollection<Document> versions;
 
     public NotificationStore(MongoDatabase database) {
         this.webhooks = database.getCollection("notification_webhooks");
@@ -63,6 +69,20 @@ public class NotificationStore {
         this.deliveries = database.getCollection("notification_deliveries");
         this.outbox = database.getCollection("notification_outbox");
         this.attempts = database.getCollection("notification_attempts");
+        this.versions = database.getCollection("notification_webhooks_version");
+    }
+
+    private static final String VERSION_ID = "webhooks";
+
+    /** The version of the webhooks as a whole: it grows with every change of any webhook. */
+    public long webhooksVersion() {
+        Document doc = versions.find(eq("_id", VERSION_ID)).first();
+        return doc == null ? 0 : doc.get("version", Number.class).longValue();
+    }
+
+    /** Called after every change of a webhook, so that caches see they are stale. */
+    private void webhooksChanged() {
+        versions.updateOne(eq("_id", VERSION_ID), Updates.inc("version", 1L), new UpdateOptions().upsert(true));
     }
 
     // ---- webhooks ----
@@ -79,6 +99,7 @@ public class NotificationStore {
                 .append("createdAt", Date.from(webhook.createdAt()))
                 .append("disabledReason", webhook.disabledReason())
                 .append("attemptSeq", 0L));
+        webhooksChanged();
     }
 
     public Optional<Webhook> findWebhook(String id) {
@@ -128,6 +149,7 @@ public class NotificationStore {
         boolean removed = webhooks.deleteOne(new Document("_id", id).append("owner", owner.key())).getDeletedCount() == 1;
         if (removed) {
             owners.updateOne(eq("_id", owner.key()), Updates.pull("webhookIds", id));
+            webhooksChanged();
         }
         return removed;
     }
@@ -143,10 +165,12 @@ public class NotificationStore {
 
     public void replaceSecrets(String id, List<Webhook.VersionedSecret> secrets) {
         webhooks.updateOne(eq("_id", id), Updates.set("secrets", secretsDoc(secrets)));
+        webhooksChanged();
     }
 
     public void disable(String id, String reason) {
         webhooks.updateOne(eq("_id", id), Updates.set("disabledReason", reason));
+        webhooksChanged();
     }
 
     // ---- deliveries ----
@@ -156,26 +180,60 @@ public class NotificationStore {
      * missing from the outbox (a crash between the two writes) is put back. Returns whether it was new.
      */
     public boolean recordDelivery(Delivery delivery) {
-        boolean inserted;
-        try {
-            deliveries.insertOne(deliveryDoc(delivery));
-            inserted = true;
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
+        return recordDeliveries(List.of(delivery)).inserted() == 1;
+    }
+
+    /** What {@link #recordDeliveries} did: how many deliveries were new, and every one of them still pending. */
+    public record Recorded(int inserted, List<PendingDelivery> pending) {
+    }
+
+    /**
+     * Records deliveries in bulk, idempotently, in three round trips whatever their number: which exist already
+     * ({@code $in} on {@code _id}), one insert of the new ones, one bulk upsert of the outbox entries of all that are
+     * pending (new ones, and existing pending ones a crash may have left out of the outbox; an existing entry is left
+     * as it is). Existing deliveries are otherwise left alone. A concurrent insert of the same id (another instance)
+     * fails the call, which the caller's batch then repeats.
+     *
+     * @return how many were new, and every delivery of the call that is pending, as the outbox holds it
+     */
+    public Recorded recordDeliveries(List<Delivery> batch) {
+        Map<String, Delivery> byId = new LinkedHashMap<>();
+        batch.forEach(d -> byId.putIfAbsent(d.id(), d));
+        if (byId.isEmpty()) {
+            return new Recorded(0, List.of());
+        }
+        Map<String, Document> existing = new HashMap<>();
+        deliveries.find(in("_id", List.copyOf(byId.keySet())))
+                .projection(Projections.include("_id", "webhookId", "orderingKey", "position", "state",
+                        "nextAttemptAt"))
+                .forEach(d -> existing.put(d.getString("_id"), d));
+        List<Document> fresh = new ArrayList<>();
+        List<PendingDelivery> pending = new ArrayList<>();
+        for (Delivery delivery : byId.values()) {
+            Document stored = existing.get(delivery.id());
+            if (stored == null) {
+                fresh.add(deliveryDoc(delivery));
+                if (delivery.state() == DeliveryState.PENDING) {
+                    pending.add(new PendingDelivery(delivery.id(), delivery.webhookId(), delivery.orderingKey(),
+                            delivery.position(), delivery.nextAttemptAt()));
+                }
+            } else if (DeliveryState.PENDING.name().equals(stored.getString("state"))) {
+                pending.add(new PendingDelivery(delivery.id(), stored.getString("webhookId"),
+                        stored.getString("orderingKey"), stored.get("position", Number.class).longValue(),
+                        instant(stored.getDate("nextAttemptAt"))));
             }
-            inserted = false;
         }
-        Delivery stored = inserted ? delivery : findDelivery(delivery.id()).orElseThrow();
-        if (stored.state() == DeliveryState.PENDING) {
-            outbox.updateOne(eq("_id", stored.id()), Updates.combine(
-                    Updates.setOnInsert("webhookId", stored.webhookId()),
-                    Updates.setOnInsert("orderingKey", stored.orderingKey()),
-                    Updates.setOnInsert("position", stored.position()),
-                    Updates.setOnInsert("dueAt", Date.from(stored.nextAttemptAt()))),
-                    new UpdateOptions().upsert(true));
+        if (!fresh.isEmpty()) {
+            deliveries.insertMany(fresh, new InsertManyOptions().ordered(true));
         }
-        return inserted;
+        Map<String, Bson> entries = new LinkedHashMap<>();
+        pending.forEach(p -> entries.put(p.deliveryId(), Updates.combine(
+                Updates.setOnInsert("webhookId", p.webhookId()),
+                Updates.setOnInsert("orderingKey", p.orderingKey()),
+                Updates.setOnInsert("position", p.position()),
+                Updates.setOnInsert("dueAt", Date.from(p.dueAt())))));
+        Docs.updateAll(outbox, entries, true);
+        return new Recorded(fresh.size(), List.copyOf(pending));
     }
 
     public Optional<Delivery> findDelivery(String id) {
@@ -188,11 +246,14 @@ public class NotificationStore {
         return found;
     }
 
-    /** The backlog: every pending delivery. */
+    /**
+     * The backlog: every pending delivery, a scan of the outbox. The dispatcher's recovery copy: read when it starts
+     * dispatching and on its slow sweep, never per delivery.
+     */
     public List<PendingDelivery> pending() {
         List<PendingDelivery> all = new ArrayList<>();
         outbox.find().forEach(d -> all.add(new PendingDelivery(d.getString("_id"), d.getString("webhookId"),
-                d.getString("orderingKey"), d.getLong("position"), d.getDate("dueAt").toInstant())));
+                d.getString("orderingKey"), d.get("position", Number.class).longValue(), d.getDate("dueAt").toInstant())));
         return all;
     }
 
@@ -218,18 +279,68 @@ public class NotificationStore {
 
     /**
      * A manual retry of a given-up delivery: pending again, due now, with a fresh set of attempts. Delivered and
-     * still pending deliveries are left alone. Returns whether the delivery was put back.
+     * still pending deliveries are left alone. Returns the delivery as the outbox now holds it, or empty if it was
+     * not put back.
      */
-    public boolean retry(String id, Instant now) {
-        Document before = deliveries.findOneAndUpdate(new Document("_id", id).append("state", DeliveryState.GIVEN_UP.name()),
+    public Optional<PendingDelivery> retry(String id, Instant now) {
+        Document after = deliveries.findOneAndUpdate(new Document("_id", id).append("state", DeliveryState.GIVEN_UP.name()),
                 Updates.combine(Updates.set("state", DeliveryState.PENDING.name()), Updates.set("attempts", 0),
                         Updates.set("nextAttemptAt", Date.from(now)), Updates.set("finishedAt", null)),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-        if (before == null) {
-            return false;
+        if (after == null) {
+            return Optional.empty();
         }
-        recordDelivery(delivery(before));
-        return true;
+        return recordDeliveries(List.of(delivery(after))).pending().stream().findFirst();
+    }
+
+    /** The webhooks with these ids (live ones only), by id: one read. */
+    public Map<String, Webhook> findWebhooks(Collection<String> ids) {
+        Map<String, Webhook> found = new HashMap<>();
+        if (!ids.isEmpty()) {
+            webhooks.find(in("_id", List.copyOf(ids))).forEach(d -> found.put(d.getString("_id"), webhook(d)));
+        }
+        return found;
+    }
+
+    /**
+     * How an attempt left a delivery: {@code DELIVERED} or {@code GIVEN_UP} (it leaves the outbox), or still
+     * {@code PENDING}, due again at {@code nextAttemptAt}.
+     */
+    public record Outcome(String deliveryId, DeliveryState state, int attemptsMade, Instant at, Instant nextAttemptAt,
+                          String error) {
+    }
+
+    /**
+     * Stores the outcomes of several attempts in at most three round trips: one bulk update of the deliveries, one
+     * delete of the finished ones' outbox entries ({@code $in}), one bulk update of the others' due times.
+     */
+    public void applyOutcomes(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        Map<String, Bson> updates = new LinkedHashMap<>();
+        List<String> finished = new ArrayList<>();
+        Map<String, Bson> due = new LinkedHashMap<>();
+        for (Outcome o : outcomes) {
+            if (o.state() == DeliveryState.PENDING) {
+                updates.put(o.deliveryId(), Updates.combine(
+                        Updates.set("attempts", o.attemptsMade()),
+                        Updates.set("nextAttemptAt", Date.from(o.nextAttemptAt())),
+                        Updates.set("lastError", o.error())));
+                due.put(o.deliveryId(), Updates.set("dueAt", Date.from(o.nextAttemptAt())));
+            } else {
+                updates.put(o.deliveryId(), Updates.combine(
+                        Updates.set("state", o.state().name()),
+                        Updates.set("attempts", o.attemptsMade()), Updates.set("finishedAt", Date.from(o.at())),
+                        Updates.set("nextAttemptAt", null), Updates.set("lastError", o.error())));
+                finished.add(o.deliveryId());
+            }
+        }
+        Docs.updateAll(deliveries, updates, false);
+        if (!finished.isEmpty()) {
+            outbox.deleteMany(in("_id", finished));
+        }
+        Docs.updateAll(outbox, due, false);
     }
 
     // ---- attempts ----
@@ -254,6 +365,46 @@ public class NotificationStore {
                 .append("statusCode", attempt.statusCode())
                 .append("latencyMillis", attempt.latencyMillis())
                 .append("error", attempt.error()));
+    }
+
+    /**
+     * Appends attempts to their webhooks' logs, in the order given: one counter update per webhook (its
+     * {@code attemptSeq} moved by its number of attempts at once), then one insert of them all.
+     */
+    public void recordAttempts(List<DeliveryAttempt> batch) {
+        Map<String, List<DeliveryAttempt>> byWebhook = new LinkedHashMap<>();
+        batch.forEach(a -> byWebhook.computeIfAbsent(a.webhookId(), k -> new ArrayList<>()).add(a));
+        List<Document> docs = new ArrayList<>();
+        byWebhook.forEach((webhookId, ofOne) -> {
+            long count = ofOne.size();
+            Document counter = webhooks.findOneAndUpdate(eq("_id", webhookId), Updates.inc("attemptSeq", count),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            if (counter == null) { // the webhook was deleted meanwhile: its log goes on with the kept copy
+                counter = deleted.findOneAndUpdate(eq("_id", webhookId), Updates.inc("attemptSeq", count),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            }
+            if (counter == null) {
+                return;
+            }
+            long seq = counter.get("attemptSeq", Number.class).longValue() - count + 1;
+            for (DeliveryAttempt attempt : ofOne) {
+                docs.add(attemptDoc(webhookId + "/" + seq++, attempt));
+            }
+        });
+        if (!docs.isEmpty()) {
+            attempts.insertMany(docs, new InsertManyOptions().ordered(true));
+        }
+    }
+
+    private static Document attemptDoc(String id, DeliveryAttempt attempt) {
+        return new Document("_id", id)
+                .append("deliveryId", attempt.deliveryId())
+                .append("webhookId", attempt.webhookId())
+                .append("number", attempt.number())
+                .append("at", Date.from(attempt.at()))
+                .append("statusCode", attempt.statusCode())
+                .append("latencyMillis", attempt.latencyMillis())
+                .append("error", attempt.error());
     }
 
     /** The newest {@code limit} attempts of a webhook, newest first. */

@@ -23,38 +23,52 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Sends the pending deliveries of the outbox. One scheduler thread picks, every {@code pollInterval} (or at once
- * after {@link #wake()}), the deliveries that are due and first in their lane ({@link DeliveryOrdering}), and hands
- * them to a fixed pool of workers. A webhook never has more than {@code perWebhookInFlight} deliveries in flight, so
- * a slow or hanging receiver occupies at most that many workers and never holds up another receiver.
+ * Sends the pending deliveries. They wait in an in-memory {@link DispatchQueue}, fed by the recorder once a batch is
+ * stored ({@link #enqueue}), and by the outbox, which is the queue's recovery copy: read in full when this instance
+ * starts dispatching (at start, or on taking over the {@code notifications} processor's segment) and on a slow
+ * sweep ({@code pollInterval}) that adopts what the queue does not know (deliveries queued through another instance,
+ * or left by one that stopped). A pass costs what it hands out, never a read of the backlog.
+ * <p>
+ * One scheduler thread takes the deliveries that are due and first in their lane ({@link DeliveryOrdering}'s rule),
+ * and hands them to a fixed pool of workers. A webhook never has more than {@code perWebhookInFlight} deliveries in
+ * flight (each of a different lane), so a slow or hanging receiver occupies at most that many workers and never
+ * holds up another receiver.
  * <p>
  * Each attempt re-checks the URL against the {@link WebhookUrlPolicy} on freshly resolved addresses, signs the
  * stored body with every currently valid secret, and sends it with the JDK {@link HttpClient}: connect timeout 2 s,
  * total 10 s, no redirects followed. 2xx delivers; 410 disables the webhook and gives the delivery up; anything else
  * (another status, a refused connection, a timeout, a refused address) is retried on the {@link RetrySchedule} and
- * given up after the last retry. Every attempt is logged. State lives in the store only, so a restarted ledger
- * resumes where it stopped.
+ * given up after the last retry. Every attempt is logged, and every outcome is stored before the queue moves on,
+ * so a restarted ledger resumes from the outbox where it stopped.
+ * <p>
+ * Only one instance should dispatch: {@link #activeWhen} says when this one does (the Spring wiring: while it holds
+ * the {@code notifications} processor's segment, so the recorder that feeds the queue runs here too). Losing that
+ * forgets the queue (attempts in flight end as usual); regaining it reads the outbox again.
  */
 public class WebhookDispatcher implements AutoCloseable {
 
@@ -64,7 +78,7 @@ public class WebhookDispatcher implements AutoCloseable {
     public record Settings(int workers, int perWebhookInFlight, Duration connectTimeout, Duration totalTimeout,
                            Duration pollInterval) {
         public static Settings defaults() {
-            return new Settings(8, 2, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(1));
+            return new Settings(16, 4, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
         }
     }
 
@@ -76,10 +90,17 @@ public class WebhookDispatcher implements AutoCloseable {
     private final Settings settings;
     private final HttpClient http;
     private final ExecutorService workers;
-    private final ScheduledExecutorService scheduler;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final Map<String, AtomicInteger> inFlightPerWebhook = new ConcurrentHashMap<>();
-    private final AtomicBoolean passQueued = new AtomicBoolean();
+    private final Thread scheduler;
+    private final Thread recorder;
+    private final LinkedBlockingQueue<Result> results = new LinkedBlockingQueue<>();
+    private final DispatchQueue queue;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private boolean signalled;
+    private volatile BooleanSupplier active = () -> true;
+    private boolean dispatching;
+    private Instant nextSweep = Instant.MIN;
+    private final AtomicLong outboxReads = new AtomicLong();
     private volatile boolean closed;
     private final MeterRegistry meters;
     private final Map<String, AtomicLong> backlog = new ConcurrentHashMap<>();
@@ -95,7 +116,9 @@ public class WebhookDispatcher implements AutoCloseable {
         this.settings = settings;
         this.meters = meters;
         this.workers = Executors.newFixedThreadPool(settings.workers(), named("webhook-worker"));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(named("webhook-dispatcher"));
+        this.queue = new DispatchQueue(settings.perWebhookInFlight());
+        this.scheduler = named("webhook-dispatcher").newThread(this::run);
+        this.recorder = named("webhook-outcomes").newThread(this::recordResults);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -122,139 +145,367 @@ public class WebhookDispatcher implements AutoCloseable {
                 .description("Delivery attempts, by outcome (success: a 2xx)").register(meters);
     }
 
-    /** Starts polling the outbox. */
+    /** Starts dispatching (reading the outbox first, when active). */
     public void start() {
-        scheduler.scheduleWithFixedDelay(this::safePass, 0, settings.pollInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
+        scheduler.start();
+        recorder.start();
     }
 
-    /** Asks for a pass as soon as possible, for example after new deliveries were recorded. */
-    public void wake() {
-        if (passQueued.compareAndSet(false, true)) {
-            try {
-                scheduler.execute(() -> {
-                    passQueued.set(false);
-                    safePass();
-                });
-            } catch (RejectedExecutionException closed) {
-                passQueued.set(false);
-            }
-        }
+    /**
+     * Whether this instance dispatches now; checked before every pass and at least twice a second. Default: always.
+     */
+    public void activeWhen(BooleanSupplier condition) {
+        this.active = condition;
+        wake();
     }
 
-    /** One pass: hands every dispatchable delivery to a worker; returns how many it handed over. */
-    public int dispatchDue() {
-        List<PendingDelivery> pending = store.pending();
-        updateBacklog(pending);
-        int handed = 0;
-        for (PendingDelivery delivery : DeliveryOrdering.dispatchable(pending, Set.copyOf(inFlight), clock.instant())) {
-            AtomicInteger busy = inFlightPerWebhook.computeIfAbsent(delivery.webhookId(), k -> new AtomicInteger());
-            if (busy.get() >= settings.perWebhookInFlight() || !inFlight.add(delivery.deliveryId())) {
-                continue;
-            }
-            busy.incrementAndGet();
-            try {
-                workers.execute(() -> attemptAndRelease(delivery, busy));
-                handed++;
-            } catch (RejectedExecutionException closed) {
-                inFlight.remove(delivery.deliveryId());
-                busy.decrementAndGet();
-                break;
-            }
-        }
-        return handed;
-    }
-
-    private void safePass() {
+    /** Pending deliveries that are stored (the outbox holds them): they join the queue, if this instance dispatches. */
+    public void enqueue(Collection<PendingDelivery> pending) {
+        lock.lock();
         try {
-            dispatchDue();
+            if (dispatching && queue.addAll(pending) > 0) {
+                signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks for a pass as soon as possible. */
+    public void wake() {
+        lock.lock();
+        try {
+            signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks for a sweep of the outbox as soon as possible. */
+    public void sweepSoon() {
+        lock.lock();
+        try {
+            nextSweep = Instant.MIN;
+            signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        signalled = true;
+        changed.signalAll();
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                pass();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    log.warn("webhook dispatch pass failed, retrying: {}", e.toString());
+                    sleepQuietly(settings.pollInterval().toMillis());
+                }
+            }
+        }
+    }
+
+    /** One turn of the scheduler: activation, the sweep when due, hand out what is due, wait. */
+    private void pass() {
+        boolean shouldDispatch = isActive();
+        boolean sweep;
+        lock.lock();
+        try {
+            if (!shouldDispatch && dispatching) {
+                queue.clearWaiting();
+                updateBacklog(queue.backlog());
+            }
+            if (shouldDispatch && !dispatching) {
+                nextSweep = Instant.MIN; // taking over: the outbox is the queue's recovery copy
+            }
+            dispatching = shouldDispatch;
+            sweep = dispatching && !clock.instant().isBefore(nextSweep);
+        } finally {
+            lock.unlock();
+        }
+        if (sweep) {
+            sweep();
+        }
+        List<PendingDelivery> due;
+        lock.lock();
+        try {
+            due = dispatching ? queue.takeDue(clock.instant()) : List.of();
+            updateBacklog(queue.backlog());
+        } finally {
+            lock.unlock();
+        }
+        if (!due.isEmpty()) {
+            submit(due);
+        }
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            Instant wakeAt = now.plusMillis(500); // to notice a change of activity
+            if (dispatching) {
+                wakeAt = min(wakeAt, nextSweep);
+                Optional<Instant> nextDue = queue.nextDue();
+                if (nextDue.isPresent()) {
+                    wakeAt = min(wakeAt, nextDue.get());
+                }
+            }
+            long waitMillis = Duration.between(now, wakeAt).toMillis();
+            if (!signalled && waitMillis > 0 && !closed) {
+                changed.await(waitMillis, TimeUnit.MILLISECONDS);
+            }
+            signalled = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isActive() {
+        try {
+            return active.getAsBoolean();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads the outbox (the one scan) and adopts every pending delivery the queue does not know. Package-visible for
+     * tests.
+     */
+    void sweep() {
+        lock.lock();
+        try {
+            nextSweep = clock.instant().plus(settings.pollInterval());
+        } finally {
+            lock.unlock();
+        }
+        outboxReads.incrementAndGet();
+        List<PendingDelivery> stored = store.pending();
+        lock.lock();
+        try {
+            if (dispatching) {
+                int adopted = queue.addAll(stored);
+                if (adopted > 0) {
+                    log.debug("webhook dispatcher adopted {} pending deliveries from the outbox", adopted);
+                }
+                updateBacklog(queue.backlog());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How often the outbox was read in full: at start, on taking over, on the sweep (for tests and operators). */
+    public long outboxReads() {
+        return outboxReads.get();
+    }
+
+    /**
+     * Hands the deliveries taken from the queue to the workers, after reading them and their webhooks in two round
+     * trips for all: a delivery no longer pending leaves the queue; one of a deleted or disabled webhook is given up
+     * without an attempt.
+     */
+    private void submit(List<PendingDelivery> due) {
+        Map<String, Delivery> deliveries = new HashMap<>();
+        Map<String, Webhook> webhooks;
+        try {
+            store.findDeliveries(due.stream().map(PendingDelivery::deliveryId).toList())
+                    .forEach(d -> deliveries.put(d.id(), d));
+            webhooks = store.findWebhooks(due.stream().map(PendingDelivery::webhookId).distinct().toList());
         } catch (RuntimeException e) {
             if (!closed) {
-                log.warn("webhook dispatch pass failed, retrying on the next pass: {}", e.toString());
+                log.warn("webhook deliveries could not be read, retrying shortly: {}", e.toString());
+            }
+            requeue(due);
+            return;
+        }
+        List<PendingDelivery> gone = new ArrayList<>();
+        for (PendingDelivery pending : due) {
+            Delivery delivery = deliveries.get(pending.deliveryId());
+            if (delivery == null || delivery.state() != DeliveryState.PENDING) {
+                gone.add(pending);
+                continue;
+            }
+            Webhook webhook = webhooks.get(delivery.webhookId());
+            if (webhook == null || !webhook.enabled()) {
+                results.add(Result.notAttempted(pending, delivery, webhook == null ? "webhook-deleted"
+                        : "webhook-disabled", clock.instant()));
+                continue;
+            }
+            try {
+                workers.execute(() -> attempt(pending, delivery, webhook));
+            } catch (RejectedExecutionException closing) {
+                requeue(List.of(pending));
+            }
+        }
+        if (!gone.isEmpty()) {
+            lock.lock();
+            try {
+                gone.forEach(queue::finished);
+                signal();
+            } finally {
+                lock.unlock();
             }
         }
     }
 
-    private void attemptAndRelease(PendingDelivery pending, AtomicInteger busy) {
+    private void requeue(List<PendingDelivery> deliveries) {
+        Instant later = clock.instant().plusSeconds(1);
+        lock.lock();
+        try {
+            deliveries.forEach(d -> queue.retryAt(d, later));
+            signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What one attempt did, for the outcome recorder; {@code notAttempted} is set when no request was made. */
+    record Result(PendingDelivery pending, Delivery delivery, int number, Instant start, Instant end, int status,
+                  long millis, String error, String notAttempted) {
+        static Result notAttempted(PendingDelivery pending, Delivery delivery, String reason, Instant at) {
+            return new Result(pending, delivery, delivery.attempts(), at, at, 0, 0, null, reason);
+        }
+    }
+
+    /** One attempt (a worker): the request only; its outcome is stored by the outcome recorder with others. */
+    private void attempt(PendingDelivery pending, Delivery delivery, Webhook webhook) {
         // the delivery id is the correlation id of the attempt's log lines, and the receiver's webhook-id
         MDC.put(CorrelationIdFilter.MDC_KEY, pending.deliveryId());
         try {
-            attempt(pending.deliveryId());
-        } catch (RuntimeException e) {
-            if (!closed) {
-                log.warn("webhook delivery {} could not be attempted, retrying on a later pass: {}",
-                        pending.deliveryId(), e.toString());
+            int number = delivery.attempts() + 1;
+            Instant start = clock.instant();
+            long t0 = System.nanoTime();
+            int status = 0;
+            String error = null;
+            try {
+                status = send(webhook, delivery, start);
+            } catch (WebhookUrlRefused e) {
+                error = e.code();
+            } catch (HttpConnectTimeoutException e) {
+                error = "connect-timeout";
+            } catch (HttpTimeoutException | TimeoutException e) {
+                error = "timeout";
+            } catch (ConnectException e) {
+                error = "connection-refused";
+            } catch (java.io.IOException e) {
+                error = "io-error";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error = "interrupted";
+            } catch (RuntimeException e) {
+                error = "io-error";
             }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            latency.record(Duration.ofMillis(millis));
+            results.add(new Result(pending, delivery, number, start, clock.instant(), status, millis, error, null));
         } finally {
             MDC.remove(CorrelationIdFilter.MDC_KEY);
-            inFlight.remove(pending.deliveryId());
-            busy.decrementAndGet();
-            wake();
         }
     }
 
-    /** One attempt at one delivery; package-visible for tests. */
-    void attempt(String deliveryId) {
-        Optional<Delivery> found = store.findDelivery(deliveryId);
-        if (found.isEmpty() || found.get().state() != DeliveryState.PENDING) {
-            return;
+    /**
+     * The outcome recorder's thread: stores the results of the attempts that ended, many at once (their attempts in
+     * the log, the deliveries' new states, the outbox), and only then moves their lanes on. A lane's next delivery is
+     * therefore never sent before the outcome of the one before is stored.
+     */
+    private void recordResults() {
+        List<Result> batch = new ArrayList<>();
+        while (!(closed && workers.isTerminated() && results.isEmpty())) {
+            try {
+                Result first = results.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                results.drainTo(batch, 255);
+                store(batch);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    log.warn("webhook attempt outcomes could not be stored, retrying shortly: {}", e.toString());
+                }
+                requeue(batch.stream().map(Result::pending).toList());
+            } finally {
+                batch.clear();
+            }
         }
-        Delivery delivery = found.get();
-        Optional<Webhook> webhook = store.findWebhook(delivery.webhookId());
-        if (webhook.isEmpty() || !webhook.get().enabled()) {
-            store.giveUp(deliveryId, delivery.attempts(), clock.instant(),
-                    webhook.isEmpty() ? "webhook-deleted" : "webhook-disabled");
-            outcome("given_up");
-            return;
+    }
+
+    /** Stores a batch of results and moves their lanes on: a handful of round trips for the whole batch. */
+    void store(List<Result> batch) {
+        List<DeliveryAttempt> attempts = new ArrayList<>();
+        List<NotificationStore.Outcome> outcomes = new ArrayList<>();
+        Map<String, String> disable = new LinkedHashMap<>();
+        List<String> delivered = new ArrayList<>();
+        List<String> givenUp = new ArrayList<>();
+        int failures = 0;
+        for (Result r : batch) {
+            String id = r.pending().deliveryId();
+            if (r.notAttempted() != null) {
+                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                        r.notAttempted()));
+                givenUp.add(id);
+                continue;
+            }
+            attempts.add(new DeliveryAttempt(id, r.delivery().webhookId(), r.number(), r.start(), r.status(),
+                    r.millis(), r.error()));
+            if (r.status() >= 200 && r.status() < 300) {
+                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.DELIVERED, r.number(), r.end(), null,
+                        null));
+                delivered.add(id);
+                continue;
+            }
+            failures++;
+            String reason = r.error() != null ? r.error() : "http-" + r.status();
+            if (r.status() == 410) {
+                disable.put(r.delivery().webhookId(), "The receiver answered 410 Gone at " + r.end() + ".");
+                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                        reason));
+                givenUp.add(id);
+                continue;
+            }
+            Optional<Instant> next = schedule.next(r.number(), r.end(), random);
+            if (next.isPresent()) {
+                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.PENDING, r.number(), r.end(),
+                        next.get(), reason));
+            } else {
+                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                        reason));
+                givenUp.add(id);
+                log.info("webhook delivery {} given up after {} attempts, last: {}", id, r.number(), reason);
+            }
         }
-        int number = delivery.attempts() + 1;
-        Instant start = clock.instant();
-        long t0 = System.nanoTime();
-        int status = 0;
-        String error = null;
+        store.recordAttempts(attempts);
+        disable.forEach((webhookId, reason) -> {
+            store.disable(webhookId, reason);
+            log.info("webhook {} disabled: its receiver answered 410 Gone", webhookId);
+        });
+        store.applyOutcomes(outcomes);
+        attempts("success").increment(attempts.size() - failures);
+        attempts("failure").increment(failures);
+        deliveries("delivered").increment(delivered.size());
+        deliveries("given_up").increment(givenUp.size());
+        lock.lock();
         try {
-            status = send(webhook.get(), delivery, start);
-        } catch (WebhookUrlRefused e) {
-            error = e.code();
-        } catch (HttpConnectTimeoutException e) {
-            error = "connect-timeout";
-        } catch (HttpTimeoutException | TimeoutException e) {
-            error = "timeout";
-        } catch (ConnectException e) {
-            error = "connection-refused";
-        } catch (java.io.IOException e) {
-            error = "io-error";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = "interrupted";
-        }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        latency.record(Duration.ofMillis(millis));
-        store.recordAttempt(new DeliveryAttempt(deliveryId, delivery.webhookId(), number, start, status, millis,
-                error));
-        Instant end = clock.instant();
-        if (status >= 200 && status < 300) {
-            attempts("success").increment();
-            store.markDelivered(deliveryId, number, end);
-            outcome("delivered");
-            return;
-        }
-        attempts("failure").increment();
-        String reason = error != null ? error : "http-" + status;
-        if (status == 410) {
-            store.disable(delivery.webhookId(), "The receiver answered 410 Gone at " + end + ".");
-            store.giveUp(deliveryId, number, end, reason);
-            outcome("given_up");
-            log.info("webhook {} disabled: its receiver answered 410 Gone", delivery.webhookId());
-            return;
-        }
-        Optional<Instant> next = schedule.next(number, end, random);
-        if (next.isPresent()) {
-            store.reschedule(deliveryId, number, next.get(), reason);
-        } else {
-            store.giveUp(deliveryId, number, end, reason);
-            outcome("given_up");
-            log.info("webhook delivery {} given up after {} attempts, last: {}", deliveryId, number, reason);
+            for (int i = 0; i < batch.size(); i++) {
+                NotificationStore.Outcome outcome = outcomes.get(i);
+                if (outcome.state() == DeliveryState.PENDING) {
+                    queue.retryAt(batch.get(i).pending(), outcome.nextAttemptAt());
+                } else {
+                    queue.finished(batch.get(i).pending());
+                }
+            }
+            signal();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -290,13 +541,7 @@ public class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private void outcome(String outcome) {
-        deliveries(outcome).increment();
-    }
-
-    private void updateBacklog(List<PendingDelivery> pending) {
-        Map<String, Long> counts = new HashMap<>();
-        pending.forEach(p -> counts.merge(p.webhookId(), 1L, Long::sum));
+    private void updateBacklog(Map<String, Long> counts) {
         backlog.forEach((webhook, gauge) -> gauge.set(counts.getOrDefault(webhook, 0L)));
         counts.forEach((webhook, count) -> backlog.computeIfAbsent(webhook, w -> {
             AtomicLong gauge = new AtomicLong();
@@ -313,14 +558,28 @@ public class WebhookDispatcher implements AutoCloseable {
      */
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
+        wake();
+        scheduler.interrupt();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(settings.totalTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
                 workers.shutdownNow();
             }
+            recorder.join(5_000); // stores the outcomes of the attempts that ended
         } catch (InterruptedException e) {
             workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(Math.max(10, Math.min(millis, 1000)));
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }

@@ -113,7 +113,7 @@ public class WebhookService {
                     owner.key(), ping.type(), "ping:" + pingId, 0,
                     NotificationJson.write(ping), DeliveryState.PENDING, 0,
                     now, now, null, null);
-            store.recordDelivery(delivery);
+            recorder.dispatch(store.recordDeliveries(List.of(delivery)).pending());
             return delivery.id();
         });
     }
@@ -131,7 +131,12 @@ public class WebhookService {
 
     /** A manual retry of a given-up delivery; false if there is none such of this owner's webhook. */
     public boolean retry(Subscriber owner, String webhookId, String deliveryId) {
-        return delivery(owner, webhookId, deliveryId).isPresent() && store.retry(deliveryId, clock.instant());
+        if (delivery(owner, webhookId, deliveryId).isEmpty()) {
+            return false;
+        }
+        Optional<PendingDelivery> again = store.retry(deliveryId, clock.instant());
+        again.ifPresent(p -> recorder.dispatch(List.of(p)));
+        return again.isPresent();
     }
 
     // ---- auditors: every webhook, read only ----

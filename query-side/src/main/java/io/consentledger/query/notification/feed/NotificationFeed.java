@@ -1,19 +1,26 @@
 package io.consentledger.query.notification.feed;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
 import io.consentledger.query.notification.Subscriber;
+import io.consentledger.query.projection.Docs;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
@@ -48,38 +55,107 @@ public class NotificationFeed {
         this.events = database.getCollection("notification_feed_events");
     }
 
+    /** One notification for one subscriber's feed: what {@link #appendAll} takes. */
+    public record Append(Subscriber subscriber, String eventId, String body) {
+    }
+
     /**
      * Appends a notification to a subscriber's feed, once per event. Only one thread may append (see above).
      *
      * @return its number in the feed (the existing one if the event was appended before)
      */
     public long append(Subscriber subscriber, String eventId, String body) {
-        String key = subscriber.key();
-        Document marker = events.find(eq("_id", key + "/" + eventId)).first();
-        if (marker != null) {
-            return marker.getLong("seq");
+        return appendAll(List.of(new Append(subscriber, eventId, body))).get(0);
+    }
+
+    /**
+     * Appends notifications to their subscribers' feeds, each event once per subscriber, in the order given, in six
+     * round trips whatever their number: the markers ({@code $in}), the heads ({@code $in}), the entries already at
+     * the numbers about to be given ({@code $in}: a batch that failed after its insert and is handled again finds
+     * its own entries there and keeps their numbers), one ordered insert of the new entries, one bulk upsert of the
+     * markers, one bulk {@code $max} of the heads. The heads move last, so a reader never sees a number before its
+     * entry is stored. Only one thread may append (see above).
+     *
+     * @return each append's number in its feed, in the order given
+     */
+    public List<Long> appendAll(List<Append> appends) {
+        if (appends.isEmpty()) {
+            return List.of();
         }
-        long n = head(key) + 1;
-        while (true) {
-            try {
-                feed.insertOne(new Document("_id", key + "/" + n).append("eventId", eventId).append("body", body));
-                break;
-            } catch (MongoWriteException e) {
-                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                    throw e;
-                }
-                // a crash after an insert left the head behind: that entry stays where it is
-                Document existing = feed.find(eq("_id", key + "/" + n)).first();
-                if (existing != null && eventId.equals(existing.getString("eventId"))) {
-                    break;
-                }
-                n++;
+        Map<String, Long> markers = new HashMap<>();
+        events.find(in("_id", appends.stream().map(a -> markerId(a)).distinct().toList()))
+                .forEach(d -> markers.put(d.getString("_id"), d.get("seq", Number.class).longValue()));
+        Map<String, Long> lastOf = new HashMap<>();
+        heads.find(in("_id", appends.stream().map(a -> a.subscriber().key()).distinct().toList()))
+                .forEach(d -> lastOf.put(d.getString("_id"), d.get("last", Number.class).longValue()));
+        // the numbers each subscriber's new entries would take, and what is stored there already
+        Map<String, Long> next = new HashMap<>();
+        Map<String, Integer> unmarked = new HashMap<>();
+        for (Append a : appends) {
+            String key = a.subscriber().key();
+            Long seq = markers.get(markerId(a));
+            next.merge(key, Math.max(lastOf.getOrDefault(key, 0L), seq == null ? 0 : seq) + 1, Math::max);
+            if (seq == null) {
+                unmarked.merge(key, 1, Integer::sum);
             }
         }
-        events.updateOne(eq("_id", key + "/" + eventId), Updates.setOnInsert("seq", n),
-                new UpdateOptions().upsert(true));
-        heads.updateOne(eq("_id", key), Updates.max("last", n), new UpdateOptions().upsert(true));
-        return n;
+        Set<String> candidates = new HashSet<>();
+        unmarked.forEach((key, count) -> {
+            for (long n = next.get(key); n < next.get(key) + count; n++) {
+                candidates.add(key + "/" + n);
+            }
+        });
+        Map<String, String> occupied = new HashMap<>();
+        if (!candidates.isEmpty()) {
+            feed.find(in("_id", List.copyOf(candidates))).projection(Projections.include("_id", "eventId"))
+                    .forEach(d -> occupied.put(d.getString("_id"), d.getString("eventId")));
+        }
+        List<Long> numbers = new ArrayList<>();
+        List<Document> inserts = new ArrayList<>();
+        Map<String, Long> newMarkers = new LinkedHashMap<>();
+        Map<String, Long> newHeads = new LinkedHashMap<>();
+        for (Append a : appends) {
+            String key = a.subscriber().key();
+            String marker = markerId(a);
+            Long seq = markers.containsKey(marker) ? markers.get(marker) : newMarkers.get(marker);
+            if (seq == null) {
+                long n = next.get(key);
+                while (true) {
+                    String id = key + "/" + n;
+                    String holder = candidates.contains(id) ? occupied.get(id)
+                            : Optional.ofNullable(feed.find(eq("_id", id)).first()).map(d -> d.getString("eventId"))
+                                      .orElse(null);
+                    if (holder == null) {
+                        inserts.add(new Document("_id", id).append("eventId", a.eventId()).append("body", a.body()));
+                        break;
+                    }
+                    if (holder.equals(a.eventId())) {
+                        break; // a crash after an insert left the head behind: that entry stays where it is
+                    }
+                    n++;
+                }
+                seq = n;
+                next.put(key, n + 1);
+                newMarkers.put(marker, n);
+            }
+            numbers.add(seq);
+            newHeads.merge(key, seq, Math::max);
+        }
+        // in order, so that the store holds n before n+1; readers see neither before the head moves
+        if (!inserts.isEmpty()) {
+            feed.insertMany(inserts, new InsertManyOptions().ordered(true));
+        }
+        Map<String, Bson> markerWrites = new LinkedHashMap<>();
+        newMarkers.forEach((id, n) -> markerWrites.put(id, Updates.setOnInsert("seq", n)));
+        Docs.updateAll(events, markerWrites, true);
+        Map<String, Bson> headWrites = new LinkedHashMap<>();
+        newHeads.forEach((key, n) -> headWrites.put(key, Updates.max("last", n)));
+        Docs.updateAll(heads, headWrites, true);
+        return numbers;
+    }
+
+    private static String markerId(Append append) {
+        return append.subscriber().key() + "/" + append.eventId();
     }
 
     /**
@@ -120,7 +196,7 @@ public class NotificationFeed {
 
     private long head(String key) {
         Document head = heads.find(eq("_id", key)).first();
-        return head == null ? 0 : head.getLong("last");
+        return head == null ? 0 : head.get("last", Number.class).longValue();
     }
 
     static String encode(long seq) {

@@ -15,12 +15,16 @@ import io.consentledger.query.notification.delivery.WebhookService;
 import io.consentledger.query.notification.feed.NotificationFeed;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;
 import org.axonframework.extensions.mongo.eventhandling.deadletter.MongoSequencedDeadLetterQueue;
 import org.axonframework.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -50,8 +54,9 @@ public class NotificationConfiguration {
     }
 
     @Bean
-    NotificationRecorder notificationRecorder(NotificationStore store, NotificationFeed feed, Clock clock) {
-        return new NotificationRecorder(store, feed, clock);
+    NotificationRecorder notificationRecorder(NotificationStore store, NotificationFeed feed, Clock clock,
+                                              WebhookDispatcher dispatcher) {
+        return new NotificationRecorder(store, feed, clock, dispatcher::enqueue);
     }
 
     @Bean
@@ -66,8 +71,10 @@ public class NotificationConfiguration {
     @Bean(initMethod = "start", destroyMethod = "close")
     WebhookDispatcher webhookDispatcher(NotificationStore store, WebhookUrlPolicy policy, Clock clock,
                                         MeterRegistry meters, WebhookProperties properties) {
-        return new WebhookDispatcher(store, policy, properties.dispatcher().retrySchedule(), clock, new Random(),
-                meters, properties.dispatcher().settings());
+        WebhookDispatcher dispatcher = new WebhookDispatcher(store, policy, properties.dispatcher().retrySchedule(),
+                clock, new Random(), meters, properties.dispatcher().settings());
+        dispatcher.activeWhen(() -> false); // until the application is ready (below)
+        return dispatcher;
     }
 
     @Bean
@@ -77,9 +84,29 @@ public class NotificationConfiguration {
     }
 
     @Bean
-    NotificationProcessor notificationProcessor(NotificationRecorder recorder, WebhookDispatcher dispatcher,
-                                                EventLog eventLog) {
-        return new NotificationProcessor(recorder, dispatcher, eventLog);
+    NotificationProcessor notificationProcessor(NotificationRecorder recorder, EventLog eventLog) {
+        return new NotificationProcessor(recorder, eventLog);
+    }
+
+    /** A batch's notifications are recorded together ({@link io.consentledger.query.projection.BatchedWrites}). */
+    @Bean
+    ConfigurerModule notificationBatches(NotificationProcessor processor) {
+        return configurer -> configurer.eventProcessing(processing -> processing
+                .registerHandlerInterceptor(NotificationProcessor.GROUP, c -> processor.batchedWrites()));
+    }
+
+    /**
+     * One instance dispatches: the one holding the {@code notifications} processor's segment, whose recorder feeds
+     * the dispatcher's queue. Set once the application is ready: Axon's configuration must not be initialised from
+     * the dispatcher's thread while the context is still being built (until then the dispatcher waits).
+     */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> webhookDispatcherActivation(WebhookDispatcher dispatcher,
+                                                                          EventProcessingConfiguration processing) {
+        return ready -> dispatcher.activeWhen(() -> processing
+                .eventProcessor(NotificationProcessor.GROUP, StreamingEventProcessor.class)
+                .map(p -> p.isRunning() && p.processingStatus().containsKey(0))
+                .orElse(false));
     }
 
     /** As for the projections: a failing event parks its sequence, and the other sequences go on. */

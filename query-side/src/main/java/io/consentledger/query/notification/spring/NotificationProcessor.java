@@ -1,25 +1,33 @@
 package io.consentledger.query.notification.spring;
 
 import io.consentledger.eventstore.EventLog;
+import io.consentledger.query.notification.AddressedNotification;
 import io.consentledger.query.notification.NotificationMapper;
 import io.consentledger.query.notification.delivery.NotificationRecorder;
-import io.consentledger.query.notification.delivery.WebhookDispatcher;
+import io.consentledger.query.projection.BatchedWrites;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The {@value #GROUP} processor: the event log is the outbox. Every event that notifies someone goes to
- * {@link NotificationRecorder#record(Object, String, long)} with its global position, then the dispatcher is woken.
- * The position is read from the log ({@link EventLog#positionsOf}, one look-up on a unique index per notifying
- * event), not from the tracking token: an event that fills a gap (a commit that landed late) is delivered with a
- * token whose index stays where later events took it. Runs on <b>one segment</b> (application.yml), because the pull
- * feed numbers each subscriber's entries in the order they are written. Recording is idempotent, so an event handled
- * again after a restart changes nothing. Not replayed: a replay would send old events to webhooks registered since.
+ * The {@value #GROUP} processor: the event log is the outbox. Every event that notifies someone joins the current
+ * batch of the processor ({@link BatchedWrites}, registered as its handler interceptor); once the batch's last event
+ * is handled, and before the token moves, the batch's global positions are read from the log in one look-up
+ * ({@link EventLog#positionsOf}) and the whole batch goes to {@link NotificationRecorder#recordAll}, which writes it
+ * in bulk and hands the pending deliveries to the dispatcher. A failed write fails the batch, which is handled again
+ * from the same token.
+ * <p>
+ * The position is read from the log, not from the tracking token: an event that fills a gap (a commit that landed
+ * late) is delivered with a token whose index stays where later events took it. Runs on <b>one segment</b>
+ * (application.yml), because the pull feed numbers each subscriber's entries in the order they are written.
+ * Recording is idempotent, so an event handled again after a restart changes nothing. Not replayed: a replay would
+ * send old events to webhooks registered since.
  */
 @ProcessingGroup(NotificationProcessor.GROUP)
 @DisallowReplay
@@ -27,35 +35,50 @@ public class NotificationProcessor {
 
     public static final String GROUP = "notifications";
 
-    private final NotificationRecorder recorder;
-    private final WebhookDispatcher dispatcher;
-    private final EventLog eventLog;
+    /** An event of the batch that notifies someone, and where to find it in the log. */
+    record Pending(Object payload, String eventId, EventLog.EventKey key) {
+    }
 
-    public NotificationProcessor(NotificationRecorder recorder, WebhookDispatcher dispatcher, EventLog eventLog) {
+    private final NotificationRecorder recorder;
+    private final EventLog eventLog;
+    private final BatchedWrites<List<Pending>> batches;
+
+    public NotificationProcessor(NotificationRecorder recorder, EventLog eventLog) {
         this.recorder = recorder;
-        this.dispatcher = dispatcher;
         this.eventLog = eventLog;
+        this.batches = new BatchedWrites<>(GROUP, fromProcessor -> new ArrayList<>(), this::recordAll);
     }
 
     @EventHandler
     void on(Object payload, EventMessage<?> message) {
         String eventId = message.getIdentifier();
         if (NotificationMapper.map(payload, eventId, 0).isEmpty()) {
-            return; // notifies nobody: no look-up
+            return; // notifies nobody
         }
-        if (recorder.record(payload, eventId, positionOf(message)) > 0) {
-            dispatcher.wake();
-        }
-    }
-
-    private long positionOf(EventMessage<?> message) {
         EventLog.EventKey key = message instanceof DomainEventMessage<?> domain && domain.getType() != null
                 ? new EventLog.EventKey(domain.getIdentifier(), domain.getAggregateIdentifier(), domain.getSequenceNumber())
                 : new EventLog.EventKey(message.getIdentifier(), null, null);
-        Long position = eventLog.positionsOf(List.of(key)).get(message.getIdentifier());
-        if (position == null) {
-            throw new IllegalStateException("Event " + message.getIdentifier() + " is not in the event log");
+        batches.apply(batch -> batch.add(new Pending(payload, eventId, key)));
+    }
+
+    private void recordAll(List<Pending> batch) {
+        if (batch.isEmpty()) {
+            return;
         }
-        return position;
+        Map<String, Long> positions = eventLog.positionsOf(batch.stream().map(Pending::key).toList());
+        List<AddressedNotification> notifications = new ArrayList<>();
+        for (Pending pending : batch) {
+            Long position = positions.get(pending.eventId());
+            if (position == null) {
+                throw new IllegalStateException("Event " + pending.eventId() + " is not in the event log");
+            }
+            NotificationMapper.map(pending.payload(), pending.eventId(), position).ifPresent(notifications::add);
+        }
+        recorder.recordAll(notifications);
+    }
+
+    /** Registered on the {@value #GROUP} processor: a batch's notifications are recorded together. */
+    public BatchedWrites<?> batchedWrites() {
+        return batches;
     }
 }

@@ -25,15 +25,15 @@ public record WebhookProperties(@DefaultValue("false") boolean allowInsecureLoop
      * @param perWebhookInFlight the most deliveries of one webhook in flight at once
      * @param connectTimeout     connect timeout of one attempt
      * @param totalTimeout       the most one attempt may take
-     * @param pollInterval       how often the outbox is read when nothing wakes the dispatcher
+     * @param pollInterval       how often the dispatcher sweeps the outbox for deliveries its queue does not know
      * @param retryDelays        the waits after the 1st, 2nd, … failed attempt; after the last the delivery is given up
      * @param retryJitter        each wait is changed by up to this fraction, at random
      */
-    public record Dispatcher(@DefaultValue("8") int workers,
-                             @DefaultValue("2") int perWebhookInFlight,
+    public record Dispatcher(@DefaultValue("16") int workers,
+                             @DefaultValue("4") int perWebhookInFlight,
                              @DefaultValue("2s") Duration connectTimeout,
                              @DefaultValue("10s") Duration totalTimeout,
-                             @DefaultValue("1s") Duration pollInterval,
+                             @DefaultValue("10s") Duration pollInterval,
                              @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "10h"}) List<Duration> retryDelays,
                              @DefaultValue("0.1") double retryJitter) {
 

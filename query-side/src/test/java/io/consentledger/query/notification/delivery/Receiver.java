@@ -24,6 +24,8 @@ final class Receiver implements AutoCloseable {
     }
 
     final List<Received> requests = new CopyOnWriteArrayList<>();
+    /** Runs after the delay, just before the answer is sent. */
+    volatile Runnable beforeAnswer = () -> { };
     private final HttpServer server;
     private final IntUnaryOperator statusForRequestNumber;
     private final long delayMillis;
@@ -48,6 +50,7 @@ final class Receiver implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            beforeAnswer.run();
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });

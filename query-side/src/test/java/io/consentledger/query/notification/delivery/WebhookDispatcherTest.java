@@ -211,6 +211,159 @@ class WebhookDispatcherTest {
                 .allMatch(a -> a.error().equals("webhook-url-forbidden-address") && a.statusCode() == 0);
     }
 
+    // ---- the in-memory queue: a pass reads what it sends, not the outbox ----
+
+    /** A dispatcher that sweeps the outbox only once an hour, fed by a recorder as the application wires it. */
+    private NotificationRecorder queuedRecorder(int perWebhookInFlight) {
+        dispatcher.close();
+        dispatcher = new WebhookDispatcher(store, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
+                new RetrySchedule(Collections.nCopies(7, QUICK), 0), Clock.systemUTC(), new Random(1), meters,
+                new WebhookDispatcher.Settings(8, perWebhookInFlight, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                        Duration.ofHours(1)));
+        dispatcher.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.outboxReads() == 1); // the start's recovery read
+        return new NotificationRecorder(store, null, Clock.systemUTC(), dispatcher::enqueue);
+    }
+
+    @Test
+    void deliveriesAndTheirRetriesAreDispatchedWithoutReadingTheOutboxAgain() throws Exception {
+        NotificationRecorder queued = queuedRecorder(4);
+        Receiver receiver = receiver(Receiver.answering(n -> n % 3 == 0 ? 500 : 204)); // every third fails once
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+
+        for (int i = 1; i <= 30; i++) {
+            queued.record(revoked("c-" + i), "ev-" + i, i);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> java.util.stream.IntStream.rangeClosed(1, 30)
+                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        assertThat(receiver.requests.stream().filter(r -> r.answered() == 500)).isNotEmpty();
+        assertThat(dispatcher.outboxReads()).isEqualTo(1); // only the start's
+        assertThat(store.pending()).isEmpty();
+    }
+
+    @Test
+    void theOrderPerConsentHoldsWithSeveralDeliveriesOfAWebhookInFlight() throws Exception {
+        NotificationRecorder queued = queuedRecorder(4);
+        java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostConcurrent = new java.util.concurrent.atomic.AtomicInteger();
+        // slow enough that several requests overlap; the first attempt of every fourth request fails
+        Receiver receiver = receiver(new Receiver(0, n -> {
+            mostConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            return n % 4 == 0 ? 503 : 204;
+        }, 50));
+        receiver.beforeAnswer = concurrent::decrementAndGet;
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(),
+                List.of("consent.authorised", "consent.revoked"));
+
+        long position = 1;
+        List<String> expected = new java.util.ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (int c = 1; c <= 6; c++) {
+                String eventId = "ev-" + position;
+                Object event = round % 2 == 0 ? authorised("c-" + c) : revoked("c-" + c);
+                queued.record(event, eventId, position++);
+                expected.add(eventId);
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> expected.stream()
+                .allMatch(e -> state(e + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        assertThat(mostConcurrent.get()).as("deliveries of one webhook in flight at once").isBetween(2, 4);
+        // per consent, the events arrive in log order: every later one only after the earlier was answered 2xx
+        java.util.Map<String, List<Long>> positionsByConsent = new java.util.HashMap<>();
+        for (Receiver.Received r : receiver.requests) {
+            if (r.answered() / 100 != 2) {
+                continue;
+            }
+            org.bson.Document body = org.bson.Document.parse(r.body());
+            positionsByConsent.computeIfAbsent(body.getString("consentId"), k -> new java.util.ArrayList<>())
+                    .add(body.get("position", Number.class).longValue());
+        }
+        assertThat(positionsByConsent).hasSize(6);
+        positionsByConsent.values().forEach(positions -> assertThat(positions).hasSize(3).isSorted());
+        java.util.Map<String, Integer> firstRequestOf = new java.util.HashMap<>();
+        java.util.Map<String, Integer> deliveredAtRequest = new java.util.HashMap<>();
+        for (int i = 0; i < receiver.requests.size(); i++) {
+            Receiver.Received r = receiver.requests.get(i);
+            String eventId = org.bson.Document.parse(r.body()).getString("eventId");
+            firstRequestOf.putIfAbsent(eventId, i);
+            if (r.answered() / 100 == 2) {
+                deliveredAtRequest.put(eventId, i);
+            }
+        }
+        for (int c = 0; c < 6; c++) {
+            for (int round = 1; round < 3; round++) {
+                String earlier = "ev-" + (c + 1 + (round - 1) * 6);
+                String later = "ev-" + (c + 1 + round * 6);
+                assertThat(firstRequestOf.get(later)).as(later + " sent after " + earlier + " was delivered")
+                        .isGreaterThan(deliveredAtRequest.get(earlier));
+            }
+        }
+    }
+
+    @Test
+    void manyAttemptsOfOneWebhookInFlightAtOnceAreEachLoggedOnceAndSentOnce() throws Exception {
+        // The embedded store's findOneAndUpdate $inc can hand two concurrent callers the same value (8 threads,
+        // 2,400 increments: 40 numbers given twice); the attempt counter therefore has one writer.
+        NotificationRecorder queued = queuedRecorder(4);
+        Receiver receiver = receiver(new Receiver(0, n -> 204, 5));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+
+        for (int i = 1; i <= 80; i++) {
+            queued.record(revoked("c-" + i), "ev-" + i, i);
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.util.stream.IntStream.rangeClosed(1, 80)
+                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        Thread.sleep(300);
+        assertThat(receiver.requests).hasSize(80).extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates();
+        assertThat(store.attemptsOf(hook.webhookId(), 500)).hasSize(80)
+                .extracting(DeliveryAttempt::deliveryId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aDispatcherStartingOnAStoreWithABacklogDeliversItFromTheOutbox() throws Exception {
+        Receiver receiver = receiver(Receiver.answering(n -> 204));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+        dispatcher.close(); // the ledger is down: the recorder stores, nobody sends
+        NotificationRecorder noDispatcher = new NotificationRecorder(store, null, Clock.systemUTC());
+        for (int i = 1; i <= 5; i++) {
+            noDispatcher.record(revoked("c-" + i), "ev-" + i, i);
+        }
+        assertThat(store.pending()).hasSize(5);
+
+        queuedRecorder(4); // a new dispatcher, as after a restart: it reads the outbox once, at start
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == 5);
+        Thread.sleep(300);
+        assertThat(receiver.requests).extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrder(java.util.stream.IntStream.rangeClosed(1, 5)
+                        .mapToObj(i -> "ev-" + i + "/" + hook.webhookId()).toArray(String[]::new));
+        assertThat(store.pending()).isEmpty();
+    }
+
+    @Test
+    void anInactiveDispatcherSendsNothingAndReadsTheOutboxWhenItTakesOver() throws Exception {
+        Receiver receiver = receiver(Receiver.answering(n -> 204));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+        NotificationRecorder queued = queuedRecorder(4);
+        java.util.concurrent.atomic.AtomicBoolean holdsSegment = new java.util.concurrent.atomic.AtomicBoolean();
+        dispatcher.activeWhen(holdsSegment::get);
+        Thread.sleep(700); // the dispatcher notices within half a second
+
+        queued.record(revoked("c-1"), "ev-1", 1);
+        Thread.sleep(700);
+        assertThat(receiver.requests).isEmpty();
+        long reads = dispatcher.outboxReads();
+
+        holdsSegment.set(true);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> state("ev-1/" + hook.webhookId()) == DeliveryState.DELIVERED);
+        assertThat(dispatcher.outboxReads()).isEqualTo(reads + 1);
+        assertThat(receiver.requests).hasSize(1);
+    }
+
     private DeliveryState state(String deliveryId) {
         return store.findDelivery(deliveryId).map(Delivery::state).orElse(null);
     }
@@ -218,6 +371,10 @@ class WebhookDispatcherTest {
     private Receiver receiver(Receiver receiver) {
         closing.add(receiver);
         return receiver;
+    }
+
+    private static ConsentAuthorised authorised(String consentId) {
+        return new ConsentAuthorised(consentId, "messenger", "cust-9", "bank-1", null, Instant.now(), Instant.now());
     }
 
     private static ConsentRevoked revoked(String consentId) {

@@ -162,4 +162,52 @@ class NotificationFeedTest {
 
         assertThat(seen).containsExactlyElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());
     }
+
+    @Test
+    void aBatchNumbersEachSubscribersEntriesInTheOrderGivenAndOnlyOnce() {
+        List<Long> numbers = feed.appendAll(List.of(
+                new NotificationFeed.Append(MESSENGER, "ev-1", "{}"), new NotificationFeed.Append(BANK, "ev-1", "{}"),
+                new NotificationFeed.Append(BANK, "ev-2", "{}"), new NotificationFeed.Append(MESSENGER, "ev-3", "{}"),
+                new NotificationFeed.Append(MESSENGER, "ev-1", "{}")));
+
+        assertThat(numbers).containsExactly(1L, 1L, 2L, 2L, 1L);
+        assertThat(feed.appendAll(List.of(new NotificationFeed.Append(MESSENGER, "ev-3", "{}"),
+                new NotificationFeed.Append(MESSENGER, "ev-4", "{}")))).containsExactly(2L, 3L);
+        assertThat(feed.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::eventId)
+                .containsExactly("ev-1", "ev-3", "ev-4");
+    }
+
+    @Test
+    void aBatchThatFailedAfterItsInsertKeepsItsNumbersWhenHandledAgain() {
+        feed.append(MESSENGER, "ev-1", "{}");
+        // the batch stored its entries, then failed before its markers and the head: readers see only ev-1
+        stores.database().getCollection("notification_feed").insertMany(List.of(
+                new org.bson.Document("_id", "RECIPIENT:messenger/2").append("eventId", "ev-2").append("body", "{}"),
+                new org.bson.Document("_id", "RECIPIENT:messenger/3").append("eventId", "ev-3").append("body", "{}")));
+        assertThat(feed.page(MESSENGER, null, 10).entries()).hasSize(1);
+
+        List<Long> numbers = feed.appendAll(List.of(new NotificationFeed.Append(MESSENGER, "ev-2", "{}"),
+                new NotificationFeed.Append(MESSENGER, "ev-3", "{}"),
+                new NotificationFeed.Append(MESSENGER, "ev-4", "{}")));
+
+        assertThat(numbers).containsExactly(2L, 3L, 4L);
+        assertThat(feed.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::eventId)
+                .containsExactly("ev-1", "ev-2", "ev-3", "ev-4");
+    }
+
+    @Test
+    void aBatchThatFailedAfterItsMarkersMovesTheHeadWhenHandledAgain() {
+        feed.append(MESSENGER, "ev-1", "{}");
+        // entries and markers stored, the head not moved
+        stores.database().getCollection("notification_feed").insertOne(
+                new org.bson.Document("_id", "RECIPIENT:messenger/2").append("eventId", "ev-2").append("body", "{}"));
+        stores.database().getCollection("notification_feed_events").insertOne(
+                new org.bson.Document("_id", "RECIPIENT:messenger/ev-2").append("seq", 2L));
+
+        assertThat(feed.appendAll(List.of(new NotificationFeed.Append(MESSENGER, "ev-2", "{}"),
+                new NotificationFeed.Append(MESSENGER, "ev-3", "{}")))).containsExactly(2L, 3L);
+
+        assertThat(feed.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::eventId)
+                .containsExactly("ev-1", "ev-2", "ev-3");
+    }
 }

@@ -56,7 +56,7 @@ class NotificationPositionTest {
         events.forEach(engine::appendEvents);
         NotificationFeed feed = new NotificationFeed(stores.database());
         NotificationProcessor processor = new NotificationProcessor(
-                new NotificationRecorder(new NotificationStore(stores.database()), feed, Clock.systemUTC()), null,
+                new NotificationRecorder(new NotificationStore(stores.database()), feed, Clock.systemUTC()),
                 new EventLog(stores.database()));
         AnnotationEventHandlerAdapter handler = new AnnotationEventHandlerAdapter(processor);
 

@@ -1,0 +1,99 @@
+package io.consentledger.query.notification.delivery;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The dispatcher's in-memory queue: lanes, due times, the per-webhook limit, without threads or a store. */
+class DispatchQueueTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+    private static PendingDelivery d(String id, String webhook, String lane, long position, Instant due) {
+        return new PendingDelivery(id, webhook, lane, position, due);
+    }
+
+    private static List<String> ids(List<PendingDelivery> deliveries) {
+        return deliveries.stream().map(PendingDelivery::deliveryId).toList();
+    }
+
+    @Test
+    void onlyTheFirstOfALaneIsTakenAndTheNextOnlyAfterItEnded() {
+        DispatchQueue queue = new DispatchQueue(4);
+        queue.add(d("b", "wh", "consent:c-1", 11, T0));
+        queue.add(d("a", "wh", "consent:c-1", 10, T0));
+        queue.add(d("x", "wh", "consent:c-2", 12, T0));
+
+        assertThat(ids(queue.takeDue(T0))).containsExactly("a", "x"); // two lanes, two in flight at once
+        assertThat(queue.takeDue(T0)).isEmpty(); // b waits for a
+        queue.retryAt(d("a", "wh", "consent:c-1", 10, T0), T0.plusSeconds(5));
+        assertThat(queue.takeDue(T0.plusSeconds(4))).isEmpty(); // a failed and is due later: b still waits
+        assertThat(ids(queue.takeDue(T0.plusSeconds(5)))).containsExactly("a");
+        queue.finished(d("a", "wh", "consent:c-1", 10, T0));
+        assertThat(ids(queue.takeDue(T0.plusSeconds(5)))).containsExactly("b");
+    }
+
+    @Test
+    void aWebhookAtItsLimitWaitsAndDoesNotHoldUpAnother() {
+        DispatchQueue queue = new DispatchQueue(2);
+        for (int i = 1; i <= 5; i++) {
+            queue.add(d("slow-" + i, "slow", "consent:c-" + i, i, T0));
+        }
+        queue.add(d("fast-1", "fast", "consent:c-1", 10, T0));
+
+        assertThat(ids(queue.takeDue(T0))).containsExactly("slow-1", "slow-2", "fast-1");
+        assertThat(queue.inFlight("slow")).isEqualTo(2);
+        queue.add(d("fast-2", "fast", "consent:c-2", 11, T0));
+        assertThat(ids(queue.takeDue(T0))).containsExactly("fast-2"); // the parked slow heads cost nothing
+
+        queue.finished(d("slow-1", "slow", "consent:c-1", 1, T0));
+        assertThat(ids(queue.takeDue(T0))).containsExactly("slow-3"); // one slot freed, one more goes
+        assertThat(queue.backlog()).containsEntry("slow", 4L).containsEntry("fast", 2L);
+    }
+
+    @Test
+    void aLaterCommitAtALowerPositionGoesFirstInItsLane() {
+        DispatchQueue queue = new DispatchQueue(4);
+        queue.add(d("later", "wh", "consent:c-1", 12, T0));
+        queue.add(d("earlier", "wh", "consent:c-1", 11, T0));
+
+        assertThat(ids(queue.takeDue(T0))).containsExactly("earlier");
+    }
+
+    @Test
+    void aDeliveryIsKnownOnceAndNotDueBeforeItsTime() {
+        DispatchQueue queue = new DispatchQueue(4);
+        assertThat(queue.add(d("a", "wh", "consent:c-1", 10, T0.plusSeconds(30)))).isTrue();
+        assertThat(queue.add(d("a", "wh", "consent:c-1", 10, T0))).isFalse();
+
+        assertThat(queue.takeDue(T0)).isEmpty();
+        assertThat(queue.nextDue()).contains(T0.plusSeconds(30));
+        assertThat(ids(queue.takeDue(T0.plusSeconds(30)))).containsExactly("a");
+        assertThat(queue.add(d("a", "wh", "consent:c-1", 10, T0))).isFalse(); // in flight
+    }
+
+    @Test
+    void clearingForgetsWhatWaitsButNotWhatIsInFlight() {
+        DispatchQueue queue = new DispatchQueue(4);
+        queue.add(d("a", "wh", "consent:c-1", 10, T0));
+        queue.add(d("b", "wh", "consent:c-1", 11, T0));
+        queue.add(d("x", "wh", "consent:c-2", 12, T0.plusSeconds(60)));
+        assertThat(ids(queue.takeDue(T0))).containsExactly("a");
+
+        queue.clearWaiting();
+
+        assertThat(queue.knows("a")).isTrue();
+        assertThat(queue.knows("b")).isFalse();
+        assertThat(queue.knows("x")).isFalse();
+        queue.addAll(List.of(d("a", "wh", "consent:c-1", 10, T0), d("b", "wh", "consent:c-1", 11, T0)));
+        assertThat(queue.takeDue(T0)).isEmpty(); // a is still in flight: b waits for it
+        queue.finished(d("a", "wh", "consent:c-1", 10, T0));
+        assertThat(ids(queue.takeDue(T0))).containsExactly("b");
+        queue.finished(d("b", "wh", "consent:c-1", 11, T0));
+        assertThat(queue.size()).isZero();
+        assertThat(queue.backlog()).isEmpty();
+    }
+}

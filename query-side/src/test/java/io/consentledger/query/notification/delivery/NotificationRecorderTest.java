@@ -1,0 +1,160 @@
+package io.consentledger.query.notification.delivery;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import io.consentledger.contracts.common.Initiator;
+import io.consentledger.contracts.common.RevocationReason;
+import io.consentledger.contracts.consent.ConsentRevoked;
+import io.consentledger.eventstore.testing.TestStores;
+import io.consentledger.query.notification.AddressedNotification;
+import io.consentledger.query.notification.NotificationMapper;
+import io.consentledger.query.notification.Subscriber;
+import io.consentledger.query.notification.address.HostResolver;
+import io.consentledger.query.notification.address.WebhookUrlPolicy;
+import io.consentledger.query.notification.feed.FeedEntry;
+import io.consentledger.query.notification.feed.NotificationFeed;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The recorder writes a processor's batch in bulk: its round trips to the store do not grow with the batch, the
+ * webhooks of an audience are cached between batches and the cache is dropped as soon as any webhook changes, on
+ * any instance.
+ */
+class NotificationRecorderTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+    private static final Subscriber MESSENGER = Subscriber.recipient("messenger");
+    private static final Subscriber BANK = Subscriber.provider("bank-1");
+
+    private TestStores stores;
+    private MongoClient counted;
+    private final AtomicInteger commands = new AtomicInteger();
+    private NotificationStore store;
+    private NotificationFeed feed;
+    private NotificationRecorder recorder;
+    private WebhookService service;
+    private final List<PendingDelivery> handedOver = new CopyOnWriteArrayList<>();
+    private final MutableClock clock = new MutableClock(T0);
+
+    @BeforeEach
+    void setUp() {
+        stores = TestStores.open();
+        // the recorder's own client counts the commands it sends: one command, one round trip
+        counted = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(stores.connectionString()))
+                .addCommandListener(new CommandListener() {
+                    @Override
+                    public void commandStarted(CommandStartedEvent event) {
+                        commands.incrementAndGet();
+                    }
+                }).build());
+        var database = counted.getDatabase(stores.databaseName());
+        store = new NotificationStore(database);
+        feed = new NotificationFeed(database);
+        recorder = new NotificationRecorder(store, feed, clock, handedOver::addAll);
+        service = new WebhookService(new NotificationStore(stores.database()), recorder, policy(), new SecureRandom(),
+                clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        counted.close();
+        stores.close();
+    }
+
+    private static WebhookUrlPolicy policy() {
+        HostResolver dns = host -> new InetAddress[]{InetAddress.getByName("93.184.216.34")};
+        return new WebhookUrlPolicy(false, dns);
+    }
+
+    private static List<AddressedNotification> revocations(int from, int count) {
+        return IntStream.range(from, from + count).mapToObj(i -> NotificationMapper.map(
+                new ConsentRevoked("c-" + i, "messenger", "cust-9", "bank-1", List.of("l-1"),
+                        RevocationReason.CUSTOMER_REQUEST, Initiator.CUSTOMER, T0), "ev-" + i, i).orElseThrow())
+                .toList();
+    }
+
+    private int commandsFor(Runnable work) {
+        int before = commands.get();
+        work.run();
+        return commands.get() - before;
+    }
+
+    @Test
+    void aBatchCostsTheSameRoundTripsWhateverItsSize() {
+        service.register(MESSENGER, "https://hooks.example.com/m", List.of("consent.revoked"));
+        service.register(BANK, "https://hooks.example.com/b", List.of("consent.revoked"));
+        recorder.recordAll(revocations(1, 1)); // fills the webhook cache
+
+        int ten = commandsFor(() -> recorder.recordAll(revocations(100, 10)));
+        int fifty = commandsFor(() -> recorder.recordAll(revocations(200, 50)));
+
+        assertThat(fifty).isEqualTo(ten).isLessThanOrEqualTo(10);
+        assertThat(store.pending()).hasSize(2 * 61);
+        assertThat(handedOver).hasSize(2 * 61);
+        assertThat(feed.page(MESSENGER, null, 500).entries()).extracting(FeedEntry::eventId)
+                .containsExactlyElementsOf(IntStream.concat(IntStream.of(1), IntStream.concat(
+                        IntStream.range(100, 110), IntStream.range(200, 250))).mapToObj(i -> "ev-" + i).toList());
+    }
+
+    @Test
+    void aBatchHandledAgainRecordsNothingNewAndHandsOverWhatIsStillPending() {
+        String hook = service.register(MESSENGER, "https://hooks.example.com/m", List.of("consent.revoked"))
+                .webhookId();
+        assertThat(recorder.recordAll(revocations(1, 3))).isEqualTo(3);
+        store.markDelivered("ev-1/" + hook, 1, T0);
+        handedOver.clear();
+
+        assertThat(recorder.recordAll(revocations(1, 3))).isZero();
+
+        assertThat(handedOver).extracting(PendingDelivery::deliveryId).containsExactly("ev-2/" + hook, "ev-3/" + hook);
+        assertThat(feed.page(MESSENGER, null, 10).entries()).hasSize(3);
+    }
+
+    @Test
+    void theWebhooksAreReadOnceAndAgainOnlyAfterAChange() {
+        recorder.recordAll(revocations(1, 1));
+        long loads = recorder.directory().loads();
+        recorder.recordAll(revocations(2, 5));
+        assertThat(recorder.directory().loads()).isEqualTo(loads); // cached, subscribers without webhooks too
+
+        // registered through another instance's store: the version read by _id shows the change
+        String hook = service.register(MESSENGER, "https://hooks.example.com/m", List.of("consent.revoked"))
+                .webhookId();
+        assertThat(recorder.recordAll(revocations(10, 1))).isEqualTo(1);
+        assertThat(recorder.directory().loads()).isEqualTo(loads + 1);
+
+        service.rotateSecret(MESSENGER, hook);
+        assertThat(recorder.recordAll(revocations(11, 1))).isEqualTo(1);
+        assertThat(recorder.directory().loads()).isEqualTo(loads + 2);
+
+        new NotificationStore(stores.database()).disable(hook, "The receiver answered 410 Gone.");
+        assertThat(recorder.recordAll(revocations(12, 1))).isZero();
+
+        String second = service.register(MESSENGER, "https://hooks.example.com/m2", List.of("consent.revoked"))
+                .webhookId();
+        assertThat(recorder.recordAll(revocations(13, 1))).isEqualTo(1);
+        assertThat(service.delete(MESSENGER, second)).isTrue();
+        assertThat(recorder.recordAll(revocations(14, 1))).isZero();
+        List<String> recorded = new ArrayList<>();
+        store.pending().forEach(p -> recorded.add(p.deliveryId()));
+        assertThat(recorded).containsExactlyInAnyOrder("ev-10/" + hook, "ev-11/" + hook, "ev-13/" + second);
+    }
+}
