@@ -357,14 +357,7 @@ public class NotificationStore {
             return;
         }
         long seq = counter.getLong("attemptSeq");
-        attempts.insertOne(new Document("_id", attempt.webhookId() + "/" + seq)
-                .append("deliveryId", attempt.deliveryId())
-                .append("webhookId", attempt.webhookId())
-                .append("number", attempt.number())
-                .append("at", Date.from(attempt.at()))
-                .append("statusCode", attempt.statusCode())
-                .append("latencyMillis", attempt.latencyMillis())
-                .append("error", attempt.error()));
+        attempts.insertOne(attemptDoc(attempt.webhookId() + "/" + seq, attempt));
     }
 
     /**
