@@ -2,6 +2,7 @@ package io.consentledger.command.customer;
 
 import com.mongodb.client.MongoDatabase;
 import io.consentledger.command.config.AggregateCaches;
+import io.consentledger.command.config.FixedDelaySweep;
 import io.consentledger.eventstore.GapAwareMongoEventStorageEngine;
 import io.consentledger.eventstore.privacy.CustomerKeys;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -11,9 +12,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
-import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -46,26 +44,11 @@ public class ErasureConfiguration {
                 CustomerDirectoryProjection.PROCESSING_GROUP, c -> PropagatingErrorHandler.instance());
     }
 
+    /** Runs the sweep on a fixed delay (default every minute), first after 10 s. */
     @Bean
     @ConditionalOnProperty(name = "consent-ledger.erasure.scheduler.enabled", havingValue = "true", matchIfMissing = true)
-    public ScheduledErasureSweep scheduledErasureSweep(ErasureSweeper sweeper,
-                                                       @Value("${consent-ledger.erasure.sweep-interval:PT1M}") Duration interval) {
-        return new ScheduledErasureSweep(sweeper, interval);
-    }
-
-    /** Runs the sweep on a fixed delay (default every minute), first after 10 s. */
-    public static class ScheduledErasureSweep implements SchedulingConfigurer {
-        private final ErasureSweeper sweeper;
-        private final Duration interval;
-
-        ScheduledErasureSweep(ErasureSweeper sweeper, Duration interval) {
-            this.sweeper = sweeper;
-            this.interval = interval;
-        }
-
-        @Override
-        public void configureTasks(ScheduledTaskRegistrar registrar) {
-            registrar.addFixedDelayTask(new FixedDelayTask(sweeper::sweep, interval, Duration.ofSeconds(10)));
-        }
+    public FixedDelaySweep scheduledErasureSweep(ErasureSweeper sweeper,
+                                                 @Value("${consent-ledger.erasure.sweep-interval:PT1M}") Duration interval) {
+        return new FixedDelaySweep(sweeper::sweep, interval, Duration.ofSeconds(10));
     }
 }

@@ -1,6 +1,7 @@
 package io.consentledger.command.expiry;
 
 import com.mongodb.client.MongoDatabase;
+import io.consentledger.command.config.FixedDelaySweep;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -8,9 +9,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
-import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -38,25 +36,10 @@ public class ExpiryConfiguration {
                 ExpiryScheduleProjection.PROCESSING_GROUP, c -> PropagatingErrorHandler.instance());
     }
 
+    /** Runs the sweeper on a fixed delay ({@code sweep-interval}, default every 15 s), first after 5 s. */
     @Bean
     @ConditionalOnProperty(name = "consent-ledger.expiry.scheduler.enabled", havingValue = "true", matchIfMissing = true)
-    public ScheduledSweep scheduledSweep(ExpirySweeper sweeper, ExpiryProperties properties) {
-        return new ScheduledSweep(sweeper, properties.sweepInterval());
-    }
-
-    /** Runs the sweeper on a fixed delay ({@code sweep-interval}, default every 15 s), first after 5 s. */
-    public static class ScheduledSweep implements SchedulingConfigurer {
-        private final ExpirySweeper sweeper;
-        private final Duration interval;
-
-        ScheduledSweep(ExpirySweeper sweeper, Duration interval) {
-            this.sweeper = sweeper;
-            this.interval = interval;
-        }
-
-        @Override
-        public void configureTasks(ScheduledTaskRegistrar registrar) {
-            registrar.addFixedDelayTask(new FixedDelayTask(sweeper::sweep, interval, Duration.ofSeconds(5)));
-        }
+    public FixedDelaySweep scheduledSweep(ExpirySweeper sweeper, ExpiryProperties properties) {
+        return new FixedDelaySweep(sweeper::sweep, properties.sweepInterval(), Duration.ofSeconds(5));
     }
 }
