@@ -21,6 +21,11 @@ final class ProcessCpu {
                      .sum();
     }
 
+    /** The CPU time of one process (0 if it is gone). */
+    static long nanos(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+    }
+
     /** Milliseconds of CPU per accepted command, for a window of {@code seconds} at {@code rate} 2xx answers a second. */
     static double msPerCommand(long cpuNanos, double rate, int seconds) {
         return rate <= 0 ? 0 : cpuNanos / 1e6 / (rate * seconds);
