@@ -112,6 +112,7 @@ public final class LedgerLoadBenchmark {
     private final int encryptionAbRounds = Integer.getInteger("bench.encryptionAbRounds", 8);
     private final int encryptionAbSoloRounds = Integer.getInteger("bench.encryptionAbSoloRounds", 4);
     private final int encryptionAbConsents = Integer.getInteger("bench.encryptionAbConsents", 1000);
+    private final int encryptionAbLeadSeconds = Integer.getInteger("bench.encryptionAbLeadSeconds", 5);
 
     /** Extra arguments for every application, space-separated (for example a setting to compare). */
     private final List<String> appArgs = Arrays.stream(System.getProperty("bench.appArgs", "").trim().split("\\s+"))
@@ -468,7 +469,8 @@ public final class LedgerLoadBenchmark {
      *     loop of half the concurrency on its own pool, so both arms see the same seconds of the shared machine; the
      *     rates and each command-side process's CPU per accepted command are compared window by window (the starting
      *     order alternates).</li>
-     *     <li><b>One at a time</b>, {@code bench.encryptionAbSoloRounds} rounds in ABBA order: each window sends the full
+     *     <li><b>One at a time</b>, {@code bench.encryptionAbSoloRounds} rounds in ABBA order: each window (after an
+     *     uncounted lead-in of {@code bench.encryptionAbLeadSeconds} on the same instance) sends the full
      *     concurrency to one instance and counts the CPU of every process (both applications, the store, the
      *     benchmark) until the query side has caught up with the window's events, so the query side's opening of
      *     what command-1 sealed is charged to "on".</li>
@@ -498,6 +500,8 @@ public final class LedgerLoadBenchmark {
             double[] cpuOn = new double[n];
             double[] cpuOff = new double[n];
             double[] cpuRest = new double[n];
+            double[] procOn = new double[n];
+            double[] procOff = new double[n];
             for (int round = 0; round < n; round++) {
                 double[] w = sideBySide("A/B encryption side by side, round " + (round + 1), concurrency, pools, pids,
                                         round % 2 == 0);
@@ -506,12 +510,20 @@ public final class LedgerLoadBenchmark {
                 cpuOn[round] = w[2];
                 cpuOff[round] = w[3];
                 cpuRest[round] = w[4];
+                procOn[round] = w[5];
+                procOff[round] = w[6];
             }
             double[] ratio = new double[n];
             double[] cpuDiff = new double[n];
+            double[] requestOn = new double[n];
+            double[] requestOff = new double[n];
+            double[] requestDiff = new double[n];
             for (int i = 0; i < n; i++) {
                 ratio[i] = rateOn[i] / rateOff[i];
                 cpuDiff[i] = cpuOn[i] - cpuOff[i];
+                requestOn[i] = cpuOn[i] - procOn[i];
+                requestOff[i] = cpuOff[i] - procOff[i];
+                requestDiff[i] = requestOn[i] - requestOff[i];
             }
             StringBuilder r = new StringBuilder();
             r.append(String.format(Locale.ROOT, "A/B encryption, own customers per instance (%d each), side by side: %d x %d s, "
@@ -525,8 +537,15 @@ public final class LedgerLoadBenchmark {
             r.append(String.format(Locale.ROOT, "  CPU per command of the command-side process: on %s -> mean %.3f ms; off %s -> "
                                            + "mean %.3f ms; difference %.3f ms (SE %.3f)%n", ratios(cpuOn), mean(cpuOn),
                                    ratios(cpuOff), mean(cpuOff), mean(cpuDiff), se(cpuDiff)));
+            r.append(String.format(Locale.ROOT, "  of which the command side's processor threads (they read both instances' events): on %s "
+                                           + "-> mean %.3f ms; off %s -> mean %.3f ms%n", ratios(procOn), mean(procOn),
+                                   ratios(procOff), mean(procOff)));
+            r.append(String.format(Locale.ROOT, "  CPU per command without those threads: on %s -> mean %.3f ms; off %s -> mean %.3f ms; "
+                                           + "difference %.3f ms (SE %.3f)%n", ratios(requestOn), mean(requestOn),
+                                   ratios(requestOff), mean(requestOff), mean(requestDiff), se(requestDiff)));
             r.append(String.format(Locale.ROOT, "  CPU per command of the rest (query side, store, benchmark; shared): %s -> mean %.3f ms%n",
                                    ratios(cpuRest), mean(cpuRest)));
+            print(r.toString());
 
             // 2. one at a time, ABBA, every process's CPU until the query side has caught up
             int m = encryptionAbSoloRounds;
@@ -534,7 +553,10 @@ public final class LedgerLoadBenchmark {
             double[] soloOff = new double[m];
             Map<String, double[]> perOn = new java.util.LinkedHashMap<>();
             Map<String, double[]> perOff = new java.util.LinkedHashMap<>();
-            for (String name : pids.keySet()) {
+            List<String> measured = new ArrayList<>(pids.keySet());
+            measured.add(2, "command-1 processors");
+            measured.add(3, "command-2 processors");
+            for (String name : measured) {
                 perOn.put(name, new double[m]);
                 perOff.put(name, new double[m]);
             }
@@ -545,6 +567,10 @@ public final class LedgerLoadBenchmark {
                 for (int arm = 0; arm < 2; arm++) {
                     boolean encrypting = (arm == 0) == onFirst;
                     Pool pool = pools[encrypting ? 0 : 1];
+                    if (encryptionAbLeadSeconds > 0) { // the first seconds after a switch are slower: not counted
+                        closedLoop("A/B encryption " + (encrypting ? "on" : "off") + " alone, lead-in (not counted)",
+                                   concurrency, encryptionAbLeadSeconds, poolOps(pool), Long.MAX_VALUE);
+                    }
                     awaitAllProcessors();
                     Map<String, Long> before = cpu(pids);
                     double rate = closedLoop("A/B encryption " + (encrypting ? "on" : "off") + " alone, round " + (round + 1),
@@ -554,10 +580,12 @@ public final class LedgerLoadBenchmark {
                     double commands = rate * encryptionAbSeconds;
                     (encrypting ? soloOn : soloOff)[round] = rate;
                     double total = 0;
-                    for (String name : pids.keySet()) {
+                    for (String name : measured) {
                         double ms = (after.get(name) - before.get(name)) / 1e6 / commands;
                         (encrypting ? perOn : perOff).get(name)[round] = ms;
-                        total += ms;
+                        if (pids.containsKey(name)) {
+                            total += ms;
+                        }
                     }
                     (encrypting ? totalOn : totalOff)[round] = total;
                 }
@@ -573,8 +601,8 @@ public final class LedgerLoadBenchmark {
             r.append("  rate on  ").append(rates(soloOn)).append(String.format(Locale.ROOT, " -> mean %.1f/s%n", mean(soloOn)));
             r.append("  rate off ").append(rates(soloOff)).append(String.format(Locale.ROOT, " -> mean %.1f/s: drop %.1f%%%n",
                                                                                  mean(soloOff), soloDrop));
-            for (String name : pids.keySet()) {
-                r.append(String.format(Locale.ROOT, "  CPU per command, %-9s on %s -> mean %.3f ms; off %s -> mean %.3f ms%n",
+            for (String name : measured) {
+                r.append(String.format(Locale.ROOT, "  CPU per command, %-20s on %s -> mean %.3f ms; off %s -> mean %.3f ms%n",
                                        name, ratios(perOn.get(name)), mean(perOn.get(name)), ratios(perOff.get(name)),
                                        mean(perOff.get(name))));
             }
@@ -583,11 +611,12 @@ public final class LedgerLoadBenchmark {
                                    ratios(totalOn), mean(totalOn), ratios(totalOff), mean(totalOff),
                                    ratios(Arrays.stream(totalDiff).map(d -> 100 * d).toArray()), 100 * mean(totalDiff),
                                    100 * se(totalDiff)));
+            print(r.toString());
 
             if (Boolean.parseBoolean(System.getProperty("bench.encryptionJfr", "true"))) {
                 Path dir = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs"), "load-benchmark").toAbsolutePath();
                 for (String name : List.of("command-1", "command-2", "query")) {
-                    print(name + " JFR: " + jcmd(pids.get(name), "JFR.start name=encryption-ab settings=profile duration="
+                    print(name + " JFR: " + jcmd(pids.get(name), "JFR.start name=encryption-ab settings=default duration="
                             + encryptionAbSeconds + "s filename=" + dir.resolve("encryption-ab-" + name + ".jfr")).trim());
                 }
                 sideBySide("A/B encryption side by side, with JFR (not counted)", concurrency, pools, pids, true);
@@ -638,12 +667,17 @@ public final class LedgerLoadBenchmark {
         for (String process : List.of("query", "store", "benchmark")) {
             rest += after.get(process) - before.get(process);
         }
+        double procOn = (after.get("command-1 processors") - before.get("command-1 processors")) / 1e6;
+        double procOff = (after.get("command-2 processors") - before.get("command-2 processors")) / 1e6;
         double[] w = {on.okPerSecond(), off.okPerSecond(),
                       (after.get("command-1") - before.get("command-1")) / 1e6 / commandsOn,
                       (after.get("command-2") - before.get("command-2")) / 1e6 / commandsOff,
-                      rest / 1e6 / (commandsOn + commandsOff)};
+                      rest / 1e6 / (commandsOn + commandsOff),
+                      procOn / commandsOn, procOff / commandsOff};
         print(String.format(Locale.ROOT, "%s: on %.1f/s, off %.1f/s (on/off %.3f); CPU per command on %.3f ms, off %.3f ms, "
-                                    + "rest %.3f ms", name, w[0], w[1], w[0] / w[1], w[2], w[3], w[4]));
+                                    + "rest %.3f ms; of which the command side's processor threads: on %.0f ms in all (%.3f ms "
+                                    + "per command), off %.0f ms (%.3f)", name, w[0], w[1], w[0] / w[1], w[2], w[3], w[4],
+                            procOn, w[5], procOff, w[6]));
         return w;
     }
 
@@ -651,8 +685,17 @@ public final class LedgerLoadBenchmark {
     private static Map<String, Long> cpu(Map<String, Long> pids) {
         Map<String, Long> cpu = new HashMap<>();
         pids.forEach((name, pid) -> cpu.put(name, ProcessCpu.nanos(pid)));
+        for (String command : List.of("command-1", "command-2")) {
+            cpu.put(command + " processors", ProcessCpu.threadNanos(pids.get(command), COMMAND_PROCESSOR_THREADS));
+        }
         return cpu;
     }
+
+    /**
+     * The command side's tracking processors (customer directory, expiry schedule, unlink propagation): whichever
+     * instance holds their segments reads every event of both instances, so their CPU is reported apart.
+     */
+    private static final String[] COMMAND_PROCESSOR_THREADS = {"EventProcessor", "EmbeddedEventSt", "WorkPackage", "Coordinator"};
 
     /** Waits until every query-side processor with a claimed segment has reached the head of the log (at most 120 s). */
     private void awaitAllProcessors() throws Exception {
