@@ -104,15 +104,15 @@ public final class LedgerLoadBenchmark {
     /**
      * Issue 16: {@code bench.encryptionAB=true} runs two command-side instances on the same store, the second with
      * {@code consent-ledger.privacy.encrypt=false} (a measurement switch, not for production), both warmed by the same
-     * mixed load; after the sustained levels, at the best concurrency, closed-loop windows of
-     * {@code bench.encryptionAbSeconds} are sent to one instance at a time in ABBA order for
-     * {@code bench.encryptionAbRounds} rounds (even), after one unmeasured window on each.
+     * mixed load; after the sustained levels, at the best concurrency, each instance gets its own customers and
+     * windows of {@code bench.encryptionAbSeconds} compare them side by side and one at a time ({@link #encryptionAB}).
      */
     private final boolean encryptionAB = Boolean.getBoolean("bench.encryptionAB");
-    private final int encryptionAbSeconds = Integer.getInteger("bench.encryptionAbSeconds", 30);
-    private final int encryptionAbRounds = Integer.getInteger("bench.encryptionAbRounds", 4);
-    /** The command-side instance every new command goes to; -1: any, at random. */
-    private volatile int pinnedCommand = -1;
+    private final int encryptionAbSeconds = Integer.getInteger("bench.encryptionAbSeconds", 20);
+    private final int encryptionAbRounds = Integer.getInteger("bench.encryptionAbRounds", 8);
+    private final int encryptionAbSoloRounds = Integer.getInteger("bench.encryptionAbSoloRounds", 4);
+    private final int encryptionAbConsents = Integer.getInteger("bench.encryptionAbConsents", 1000);
+    private final int encryptionAbLeadSeconds = Integer.getInteger("bench.encryptionAbLeadSeconds", 5);
 
     /** Extra arguments for every application, space-separated (for example a setting to compare). */
     private final List<String> appArgs = Arrays.stream(System.getProperty("bench.appArgs", "").trim().split("\\s+"))
@@ -127,10 +127,10 @@ public final class LedgerLoadBenchmark {
     private String query;
     private final AtomicLong counter = new AtomicLong();
 
-    /** Authorised consents that shares may go to. */
-    private final CopyOnWriteArrayList<ConsentRef> shareable = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedQueue<LinkRef> linksWithoutConsent = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<ConsentRef> awaitingAuthorisation = new ConcurrentLinkedQueue<>();
+    /** The consents and links the commands act on: every phase's but the encryption A/B's ({@link #pool()}). */
+    private final Pool sharedPool = new Pool(-1, consents);
+    /** The encryption A/B's pool of the calling thread, if any. */
+    private final ThreadLocal<Pool> threadPool = new ThreadLocal<>();
     private final List<String> customers = new CopyOnWriteArrayList<>();
     private final LongAdder sharesAccepted = new LongAdder();
 
@@ -138,6 +138,30 @@ public final class LedgerLoadBenchmark {
     }
 
     private record ConsentRef(String consentId, LinkRef link, int recipient) {
+    }
+
+    /**
+     * Customers, links and consents that commands act on, and the command-side instance they go to ({@code -1}: any,
+     * at random). The encryption A/B gives each instance its own, so that no instance's cached aggregates go stale
+     * because the other appended to them.
+     */
+    private static final class Pool {
+        final int instance;
+        final int size;
+        /** Authorised consents that shares may go to. */
+        final CopyOnWriteArrayList<ConsentRef> shareable = new CopyOnWriteArrayList<>();
+        final ConcurrentLinkedQueue<LinkRef> linksWithoutConsent = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<ConsentRef> awaitingAuthorisation = new ConcurrentLinkedQueue<>();
+
+        Pool(int instance, int size) {
+            this.instance = instance;
+            this.size = size;
+        }
+    }
+
+    private Pool pool() {
+        Pool pool = threadPool.get();
+        return pool == null ? sharedPool : pool;
     }
 
     private enum Kind { NOOP, LINK, REQUEST, AUTHORISE, REVOKE, SHARE_BALANCE, SHARE_TRANSACTIONS }
@@ -361,16 +385,23 @@ public final class LedgerLoadBenchmark {
     // ---------------------------------------------------------------------------------------------------- setup
 
     private void setup() throws Exception {
+        setup(sharedPool);
+    }
+
+    /** {@code pool.size} customers, each with a link, a consent and its authorisation, sent to the pool's instance. */
+    private void setup(Pool pool) throws Exception {
         long start = System.nanoTime();
-        print("Setup: " + consents + " customers, each with a link, a consent and its authorisation");
+        print("Setup: " + pool.size + " customers, each with a link, a consent and its authorisation"
+                      + (pool.instance < 0 ? "" : ", on command-" + (pool.instance + 1)));
         int threads = 8;
         CountDownLatch done = new CountDownLatch(threads);
         AtomicLong next = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         for (int t = 0; t < threads; t++) {
             Thread thread = new Thread(() -> {
+                threadPool.set(pool);
                 try {
-                    while (next.getAndIncrement() < consents) {
+                    while (next.getAndIncrement() < pool.size) {
                         // one customer's chain, in order: its link, its consent, the authorisation
                         LinkRef link = newLink();
                         ConsentRef consent = newConsent(link);
@@ -406,11 +437,11 @@ public final class LedgerLoadBenchmark {
             thread.start();
         }
         done.await();
-        if (failures.get() > 0 || shareable.size() < consents) {
-            throw new IllegalStateException("Setup failed: " + failures.get() + " failures, " + shareable.size()
+        if (failures.get() > 0 || pool.shareable.size() < pool.size) {
+            throw new IllegalStateException("Setup failed: " + failures.get() + " failures, " + pool.shareable.size()
                                                     + " authorised consents");
         }
-        print("Setup done in " + seconds(start) + " s: " + shareable.size() + " authorised consents");
+        print("Setup done in " + seconds(start) + " s: " + pool.shareable.size() + " authorised consents");
     }
 
     // ------------------------------------------------------------------------------------------------- commands
@@ -420,7 +451,7 @@ public final class LedgerLoadBenchmark {
     }
 
     private String commandUrl() {
-        int pinned = pinnedCommand;
+        int pinned = pool().instance;
         if (pinned >= 0) {
             return command.get(pinned);
         }
@@ -428,49 +459,282 @@ public final class LedgerLoadBenchmark {
     }
 
     /**
-     * Issue 16's benchmark: the closed-loop throughput with encryption on (command-1) against off (command-2), in
-     * windows at {@code concurrency}, one instance at a time, ABBA order; first one unmeasured window on each, so
-     * that both have the aggregates of the current mix cached and compiled. Returns the report line.
+     * Issue 16's benchmark: encryption on (command-1) against off (command-2). Each instance first gets its own
+     * {@code bench.encryptionAbConsents} customers, links and consents ({@link Pool}), set up through it, and every
+     * command of this phase goes to the instance that owns its aggregates: neither instance's cached aggregates go
+     * stale because of the other (the design of runs 1–3 shared them, so the first window after each switch reloaded
+     * every aggregate it touched). Then, after one unmeasured window:
+     * <ol>
+     *     <li><b>Side by side</b>, {@code bench.encryptionAbRounds} windows: both instances at once, each its own closed
+     *     loop of half the concurrency on its own pool, so both arms see the same seconds of the shared machine; the
+     *     rates and each command-side process's CPU per accepted command are compared window by window (the starting
+     *     order alternates).</li>
+     *     <li><b>One at a time</b>, {@code bench.encryptionAbSoloRounds} rounds in ABBA order: each window (after an
+     *     uncounted lead-in of {@code bench.encryptionAbLeadSeconds} on the same instance) sends the full
+     *     concurrency to one instance and counts the CPU of every process (both applications, the store, the
+     *     benchmark) until the query side has caught up with the window's events, so the query side's opening of
+     *     what command-1 sealed is charged to "on".</li>
+     * </ol>
+     * With {@code bench.encryptionJfr=true} (off by default) a last, unmeasured side-by-side window records a JFR profile
+     * of both command-side instances and the query side into the log directory; on 2 loaded cores, starting JFR on the
+     * three JVMs at once slowed them to a few commands/s for the window and the half load after it (runs 4 and 5 in
+     * docs/benchmarks.md). Returns the report lines.
      */
     private String encryptionAB(int concurrency) {
         try {
-            double[] on = new double[encryptionAbRounds];
-            double[] off = new double[encryptionAbRounds];
-            double[] cpuOn = new double[encryptionAbRounds];
-            double[] cpuOff = new double[encryptionAbRounds];
-            for (int instance = 0; instance < 2; instance++) {
-                pinnedCommand = instance;
-                closedLoop("A/B encryption warm-up, command-" + (instance + 1), concurrency, encryptionAbSeconds, false);
+            Pool[] pools = {new Pool(0, encryptionAbConsents), new Pool(1, encryptionAbConsents)};
+            for (Pool pool : pools) {
+                setup(pool);
             }
-            for (int round = 0; round < encryptionAbRounds; round++) {
+            Map<String, Long> pids = new java.util.LinkedHashMap<>();
+            pids.put("command-1", ledger.commandInstances().get(0).process().pid());
+            pids.put("command-2", ledger.commandInstances().get(1).process().pid());
+            pids.put("query", ledger.queryInstances().get(0).process().pid());
+            pids.put("store", ledger.storePid());
+            pids.put("benchmark", ProcessHandle.current().pid());
+            print("Encryption A/B processes: " + pids);
+            sideBySide("A/B encryption warm-up, side by side", concurrency, pools, pids, true);
+
+            // 1. side by side
+            int n = encryptionAbRounds;
+            double[] rateOn = new double[n];
+            double[] rateOff = new double[n];
+            double[] cpuOn = new double[n];
+            double[] cpuOff = new double[n];
+            double[] cpuRest = new double[n];
+            double[] procOn = new double[n];
+            double[] procOff = new double[n];
+            for (int round = 0; round < n; round++) {
+                double[] w = sideBySide("A/B encryption side by side, round " + (round + 1), concurrency, pools, pids,
+                                        round % 2 == 0);
+                rateOn[round] = w[0];
+                rateOff[round] = w[1];
+                cpuOn[round] = w[2];
+                cpuOff[round] = w[3];
+                cpuRest[round] = w[4];
+                procOn[round] = w[5];
+                procOff[round] = w[6];
+            }
+            double[] ratio = new double[n];
+            double[] cpuDiff = new double[n];
+            double[] requestOn = new double[n];
+            double[] requestOff = new double[n];
+            double[] requestDiff = new double[n];
+            for (int i = 0; i < n; i++) {
+                ratio[i] = rateOn[i] / rateOff[i];
+                cpuDiff[i] = cpuOn[i] - cpuOff[i];
+                requestOn[i] = cpuOn[i] - procOn[i];
+                requestOff[i] = cpuOff[i] - procOff[i];
+                requestDiff[i] = requestOn[i] - requestOff[i];
+            }
+            StringBuilder r = new StringBuilder();
+            r.append(String.format(Locale.ROOT, "A/B encryption, own customers per instance (%d each), side by side: %d x %d s, "
+                                           + "concurrency %d + %d%n", encryptionAbConsents, n, encryptionAbSeconds,
+                                   concurrency / 2, concurrency - concurrency / 2));
+            r.append("  rate on (command-1)  ").append(rates(rateOn)).append(String.format(Locale.ROOT, " -> mean %.1f/s%n", mean(rateOn)));
+            r.append("  rate off (command-2) ").append(rates(rateOff)).append(String.format(Locale.ROOT, " -> mean %.1f/s%n", mean(rateOff)));
+            r.append(String.format(Locale.ROOT, "  on/off per window %s -> mean %.4f (SE %.4f): throughput drop with encryption on "
+                                           + "%.1f%% (target <= 10%%: %s)%n", ratios(ratio), mean(ratio), se(ratio),
+                                   100 * (1 - mean(ratio)), 1 - mean(ratio) <= 0.10 ? "PASS" : "FAIL"));
+            r.append(String.format(Locale.ROOT, "  CPU per command of the command-side process: on %s -> mean %.3f ms; off %s -> "
+                                           + "mean %.3f ms; difference %.3f ms (SE %.3f)%n", ratios(cpuOn), mean(cpuOn),
+                                   ratios(cpuOff), mean(cpuOff), mean(cpuDiff), se(cpuDiff)));
+            r.append(String.format(Locale.ROOT, "  of which the command side's processor threads (they read both instances' events): on %s "
+                                           + "-> mean %.3f ms; off %s -> mean %.3f ms%n", ratios(procOn), mean(procOn),
+                                   ratios(procOff), mean(procOff)));
+            r.append(String.format(Locale.ROOT, "  CPU per command without those threads: on %s -> mean %.3f ms; off %s -> mean %.3f ms; "
+                                           + "difference %.3f ms (SE %.3f)%n", ratios(requestOn), mean(requestOn),
+                                   ratios(requestOff), mean(requestOff), mean(requestDiff), se(requestDiff)));
+            r.append(String.format(Locale.ROOT, "  CPU per command of the rest (query side, store, benchmark; shared): %s -> mean %.3f ms%n",
+                                   ratios(cpuRest), mean(cpuRest)));
+            print(r.toString());
+
+            // 2. one at a time, ABBA, every process's CPU until the query side has caught up
+            int m = encryptionAbSoloRounds;
+            double[] soloOn = new double[m];
+            double[] soloOff = new double[m];
+            Map<String, double[]> perOn = new java.util.LinkedHashMap<>();
+            Map<String, double[]> perOff = new java.util.LinkedHashMap<>();
+            List<String> measured = new ArrayList<>(pids.keySet());
+            measured.add(2, "command-1 processors");
+            measured.add(3, "command-2 processors");
+            for (String name : measured) {
+                perOn.put(name, new double[m]);
+                perOff.put(name, new double[m]);
+            }
+            double[] totalOn = new double[m];
+            double[] totalOff = new double[m];
+            for (int round = 0; round < m; round++) {
                 boolean onFirst = round % 2 == 0;
                 for (int arm = 0; arm < 2; arm++) {
                     boolean encrypting = (arm == 0) == onFirst;
-                    pinnedCommand = encrypting ? 0 : 1;
-                    long cpu = ProcessCpu.nanos();
-                    double rate = closedLoop("A/B encryption " + (encrypting ? "on" : "off") + ", round " + (round + 1),
-                                             concurrency, encryptionAbSeconds, false).okPerSecond();
-                    (encrypting ? on : off)[round] = rate;
-                    (encrypting ? cpuOn : cpuOff)[round] = ProcessCpu.msPerCommand(ProcessCpu.nanos() - cpu, rate,
-                                                                                   encryptionAbSeconds);
+                    Pool pool = pools[encrypting ? 0 : 1];
+                    if (encryptionAbLeadSeconds > 0) { // the first seconds after a switch are slower: not counted
+                        closedLoop("A/B encryption " + (encrypting ? "on" : "off") + " alone, lead-in (not counted)",
+                                   concurrency, encryptionAbLeadSeconds, poolOps(pool), Long.MAX_VALUE);
+                    }
+                    awaitAllProcessors();
+                    Map<String, Long> before = cpu(pids);
+                    double rate = closedLoop("A/B encryption " + (encrypting ? "on" : "off") + " alone, round " + (round + 1),
+                                             concurrency, encryptionAbSeconds, poolOps(pool), Long.MAX_VALUE).okPerSecond();
+                    awaitAllProcessors();
+                    Map<String, Long> after = cpu(pids);
+                    double commands = rate * encryptionAbSeconds;
+                    (encrypting ? soloOn : soloOff)[round] = rate;
+                    double total = 0;
+                    for (String name : measured) {
+                        double ms = (after.get(name) - before.get(name)) / 1e6 / commands;
+                        (encrypting ? perOn : perOff).get(name)[round] = ms;
+                        if (pids.containsKey(name)) {
+                            total += ms;
+                        }
+                    }
+                    (encrypting ? totalOn : totalOff)[round] = total;
                 }
             }
-            double meanOn = Arrays.stream(on).average().orElse(0);
-            double meanOff = Arrays.stream(off).average().orElse(0);
-            double drop = meanOff == 0 ? 0 : (meanOff - meanOn) / meanOff * 100;
-            return String.format(Locale.ROOT, "A/B encryption at concurrency %d, %d x %d s each, in ABBA order, one "
-                                         + "command-side instance at a time: on (command-1) %s -> mean %.1f/s; off (command-2) %s -> "
-                                         + "mean %.1f/s; throughput drop with encryption on %.1f%% (target <= 10%%: %s)",
-                                 concurrency, encryptionAbRounds, encryptionAbSeconds, rates(on), meanOn, rates(off),
-                                 meanOff, drop, drop <= 10 ? "PASS" : "FAIL")
-                   + "\n  CPU per accepted command (benchmark, store and applications, from /proc): "
-                   + ProcessCpu.compare("on", cpuOn, "off", cpuOff);
+            double[] totalDiff = new double[m];
+            for (int i = 0; i < m; i++) {
+                totalDiff[i] = (totalOn[i] - totalOff[i]) / totalOn[i];
+            }
+            double soloDrop = 100 * (mean(soloOff) - mean(soloOn)) / mean(soloOff);
+            r.append(String.format(Locale.ROOT, "A/B encryption, own customers per instance, one instance at a time: %d rounds "
+                                           + "in ABBA order, %d s, concurrency %d; CPU counted until the query side caught up%n",
+                                   m, encryptionAbSeconds, concurrency));
+            r.append("  rate on  ").append(rates(soloOn)).append(String.format(Locale.ROOT, " -> mean %.1f/s%n", mean(soloOn)));
+            r.append("  rate off ").append(rates(soloOff)).append(String.format(Locale.ROOT, " -> mean %.1f/s: drop %.1f%%%n",
+                                                                                 mean(soloOff), soloDrop));
+            for (String name : measured) {
+                r.append(String.format(Locale.ROOT, "  CPU per command, %-20s on %s -> mean %.3f ms; off %s -> mean %.3f ms%n",
+                                       name, ratios(perOn.get(name)), mean(perOn.get(name)), ratios(perOff.get(name)),
+                                       mean(perOff.get(name))));
+            }
+            r.append(String.format(Locale.ROOT, "  CPU per command, all processes: on %s -> mean %.3f ms; off %s -> mean %.3f ms; "
+                                           + "on's extra per round %s -> mean %.1f%% of on's CPU (SE %.1f%%)",
+                                   ratios(totalOn), mean(totalOn), ratios(totalOff), mean(totalOff),
+                                   ratios(Arrays.stream(totalDiff).map(d -> 100 * d).toArray()), 100 * mean(totalDiff),
+                                   100 * se(totalDiff)));
+            print(r.toString());
+
+            if (Boolean.parseBoolean(System.getProperty("bench.encryptionJfr", "false"))) {
+                Path dir = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs"), "load-benchmark").toAbsolutePath();
+                for (String name : List.of("command-1", "command-2", "query")) {
+                    print(name + " JFR: " + jcmd(pids.get(name), "JFR.start name=encryption-ab settings=default duration="
+                            + encryptionAbSeconds + "s filename=" + dir.resolve("encryption-ab-" + name + ".jfr")).trim());
+                }
+                sideBySide("A/B encryption side by side, with JFR (not counted)", concurrency, pools, pids, true);
+                Thread.sleep(3000); // the recordings are written when their duration ends
+            }
+            return r.toString();
         } catch (Exception e) {
             print("A/B encryption failed: " + e);
             return "A/B encryption failed: " + e;
-        } finally {
-            pinnedCommand = -1;
         }
+    }
+
+    /** The ops of the mix on {@code pool}'s customers, sent to its instance. */
+    private java.util.function.Supplier<Op> poolOps(Pool pool) {
+        return () -> {
+            threadPool.set(pool);
+            return nextOp(false);
+        };
+    }
+
+    /**
+     * One window with both instances at once, each its own closed loop on its own pool; returns rate on, rate off,
+     * CPU per command of command-1 and command-2, and the CPU per command (both instances' commands) of the rest.
+     */
+    private double[] sideBySide(String name, int concurrency, Pool[] pools, Map<String, Long> pids, boolean onFirst)
+            throws Exception {
+        Map<String, Long> before = cpu(pids);
+        java.util.concurrent.CompletableFuture<ClosedResult> first = new java.util.concurrent.CompletableFuture<>();
+        int firstIndex = onFirst ? 0 : 1;
+        Thread other = new Thread(() -> {
+            try {
+                first.complete(closedLoop(name + ", " + (firstIndex == 0 ? "on" : "off"), concurrency / 2,
+                                          encryptionAbSeconds, poolOps(pools[firstIndex]), Long.MAX_VALUE));
+            } catch (Throwable e) {
+                first.completeExceptionally(e);
+            }
+        }, "bench-ab-" + firstIndex);
+        other.start();
+        ClosedResult second = closedLoop(name + ", " + (firstIndex == 0 ? "off" : "on"), concurrency - concurrency / 2,
+                                         encryptionAbSeconds, poolOps(pools[1 - firstIndex]), Long.MAX_VALUE);
+        ClosedResult firstResult = first.get();
+        Map<String, Long> after = cpu(pids);
+        ClosedResult on = onFirst ? firstResult : second;
+        ClosedResult off = onFirst ? second : firstResult;
+        double commandsOn = on.okPerSecond() * encryptionAbSeconds;
+        double commandsOff = off.okPerSecond() * encryptionAbSeconds;
+        long rest = 0;
+        for (String process : List.of("query", "store", "benchmark")) {
+            rest += after.get(process) - before.get(process);
+        }
+        double procOn = (after.get("command-1 processors") - before.get("command-1 processors")) / 1e6;
+        double procOff = (after.get("command-2 processors") - before.get("command-2 processors")) / 1e6;
+        double[] w = {on.okPerSecond(), off.okPerSecond(),
+                      (after.get("command-1") - before.get("command-1")) / 1e6 / commandsOn,
+                      (after.get("command-2") - before.get("command-2")) / 1e6 / commandsOff,
+                      rest / 1e6 / (commandsOn + commandsOff),
+                      procOn / commandsOn, procOff / commandsOff};
+        print(String.format(Locale.ROOT, "%s: on %.1f/s, off %.1f/s (on/off %.3f); CPU per command on %.3f ms, off %.3f ms, "
+                                    + "rest %.3f ms; of which the command side's processor threads: on %.0f ms in all (%.3f ms "
+                                    + "per command), off %.0f ms (%.3f)", name, w[0], w[1], w[0] / w[1], w[2], w[3], w[4],
+                            procOn, w[5], procOff, w[6]));
+        return w;
+    }
+
+    /** CPU time in nanoseconds of each process, from /proc. */
+    private static Map<String, Long> cpu(Map<String, Long> pids) {
+        Map<String, Long> cpu = new HashMap<>();
+        pids.forEach((name, pid) -> cpu.put(name, ProcessCpu.nanos(pid)));
+        for (String command : List.of("command-1", "command-2")) {
+            cpu.put(command + " processors", ProcessCpu.threadNanos(pids.get(command), COMMAND_PROCESSOR_THREADS));
+        }
+        return cpu;
+    }
+
+    /**
+     * The command side's tracking processors (customer directory, expiry schedule, unlink propagation): whichever
+     * instance holds their segments reads every event of both instances, so their CPU is reported apart.
+     */
+    private static final String[] COMMAND_PROCESSOR_THREADS = {"EventProcessor", "EmbeddedEventSt", "WorkPackage", "Coordinator"};
+
+    /** Waits until every query-side processor with a claimed segment has reached the head of the log (at most 120 s). */
+    private void awaitAllProcessors() throws Exception {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120)) {
+            boolean behind = false;
+            long head = -1;
+            JsonNode processors = Api.OPERATOR.get(query + "/operator/processors").body();
+            for (JsonNode p : processors) {
+                head = Math.max(head, p.path("headPosition").asLong(-1));
+            }
+            for (JsonNode p : processors) {
+                if (p.path("segmentsClaimed").asInt() > 0 && p.path("slowestPosition").asLong(-1) < head) {
+                    behind = true;
+                }
+            }
+            if (head >= 0 && !behind) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        print("Query side caught up in " + seconds(start) + " s");
+    }
+
+    private static double mean(double[] values) {
+        return Arrays.stream(values).average().orElse(Double.NaN);
+    }
+
+    /** Standard error of the mean. */
+    private static double se(double[] values) {
+        double mean = mean(values);
+        double ss = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
+        return values.length < 2 ? Double.NaN : Math.sqrt(ss / (values.length - 1) / values.length);
+    }
+
+    private static String ratios(double[] values) {
+        return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toList().toString();
     }
 
     private static String rates(double[] values) {
@@ -517,9 +781,10 @@ public final class LedgerLoadBenchmark {
     private Op linkOp(LinkRef link, boolean queue) {
         String body = "{\"linkId\":\"" + link.linkId() + "\",\"customerId\":\"" + link.customerId() + "\",\"providerId\":\"bank-"
                 + link.bank() + "\",\"accountId\":\"acc-" + link.linkId() + "\",\"currency\":\"EUR\",\"evidence\":" + evidence() + "}";
+        Pool pool = pool();
         return new Op(Kind.LINK, post(bankKey(link.bank()), "/links", body, null), () -> {
             if (queue) {
-                linksWithoutConsent.add(link);
+                pool.linksWithoutConsent.add(link);
                 customers.add(link.customerId());
             }
         }, null);
@@ -535,27 +800,30 @@ public final class LedgerLoadBenchmark {
                 + "\"purposes\":[\"FRAUD_ALERTS\",\"CUSTOMER_SERVICE\",\"PERSONAL_FINANCE\"],\"expiresAt\":\""
                 + Instant.now().plus(Duration.ofDays(180)) + "\",\"window\":{\"lookbackDays\":90},"
                 + "\"frequency\":{\"maxPerDay\":10000}}";
+        Pool pool = pool();
         return new Op(Kind.REQUEST, post("dev-key-" + recipient(consent.recipient()), "/consents", body, null), () -> {
             if (queue) {
-                awaitingAuthorisation.add(consent);
+                pool.awaitingAuthorisation.add(consent);
             }
         }, null);
     }
 
     private Op authorise(ConsentRef consent) {
-        return consent == null ? request(linksWithoutConsent.poll()) : authoriseOp(consent);
+        return consent == null ? request(pool().linksWithoutConsent.poll()) : authoriseOp(consent);
     }
 
     private Op authoriseOp(ConsentRef consent) {
+        Pool pool = pool();
         return new Op(Kind.AUTHORISE, post(bankKey(consent.link().bank()), "/consents/" + consent.consentId() + "/authorise",
                                            "{\"evidence\":" + evidence() + "}", null),
-                      () -> shareable.add(consent), null);
+                      () -> pool.shareable.add(consent), null);
     }
 
     private Op revoke() {
         ConsentRef consent;
+        CopyOnWriteArrayList<ConsentRef> shareable = pool().shareable;
         synchronized (shareable) { // the only place that removes
-            if (shareable.size() <= consents / 2) {
+            if (shareable.size() <= pool().size / 2) {
                 return shareBalance();
             }
             consent = shareable.remove(ThreadLocalRandom.current().nextInt(shareable.size()));
@@ -566,6 +834,7 @@ public final class LedgerLoadBenchmark {
     }
 
     private ConsentRef anyShareable() {
+        CopyOnWriteArrayList<ConsentRef> shareable = pool().shareable;
         while (true) {
             try {
                 return shareable.get(ThreadLocalRandom.current().nextInt(shareable.size()));
@@ -621,9 +890,9 @@ public final class LedgerLoadBenchmark {
         if (dice < 3) {
             return link();
         } else if (dice < 6) {
-            return request(linksWithoutConsent.poll());
+            return request(pool().linksWithoutConsent.poll());
         } else if (dice < 9) {
-            return authorise(awaitingAuthorisation.poll());
+            return authorise(pool().awaitingAuthorisation.poll());
         } else if (dice < 10) {
             return revoke();
         } else if (dice < 70) {

@@ -21,6 +21,39 @@ final class ProcessCpu {
                      .sum();
     }
 
+    /** The CPU time of one process (0 if it is gone). */
+    static long nanos(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+    }
+
+    /**
+     * The CPU time of the threads of one process whose name starts with one of {@code prefixes}, from
+     * {@code /proc/<pid>/task/*}{@code /stat} (the kernel's thread names are cut to 15 characters; clock ticks of 10 ms).
+     */
+    static long threadNanos(long pid, String... prefixes) {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(pid), "task");
+        long ticks = 0;
+        try (java.util.stream.Stream<java.nio.file.Path> threads = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path thread : threads.toList()) {
+                try {
+                    String stat = java.nio.file.Files.readString(thread.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    String name = stat.substring(open + 1, close);
+                    if (Arrays.stream(prefixes).anyMatch(name::startsWith)) {
+                        String[] fields = stat.substring(close + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                    }
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException gone) {
+            return 0;
+        }
+        return ticks * 10_000_000L;
+    }
+
     /** Milliseconds of CPU per accepted command, for a window of {@code seconds} at {@code rate} 2xx answers a second. */
     static double msPerCommand(long cpuNanos, double rate, int seconds) {
         return rate <= 0 ? 0 : cpuNanos / 1e6 / (rate * seconds);
