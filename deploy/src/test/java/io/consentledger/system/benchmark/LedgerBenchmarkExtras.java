@@ -78,7 +78,7 @@ final class LedgerBenchmarkExtras {
     private final List<long[]> backlogSamples = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The receiver's threads, whose CPU is the benchmark JVM's share that a deployment would not pay. */
     private final List<Thread> receiverThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final int receiverThreadCount = Integer.getInteger("bench.receiverThreads", 4);
+    private final int receiverThreadCount = Integer.getInteger("bench.receiverThreads", 16);
     private final List<String> report = new ArrayList<>();
 
     /** One closed-loop window: returns the rate of 2xx answers. */

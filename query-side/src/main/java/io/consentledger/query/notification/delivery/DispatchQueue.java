@@ -20,6 +20,12 @@ import java.util.TreeSet;
  * front. A webhook already at its limit of deliveries in flight has its due lane heads set aside ({@code parked})
  * until one of its attempts ends, which brings back one of them, so a webhook with a large backlog costs a pass
  * nothing while it is busy, and never holds up another webhook. Each operation is O(log n).
+ * <p>
+ * The limit counts <b>requests</b> in flight: a delivery holds its webhook's slot from {@link #takeDue} until its
+ * attempt has ended ({@link #attemptEnded}, the receiver answered or the attempt failed), and its lane until its
+ * outcome is stored ({@link #finished}, {@link #retryAt}). So storing outcomes, which the dispatcher does in
+ * batches, does not hold the receiver's slots, while a lane's next delivery still waits for the stored outcome of
+ * the one before.
  */
 final class DispatchQueue {
 
@@ -40,6 +46,8 @@ final class DispatchQueue {
     private final TreeSet<PendingDelivery> ready = new TreeSet<>(BY_DUE);
     private final Map<String, TreeSet<PendingDelivery>> parked = new HashMap<>();
     private final Map<String, Integer> inFlightOf = new HashMap<>();
+    /** The deliveries whose request is in flight: each holds one slot of its webhook. */
+    private final java.util.Set<String> holdingSlot = new java.util.HashSet<>();
     private final Map<String, Long> backlogOf = new HashMap<>();
 
     DispatchQueue(int perWebhookLimit) {
@@ -87,6 +95,7 @@ final class DispatchQueue {
             lane.waiting.remove(head);
             lane.inFlight = head;
             inFlightOf.merge(head.webhookId(), 1, Integer::sum);
+            holdingSlot.add(head.deliveryId());
             taken.add(head);
         }
         return taken;
@@ -95,6 +104,18 @@ final class DispatchQueue {
     /** When the next queued delivery falls due, if any waits in {@code ready}. */
     Optional<Instant> nextDue() {
         return ready.isEmpty() ? Optional.empty() : Optional.of(ready.first().dueAt());
+    }
+
+    /**
+     * The attempt's request has ended (answered, failed or not made): the webhook's slot is free for another lane,
+     * while this lane stays busy until the outcome is stored ({@link #finished} or {@link #retryAt}).
+     */
+    void attemptEnded(PendingDelivery delivery) {
+        Lane lane = lanes.get(laneKey(delivery));
+        if (lane == null || lane.inFlight == null || !lane.inFlight.deliveryId().equals(delivery.deliveryId())) {
+            return;
+        }
+        freeSlot(delivery);
     }
 
     /** An attempt ended and the delivery left the outbox (delivered, given up) or was not pending any more. */
@@ -149,6 +170,7 @@ final class DispatchQueue {
         return known.size();
     }
 
+    /** Requests of the webhook in flight (slots held). */
     int inFlight(String webhookId) {
         return inFlightOf.getOrDefault(webhookId, 0);
     }
@@ -159,6 +181,14 @@ final class DispatchQueue {
             return null;
         }
         lane.inFlight = null;
+        freeSlot(delivery);
+        return lane;
+    }
+
+    private void freeSlot(PendingDelivery delivery) {
+        if (!holdingSlot.remove(delivery.deliveryId())) {
+            return; // freed when its attempt ended
+        }
         inFlightOf.computeIfPresent(delivery.webhookId(), (k, n) -> n <= 1 ? null : n - 1);
         // a slot of this webhook is free: one of its parked lane heads may go again
         TreeSet<PendingDelivery> waitingForSlot = parked.get(delivery.webhookId());
@@ -168,7 +198,6 @@ final class DispatchQueue {
                 parked.remove(delivery.webhookId());
             }
         }
-        return lane;
     }
 
     /** Puts the lane's first delivery where it can be taken, unless the lane is busy. */

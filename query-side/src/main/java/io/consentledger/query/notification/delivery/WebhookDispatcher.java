@@ -55,9 +55,10 @@ import java.util.random.RandomGenerator;
  * or left by one that stopped). A pass costs what it hands out, never a read of the backlog.
  * <p>
  * One scheduler thread takes the deliveries that are due and first in their lane ({@link DeliveryOrdering}'s rule),
- * and hands them to a fixed pool of workers. A webhook never has more than {@code perWebhookInFlight} deliveries in
+ * and hands them to a fixed pool of workers, which read them (a batch at once) and send them. A webhook never has more than {@code perWebhookInFlight} deliveries in
  * flight (each of a different lane), so a slow or hanging receiver occupies at most that many workers and never
- * holds up another receiver.
+ * holds up another receiver. A request frees its webhook's slot when it ends; its lane waits until its outcome is
+ * stored.
  * <p>
  * Each attempt re-checks the URL against the {@link WebhookUrlPolicy} on freshly resolved addresses, signs the
  * stored body with every currently valid secret, and sends it with the JDK {@link HttpClient}: connect timeout 2 s,
@@ -240,7 +241,12 @@ public class WebhookDispatcher implements AutoCloseable {
             lock.unlock();
         }
         if (!due.isEmpty()) {
-            submit(due);
+            // the reads and the hand-out run on a worker, so the scheduler is free to hand out the next slots at once
+            try {
+                workers.execute(() -> submit(due));
+            } catch (RejectedExecutionException closing) {
+                requeue(due);
+            }
         }
         lock.lock();
         try {
@@ -404,6 +410,14 @@ public class WebhookDispatcher implements AutoCloseable {
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             latency.record(Duration.ofMillis(millis));
+            // the request is over: the webhook's slot goes to another lane; this lane waits for the stored outcome
+            lock.lock();
+            try {
+                queue.attemptEnded(pending);
+                signal();
+            } finally {
+                lock.unlock();
+            }
             results.add(new Result(pending, delivery, number, start, clock.instant(), status, millis, error, null));
         } finally {
             MDC.remove(CorrelationIdFilter.MDC_KEY);

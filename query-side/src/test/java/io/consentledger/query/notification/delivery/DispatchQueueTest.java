@@ -96,4 +96,30 @@ class DispatchQueueTest {
         assertThat(queue.size()).isZero();
         assertThat(queue.backlog()).isEmpty();
     }
+
+    @Test
+    void anEndedRequestFreesItsWebhooksSlotButItsLaneWaitsForTheStoredOutcome() {
+        DispatchQueue queue = new DispatchQueue(1);
+        queue.add(d("a", "wh", "consent:c-1", 10, T0));
+        queue.add(d("b", "wh", "consent:c-1", 11, T0));
+        queue.add(d("x", "wh", "consent:c-2", 12, T0));
+        assertThat(ids(queue.takeDue(T0))).containsExactly("a");
+        assertThat(queue.takeDue(T0)).isEmpty(); // the one slot is taken
+
+        queue.attemptEnded(d("a", "wh", "consent:c-1", 10, T0)); // answered; its outcome not stored yet
+
+        assertThat(queue.inFlight("wh")).isZero();
+        assertThat(ids(queue.takeDue(T0))).containsExactly("x"); // another lane may use the slot
+        queue.attemptEnded(d("x", "wh", "consent:c-2", 12, T0));
+        assertThat(queue.takeDue(T0)).isEmpty(); // b still waits for a's stored outcome
+        queue.finished(d("a", "wh", "consent:c-1", 10, T0));
+        assertThat(ids(queue.takeDue(T0))).containsExactly("b");
+        assertThat(queue.inFlight("wh")).isEqualTo(1);
+        queue.finished(d("x", "wh", "consent:c-2", 12, T0)); // its slot was freed already: not freed twice
+        assertThat(queue.inFlight("wh")).isEqualTo(1);
+        queue.add(d("y", "wh", "consent:c-3", 13, T0));
+        assertThat(queue.takeDue(T0)).isEmpty(); // b holds the one slot
+        queue.retryAt(d("b", "wh", "consent:c-1", 11, T0), T0);
+        assertThat(ids(queue.takeDue(T0))).containsExactly("b"); // due at the same time: the lower position first
+    }
 }

@@ -323,6 +323,53 @@ class WebhookDispatcherTest {
     }
 
     @Test
+    void storingOutcomesDoesNotHoldTheReceiversSlotsButALaneWaitsForItsStoredOutcome() throws Exception {
+        // outcomes are stored only once the gate opens; one request of the webhook in flight at a time
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        NotificationStore gated = new NotificationStore(stores.database()) {
+            @Override
+            public void applyOutcomes(List<Outcome> outcomes) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.applyOutcomes(outcomes);
+            }
+        };
+        dispatcher.close();
+        dispatcher = new WebhookDispatcher(gated, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
+                new RetrySchedule(Collections.nCopies(7, QUICK), 0), Clock.systemUTC(), new Random(1), meters,
+                new WebhookDispatcher.Settings(4, 1, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                        Duration.ofHours(1)));
+        dispatcher.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.outboxReads() == 1);
+        NotificationRecorder queued = new NotificationRecorder(gated, null, Clock.systemUTC(), dispatcher::enqueue);
+        Receiver receiver = receiver(Receiver.answering(n -> 204));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(),
+                List.of("consent.authorised", "consent.revoked"));
+
+        queued.record(authorised("c-1"), "ev-1", 1);
+        queued.record(revoked("c-1"), "ev-2", 2); // the same consent: waits for ev-1's stored outcome
+        queued.record(revoked("c-2"), "ev-3", 3);
+        queued.record(revoked("c-3"), "ev-4", 4);
+
+        // with the outcomes not stored, the one slot still serves the other consents, one request after another
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == 3);
+        Thread.sleep(300);
+        assertThat(receiver.requests).extracting(r -> r.header("webhook-id")).containsExactly(
+                "ev-1/" + hook.webhookId(), "ev-3/" + hook.webhookId(), "ev-4/" + hook.webhookId());
+        assertThat(state("ev-1/" + hook.webhookId())).isEqualTo(DeliveryState.PENDING);
+
+        gate.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.rangeClosed(1, 4)
+                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        assertThat(receiver.requests).hasSize(4);
+        assertThat(receiver.requests.get(3).header("webhook-id")).isEqualTo("ev-2/" + hook.webhookId());
+    }
+
+    @Test
     void aDispatcherStartingOnAStoreWithABacklogDeliversItFromTheOutbox() throws Exception {
         Receiver receiver = receiver(Receiver.answering(n -> 204));
         RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
