@@ -49,6 +49,10 @@ final class DispatchQueue {
     /** The deliveries whose request is in flight: each holds one slot of its webhook. */
     private final java.util.Set<String> holdingSlot = new java.util.HashSet<>();
     private final Map<String, Long> backlogOf = new HashMap<>();
+    /** Waiting deliveries that carry their recorded body ({@link PendingDelivery#recorded}): at most {@link #MAX_CARRIED}. */
+    private int carried;
+    /** Beyond this many, a delivery handed over with its body waits without it (its body is read when it is sent). */
+    static final int MAX_CARRIED = 10_000;
 
     DispatchQueue(int perWebhookLimit) {
         this.perWebhookLimit = perWebhookLimit;
@@ -56,9 +60,18 @@ final class DispatchQueue {
 
     /** Adds a pending delivery; false if the queue knows it already (queued or in flight). */
     boolean add(PendingDelivery delivery) {
-        if (known.putIfAbsent(delivery.deliveryId(), delivery) != null) {
+        if (known.containsKey(delivery.deliveryId())) {
             return false;
         }
+        if (delivery.recorded() != null) {
+            if (carried < MAX_CARRIED) {
+                carried++;
+            } else { // the body stays in the store: read when it is sent
+                delivery = new PendingDelivery(delivery.deliveryId(), delivery.webhookId(), delivery.orderingKey(),
+                        delivery.position(), delivery.dueAt());
+            }
+        }
+        known.put(delivery.deliveryId(), delivery);
         backlogOf.merge(delivery.webhookId(), 1L, Long::sum);
         Lane lane = lanes.computeIfAbsent(laneKey(delivery), k -> new Lane());
         lane.waiting.add(delivery);
@@ -94,6 +107,9 @@ final class DispatchQueue {
             lane.queued = null;
             lane.waiting.remove(head);
             lane.inFlight = head;
+            if (head.recorded() != null) {
+                carried--;
+            }
             inFlightOf.merge(head.webhookId(), 1, Integer::sum);
             holdingSlot.add(head.deliveryId());
             taken.add(head);
@@ -148,6 +164,7 @@ final class DispatchQueue {
 
     /** Forgets every delivery not in flight (this instance stops dispatching); in-flight ones end as usual. */
     void clearWaiting() {
+        carried = 0; // only waiting deliveries are counted
         ready.clear();
         parked.clear();
         lanes.values().removeIf(lane -> {
@@ -164,6 +181,11 @@ final class DispatchQueue {
     /** Pending deliveries per webhook, in flight included. */
     Map<String, Long> backlog() {
         return Map.copyOf(backlogOf);
+    }
+
+    /** Waiting deliveries that carry their body (for tests). */
+    int carried() {
+        return carried;
     }
 
     int size() {

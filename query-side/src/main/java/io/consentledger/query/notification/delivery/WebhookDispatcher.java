@@ -83,6 +83,13 @@ public class WebhookDispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the outcome recorder waits after an attempt ended for others to store with it: the lanes of those
+     * attempts wait that much longer, the receivers' slots do not (they are free once the request ended).
+     */
+    static final Duration OUTCOME_LINGER = Duration.ofMillis(20);
+    private static final int OUTCOME_BATCH = 256;
+
     private final NotificationStore store;
     private final WebhookUrlPolicy urlPolicy;
     private final RetrySchedule schedule;
@@ -313,17 +320,30 @@ public class WebhookDispatcher implements AutoCloseable {
     }
 
     /**
-     * Hands the deliveries taken from the queue to the workers, after reading them and their webhooks in two round
-     * trips for all: a delivery no longer pending leaves the queue; one of a deleted or disabled webhook is given up
-     * without an attempt.
+     * Hands the deliveries taken from the queue to the workers, after reading their webhooks in one round trip for
+     * all, and the deliveries in one more, except those recorded just now (their first attempt, the recorder handed
+     * them over as stored): a delivery no longer pending leaves the queue; one of a deleted or disabled webhook is
+     * given up without an attempt.
      */
     private void submit(List<PendingDelivery> due) {
         Map<String, Delivery> deliveries = new HashMap<>();
         Map<String, Webhook> webhooks;
         try {
-            store.findDeliveries(due.stream().map(PendingDelivery::deliveryId).toList())
-                    .forEach(d -> deliveries.put(d.id(), d));
             webhooks = store.findWebhooks(due.stream().map(PendingDelivery::webhookId).distinct().toList());
+            // a delivery recorded just now, of a webhook still enabled, is sent as recorded; the others are read
+            List<String> toRead = new ArrayList<>();
+            for (PendingDelivery pending : due) {
+                Webhook webhook = webhooks.get(pending.webhookId());
+                if (pending.recorded() != null && pending.recorded().attempts() == 0 && webhook != null
+                        && webhook.enabled()) {
+                    deliveries.put(pending.deliveryId(), pending.recorded());
+                } else {
+                    toRead.add(pending.deliveryId());
+                }
+            }
+            if (!toRead.isEmpty()) {
+                store.findDeliveries(toRead).forEach(d -> deliveries.put(d.id(), d));
+            }
         } catch (RuntimeException e) {
             if (!closed) {
                 log.warn("webhook deliveries could not be read, retrying shortly: {}", e.toString());
@@ -438,7 +458,18 @@ public class WebhookDispatcher implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                results.drainTo(batch, 255);
+                // a moment for the attempts ending about now to join the batch: fewer, larger writes
+                long until = System.nanoTime() + OUTCOME_LINGER.toNanos();
+                long left;
+                while (batch.size() < OUTCOME_BATCH && (left = until - System.nanoTime()) > 0 && !closed) {
+                    Result next = results.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    results.drainTo(batch, OUTCOME_BATCH - batch.size());
+                }
+                results.drainTo(batch, Math.max(0, OUTCOME_BATCH - batch.size()));
                 store(batch);
             } catch (InterruptedException e) {
                 return;

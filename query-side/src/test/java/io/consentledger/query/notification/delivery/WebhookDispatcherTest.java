@@ -369,6 +369,75 @@ class WebhookDispatcherTest {
         assertThat(receiver.requests.get(3).header("webhook-id")).isEqualTo("ev-2/" + hook.webhookId());
     }
 
+    /** A store that notes every delivery the dispatcher reads. */
+    private static final class ReadCountingStore extends NotificationStore {
+        final List<String> read = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        ReadCountingStore(com.mongodb.client.MongoDatabase database) {
+            super(database);
+        }
+
+        @Override
+        public List<Delivery> findDeliveries(java.util.Collection<String> ids) {
+            read.addAll(ids);
+            return super.findDeliveries(ids);
+        }
+    }
+
+    private NotificationRecorder readCountingRecorder(NotificationStore counting, int perWebhookInFlight) {
+        dispatcher.close();
+        dispatcher = new WebhookDispatcher(counting, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
+                new RetrySchedule(Collections.nCopies(7, QUICK), 0), Clock.systemUTC(), new Random(1), meters,
+                new WebhookDispatcher.Settings(4, perWebhookInFlight, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                        Duration.ofHours(1)));
+        dispatcher.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.outboxReads() == 1);
+        return new NotificationRecorder(counting, null, Clock.systemUTC(), dispatcher::enqueue);
+    }
+
+    @Test
+    void aDeliveryRecordedJustNowIsSentAsRecordedWithoutReadingItAgainButARetryIsRead() throws Exception {
+        ReadCountingStore counting = new ReadCountingStore(stores.database());
+        NotificationRecorder queued = readCountingRecorder(counting, 4);
+        Receiver receiver = receiver(Receiver.answering(n -> n == 1 ? 500 : 204)); // the first request fails
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+
+        for (int i = 1; i <= 5; i++) {
+            queued.record(revoked("c-" + i), "ev-" + i, i);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.rangeClosed(1, 5)
+                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        String failed = receiver.requests.get(0).header("webhook-id");
+        assertThat(counting.read).containsExactly(failed); // only the retry was read from the store
+        assertThat(receiver.requests).hasSize(6);
+        com.standardwebhooks.Webhook verifier = new com.standardwebhooks.Webhook(hook.secret());
+        for (Receiver.Received r : receiver.requests) {
+            assertThatCode(() -> verifier.verify(r.body(), r.headers())).doesNotThrowAnyException();
+            String eventId = r.header("webhook-id").substring(0, r.header("webhook-id").indexOf('/'));
+            assertThat(r.body()).contains("\"eventId\":\"" + eventId + "\"");
+        }
+    }
+
+    @Test
+    void aDeliveryRecordedJustNowOfAWebhookDeletedSinceIsGivenUpUnsent() throws Exception {
+        ReadCountingStore counting = new ReadCountingStore(stores.database());
+        NotificationRecorder queued = readCountingRecorder(counting, 1);
+        Receiver receiver = receiver(new Receiver(0, n -> 204, 300));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+        // the webhook is deleted while its first request is in flight; the second waits for the one slot
+        receiver.beforeAnswer = () -> service.delete(MESSENGER, hook.webhookId());
+
+        queued.record(revoked("c-1"), "ev-1", 1);
+        queued.record(revoked("c-2"), "ev-2", 2);
+
+        String second = "ev-2/" + hook.webhookId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(second) == DeliveryState.GIVEN_UP);
+        assertThat(receiver.requests).hasSize(1);
+        assertThat(store.findDelivery(second).orElseThrow().lastError()).isEqualTo("webhook-deleted");
+        assertThat(counting.read).contains(second); // read again once its webhook was not found
+    }
+
     @Test
     void aDispatcherStartingOnAStoreWithABacklogDeliversItFromTheOutbox() throws Exception {
         Receiver receiver = receiver(Receiver.answering(n -> 204));
