@@ -181,6 +181,65 @@ class WebhookDispatcherTest {
     }
 
     @Test
+    void aRedirectIsNotFollowedAndCountsAsAFailedAttempt() throws Exception {
+        Receiver target = receiver(Receiver.answering(n -> 204));
+        com.sun.net.httpserver.HttpServer redirecting = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
+        redirecting.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Location", target.url());
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        redirecting.start();
+        closing.add(() -> redirecting.stop(0));
+        RegisteredWebhook hook = service.register(MESSENGER,
+                "http://127.0.0.1:" + redirecting.getAddress().getPort() + "/hook", List.of("consent.revoked"));
+
+        recorder.record(revoked("c-1"), "ev-1", 10);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.attemptsOf(hook.webhookId(), 10).size() >= 2);
+        assertThat(store.attemptsOf(hook.webhookId(), 10)).allMatch(a -> a.statusCode() == 302);
+        Delivery delivery = store.findDelivery("ev-1/" + hook.webhookId()).orElseThrow();
+        assertThat(delivery.state()).isNotEqualTo(DeliveryState.DELIVERED);
+        assertThat(delivery.lastError()).isEqualTo("http-302");
+        assertThat(target.requests).isEmpty();
+    }
+
+    @Test
+    void anAnswerThatTricklesPastTheTotalTimeoutIsATimeout() throws Exception {
+        // the status comes at once, then one byte of body every 300 ms: no single read waits 2 s, the whole does
+        com.sun.net.httpserver.HttpServer trickling = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
+        trickling.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        trickling.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0);
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 30; i++) {
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(300);
+                }
+            } catch (Exception closedByTheLedger) {
+                // the ledger hung up
+            }
+            exchange.close();
+        });
+        trickling.start();
+        closing.add(() -> trickling.stop(0));
+        RegisteredWebhook hook = service.register(MESSENGER,
+                "http://127.0.0.1:" + trickling.getAddress().getPort() + "/hook", List.of("consent.revoked"));
+
+        recorder.record(revoked("c-1"), "ev-1", 10);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !store.attemptsOf(hook.webhookId(), 1).isEmpty());
+        DeliveryAttempt first = store.attemptsOf(hook.webhookId(), 10).get(0);
+        assertThat(first.error()).isEqualTo("timeout");
+        assertThat(first.latencyMillis()).isBetween(1_900L, 4_000L); // the total timeout is 2 s
+    }
+
+    @Test
     void aTestPingIsDeliveredAsWebhookPing() throws Exception {
         Receiver receiver = receiver(Receiver.answering(n -> 200));
         RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
