@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The end-to-end benchmark's optional measurements for issues 11 and 12 (docs/benchmarks.md, "Tree lag, webhooks
@@ -70,6 +71,14 @@ final class LedgerBenchmarkExtras {
     private final LongAdder deliveries = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private PositionTimeline tree;
+    /** Issue 12's stages at half load: the notifications processor's position, and the dispatcher's backlog. */
+    private PositionTimeline recorded;
+    private Thread backlogSampler;
+    private volatile boolean sampling;
+    private final List<long[]> backlogSamples = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The receiver's threads, whose CPU is the benchmark JVM's share that a deployment would not pay. */
+    private final List<Thread> receiverThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final int receiverThreadCount = Integer.getInteger("bench.receiverThreads", 16);
     private final List<String> report = new ArrayList<>();
 
     /** One closed-loop window: returns the rate of 2xx answers. */
@@ -93,9 +102,10 @@ final class LedgerBenchmarkExtras {
             return;
         }
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
-        receiver.setExecutor(Executors.newFixedThreadPool(4, r -> {
+        receiver.setExecutor(Executors.newFixedThreadPool(receiverThreadCount, r -> {
             Thread thread = new Thread(r, "bench-webhook-receiver");
             thread.setDaemon(true);
+            receiverThreads.add(thread);
             return thread;
         }));
         receiver.createContext("/hooks/", exchange -> {
@@ -157,6 +167,105 @@ final class LedgerBenchmarkExtras {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ webhook stages
+
+    /**
+     * During half load (with webhooks): the {@code notifications} processor's position every
+     * {@code bench.notificationPollMillis} (default 20), so each share's latency splits into commit -> recorded (the
+     * processor's token past the share's position: its deliveries are stored and queued) and recorded -> delivered
+     * (the dispatcher's queue, the attempt, the receiver); and every 250 ms the dispatcher's backlog
+     * ({@code ledger_notifications_backlog}, in flight included) with the processor's distance from the head.
+     */
+    void startWebhookStages() {
+        if (!webhooks) {
+            return;
+        }
+        recorded = PositionTimeline.processor(query, "notifications", Integer.getInteger("bench.notificationPollMillis", 20))
+                                   .start("bench-notifications-poller");
+        backlogSamples.clear();
+        sampling = true;
+        backlogSampler = new Thread(() -> {
+            long lastPrint = System.nanoTime();
+            while (sampling) {
+                long now = System.nanoTime();
+                try {
+                    long backlog = deliveryBacklog();
+                    long head = -1;
+                    long position = -1;
+                    for (JsonNode p : get("/operator/processors")) {
+                        head = Math.max(head, p.path("headPosition").asLong(-1));
+                        if ("notifications".equals(p.path("name").asText())) {
+                            position = p.path("slowestPosition").asLong(-1);
+                        }
+                    }
+                    long behind = head >= 0 && position >= 0 ? Math.max(0, head - position) : -1;
+                    backlogSamples.add(new long[] {now, backlog, behind});
+                    if (now - lastPrint >= TimeUnit.SECONDS.toNanos(5)) {
+                        print("  notifications: processor " + behind + " events behind the head, dispatcher backlog "
+                              + backlog);
+                        lastPrint = now;
+                    }
+                } catch (Exception e) {
+                    // a missed sample
+                }
+                LockSupport.parkNanos(now + TimeUnit.MILLISECONDS.toNanos(250) - System.nanoTime());
+            }
+        }, "bench-backlog-sampler");
+        backlogSampler.setDaemon(true);
+        backlogSampler.start();
+    }
+
+    void stopWebhookStages() throws InterruptedException {
+        // the half load's last shares: recorded and delivered before the samplers stop (at most 30 s)
+        long start = System.nanoTime();
+        while (sampling && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
+            long[] last = backlogSamples.isEmpty() ? null : backlogSamples.get(backlogSamples.size() - 1);
+            if (last != null && last[0] > start && last[1] == 0 && last[2] == 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        if (recorded != null) {
+            recorded.stop();
+        }
+        sampling = false;
+        if (backlogSampler != null) {
+            backlogSampler.join();
+        }
+    }
+
+    /** CPU time of the receiver's threads so far (nanoseconds). */
+    private long receiverCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread thread : receiverThreads) {
+            long cpu = threads.getThreadCpuTime(thread.getId());
+            sum += Math.max(0, cpu);
+        }
+        return sum;
+    }
+
+    /** CPU time per process so far (nanoseconds): bench (this JVM), store, command, query (summed over instances). */
+    private static Map<String, Long> cpuByProcess() {
+        Map<String, Long> cpu = new java.util.TreeMap<>();
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants())
+                .forEach(p -> {
+                    String line = p.info().commandLine().orElse("");
+                    String name = p.pid() == ProcessHandle.current().pid() ? "bench"
+                            : line.contains("EmbeddedStoreLauncher") ? "store"
+                            : line.contains("query-side") ? "query"
+                            : line.contains("command-side") ? "command" : "other";
+                    cpu.merge(name, p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L), Long::sum);
+                });
+        return cpu;
+    }
+
+    private static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+        Map<String, Long> diff = new java.util.TreeMap<>();
+        after.forEach((k, v) -> diff.put(k, v - before.getOrDefault(k, 0L)));
+        return diff;
+    }
+
     // ------------------------------------------------------------------------------------------------ A/B
 
     /** Closed-loop windows at {@code concurrency} with each processor running and stopped. */
@@ -176,24 +285,29 @@ final class LedgerBenchmarkExtras {
         double[] off = new double[abRounds];
         double[] cpuOn = new double[abRounds];
         double[] cpuOff = new double[abRounds];
+        Map<String, double[]> byProcessOn = new java.util.TreeMap<>();
+        Map<String, double[]> byProcessOff = new java.util.TreeMap<>();
         for (int round = 0; round < abRounds; round++) {
             // ABBA: even rounds run "running" first, odd rounds "stopped" first, so that a steady drift of the machine
             // (C2 still compiling, other load fading) falls on both arms alike over an even number of rounds
             boolean runningFirst = round % 2 == 0;
             String name = "A/B " + processor + " %s, round " + (round + 1);
             if (runningFirst) {
-                running(processor, concurrency, loop, String.format(name, "running"), on, cpuOn, round);
+                running(processor, concurrency, loop, String.format(name, "running"), on, cpuOn, round, byProcessOn);
             }
             operator("stop", processor);
             try {
                 long cpu = ProcessCpu.nanos();
+                Map<String, Long> processes = cpuByProcess();
+                long receiving = receiverCpu();
                 off[round] = loop.run(String.format(name, "stopped"), concurrency, abSeconds);
                 cpuOff[round] = ProcessCpu.msPerCommand(ProcessCpu.nanos() - cpu, off[round], abSeconds);
+                perProcess(byProcessOff, minus(cpuByProcess(), processes), receiverCpu() - receiving, off[round], round);
             } finally {
                 operator("start", processor);
             }
             if (!runningFirst) {
-                running(processor, concurrency, loop, String.format(name, "running"), on, cpuOn, round);
+                running(processor, concurrency, loop, String.format(name, "running"), on, cpuOn, round, byProcessOn);
             }
         }
         awaitCaughtUp(processor);
@@ -207,6 +321,20 @@ final class LedgerBenchmarkExtras {
                                  drop, drop <= 10 ? "PASS" : "FAIL"));
         report.add("  CPU per accepted command (benchmark, store and applications, from /proc; a running window "
                    + "includes its catch-up): " + ProcessCpu.compare("running", cpuOn, "stopped", cpuOff));
+        for (String part : byProcessOn.keySet()) {
+            report.add("    " + part + ": " + ProcessCpu.compare("running", byProcessOn.get(part), "stopped",
+                    byProcessOff.getOrDefault(part, new double[abRounds])));
+        }
+    }
+
+    /** Adds a window's CPU per accepted command, per process (and the receiver's threads, part of "bench"). */
+    private void perProcess(Map<String, double[]> into, Map<String, Long> cpu, long receiver, double rate, int round) {
+        cpu.forEach((part, nanos) -> into.computeIfAbsent(part, k -> new double[abRounds])[round] =
+                ProcessCpu.msPerCommand(nanos, rate, abSeconds));
+        if (webhooks) {
+            into.computeIfAbsent("bench: webhook receiver threads", k -> new double[abRounds])[round] =
+                    ProcessCpu.msPerCommand(receiver, rate, abSeconds);
+        }
     }
 
     /**
@@ -215,12 +343,15 @@ final class LedgerBenchmarkExtras {
      * for them is counted even where it finishes after the window.
      */
     private void running(String processor, int concurrency, ClosedLoop loop, String name, double[] rate, double[] cpu,
-                         int round) throws Exception {
+                         int round, Map<String, double[]> byProcess) throws Exception {
         awaitCaughtUp(processor);
         long before = ProcessCpu.nanos();
+        Map<String, Long> processes = cpuByProcess();
+        long receiving = receiverCpu();
         rate[round] = loop.run(name, concurrency, abSeconds);
         awaitCaughtUp(processor);
         cpu[round] = ProcessCpu.msPerCommand(ProcessCpu.nanos() - before, rate[round], abSeconds);
+        perProcess(byProcess, minus(cpuByProcess(), processes), receiverCpu() - receiving, rate[round], round);
     }
 
     private static String rates(double[] values) {
@@ -365,6 +496,61 @@ final class LedgerBenchmarkExtras {
                                      latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(90) / 1e6,
                                      p99, latency.getMaxValue() / 1e6,
                                      latency.getTotalCount() > 0 && missing == 0 && p99 <= 1000 ? "PASS" : "FAIL"));
+            lines.addAll(stages(shareAnsweredAt, byShare));
+        }
+        return lines;
+    }
+
+    /**
+     * Where the delivery latency goes: commit -> recorded (the notifications processor's position past the share's)
+     * and recorded -> delivered (queue, attempt, receiver), and the backlog samples of the half load.
+     */
+    private List<String> stages(Map<String, Long> shareAnsweredAt, Map<String, long[]> byShare) {
+        List<String> lines = new ArrayList<>();
+        if (recorded == null) {
+            return lines;
+        }
+        PositionTimeline.Lag lag = recorded.lag(shareAnsweredAt, byShare);
+        lines.add("  stage 1, commit -> recorded (201 answer -> the notifications processor's token past the share's "
+                  + "position; " + recorded.size() + " polls): " + lag.figures());
+        Histogram upper = new Histogram(3);
+        Histogram lower = new Histogram(3);
+        for (Map.Entry<String, Long> share : shareAnsweredAt.entrySet()) {
+            Long arrived = deliveredAt.get(share.getKey());
+            long[] record = byShare.get(share.getKey());
+            long[] reached = record == null ? null : recorded.reached(record[0]);
+            if (arrived == null || reached == null) {
+                continue;
+            }
+            upper.recordValue(Math.max(1, arrived - Math.max(reached[0], share.getValue())));
+            lower.recordValue(Math.max(1, arrived - Math.max(reached[1], share.getValue())));
+        }
+        lines.add(String.format(Locale.ROOT, "  stage 2, recorded -> delivered (from the poll that showed it recorded, "
+                                             + "or its 201 if later, to its arrival; n=%d): upper bound p50 %.1f ms, "
+                                             + "p90 %.1f ms, p99 %.1f ms, max %.1f ms; lower bound p50 %.1f ms, p99 %.1f ms",
+                                 upper.getTotalCount(), upper.getValueAtPercentile(50) / 1e6,
+                                 upper.getValueAtPercentile(90) / 1e6, upper.getValueAtPercentile(99) / 1e6,
+                                 upper.getMaxValue() / 1e6, lower.getValueAtPercentile(50) / 1e6,
+                                 lower.getValueAtPercentile(99) / 1e6));
+        List<long[]> samples;
+        synchronized (backlogSamples) {
+            samples = new ArrayList<>(backlogSamples);
+        }
+        if (!samples.isEmpty()) {
+            Histogram backlog = new Histogram(3);
+            Histogram behind = new Histogram(3);
+            for (long[] sample : samples) {
+                backlog.recordValue(Math.max(0, sample[1]));
+                if (sample[2] >= 0) {
+                    behind.recordValue(sample[2]);
+                }
+            }
+            lines.add(String.format(Locale.ROOT, "  sampled every 250 ms (n=%d): dispatcher backlog (queued and in "
+                                                 + "flight) p50 %d, p90 %d, max %d; notifications processor behind the "
+                                                 + "head p50 %d, p90 %d, max %d events",
+                                     samples.size(), backlog.getValueAtPercentile(50), backlog.getValueAtPercentile(90),
+                                     backlog.getMaxValue(), behind.getValueAtPercentile(50),
+                                     behind.getValueAtPercentile(90), behind.getMaxValue()));
         }
         return lines;
     }

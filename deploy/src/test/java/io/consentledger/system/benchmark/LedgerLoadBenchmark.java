@@ -288,8 +288,10 @@ public final class LedgerLoadBenchmark {
         awaitProjection("before half load"); // the closed loop leaves a backlog: lag is measured from an empty one
         extras.awaitDeliveries();
         extras.startTreeLag();
+        extras.startWebhookStages();
         OpenResult half = openLoop(rate, halfSeconds);
         extras.stopTreeLag();
+        extras.stopWebhookStages();
 
         // Top-up to the number of access records wanted.
         awaitProjection("after half load");

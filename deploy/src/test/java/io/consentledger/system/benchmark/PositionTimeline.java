@@ -65,6 +65,20 @@ final class PositionTimeline implements Runnable {
         });
     }
 
+    /** A query-side processor's position in {@code GET /operator/processors} (e.g. {@code notifications}). */
+    static PositionTimeline processor(String query, String name, long pollMillis) {
+        return new PositionTimeline(query + "/operator/processors", pollMillis, processors -> {
+            for (JsonNode processor : processors) {
+                if (name.equals(processor.path("name").asText())
+                        && processor.path("segmentsClaimed").asInt() > 0
+                        && processor.hasNonNull("slowestPosition")) {
+                    return processor.path("slowestPosition").asLong();
+                }
+            }
+            return -1;
+        });
+    }
+
     /** The highest position the tree covers ({@code treeSize - 1}) in {@code GET /operator/log}. */
     static PositionTimeline tree(String query, long pollMillis) {
         return new PositionTimeline(query + "/operator/log", pollMillis, log -> log.path("treeSize").asLong() - 1);
@@ -144,6 +158,18 @@ final class PositionTimeline implements Runnable {
             }
         }
         return found;
+    }
+
+    /**
+     * The instants (nanoTime) between which the position first reached {@code p}: {send of the poll before, answer of
+     * the first poll at or past it}; null if no poll showed it.
+     */
+    long[] reached(long p) {
+        int k = firstAtOrPast(p);
+        if (k < 0) {
+            return null;
+        }
+        return new long[] {k == 0 ? sent[k] : sent[k - 1], answered[k]};
     }
 
     /**

@@ -20,6 +20,12 @@ import java.util.TreeSet;
  * front. A webhook already at its limit of deliveries in flight has its due lane heads set aside ({@code parked})
  * until one of its attempts ends, which brings back one of them, so a webhook with a large backlog costs a pass
  * nothing while it is busy, and never holds up another webhook. Each operation is O(log n).
+ * <p>
+ * The limit counts <b>requests</b> in flight: a delivery holds its webhook's slot from {@link #takeDue} until its
+ * attempt has ended ({@link #attemptEnded}, the receiver answered or the attempt failed), and its lane until its
+ * outcome is stored ({@link #finished}, {@link #retryAt}). So storing outcomes, which the dispatcher does in
+ * batches, does not hold the receiver's slots, while a lane's next delivery still waits for the stored outcome of
+ * the one before.
  */
 final class DispatchQueue {
 
@@ -40,7 +46,13 @@ final class DispatchQueue {
     private final TreeSet<PendingDelivery> ready = new TreeSet<>(BY_DUE);
     private final Map<String, TreeSet<PendingDelivery>> parked = new HashMap<>();
     private final Map<String, Integer> inFlightOf = new HashMap<>();
+    /** The deliveries whose request is in flight: each holds one slot of its webhook. */
+    private final java.util.Set<String> holdingSlot = new java.util.HashSet<>();
     private final Map<String, Long> backlogOf = new HashMap<>();
+    /** Waiting deliveries that carry their recorded body ({@link PendingDelivery#recorded}): at most {@link #MAX_CARRIED}. */
+    private int carried;
+    /** Beyond this many, a delivery handed over with its body waits without it (its body is read when it is sent). */
+    static final int MAX_CARRIED = 10_000;
 
     DispatchQueue(int perWebhookLimit) {
         this.perWebhookLimit = perWebhookLimit;
@@ -48,9 +60,18 @@ final class DispatchQueue {
 
     /** Adds a pending delivery; false if the queue knows it already (queued or in flight). */
     boolean add(PendingDelivery delivery) {
-        if (known.putIfAbsent(delivery.deliveryId(), delivery) != null) {
+        if (known.containsKey(delivery.deliveryId())) {
             return false;
         }
+        if (delivery.recorded() != null) {
+            if (carried < MAX_CARRIED) {
+                carried++;
+            } else { // the body stays in the store: read when it is sent
+                delivery = new PendingDelivery(delivery.deliveryId(), delivery.webhookId(), delivery.orderingKey(),
+                        delivery.position(), delivery.dueAt());
+            }
+        }
+        known.put(delivery.deliveryId(), delivery);
         backlogOf.merge(delivery.webhookId(), 1L, Long::sum);
         Lane lane = lanes.computeIfAbsent(laneKey(delivery), k -> new Lane());
         lane.waiting.add(delivery);
@@ -86,7 +107,11 @@ final class DispatchQueue {
             lane.queued = null;
             lane.waiting.remove(head);
             lane.inFlight = head;
+            if (head.recorded() != null) {
+                carried--;
+            }
             inFlightOf.merge(head.webhookId(), 1, Integer::sum);
+            holdingSlot.add(head.deliveryId());
             taken.add(head);
         }
         return taken;
@@ -95,6 +120,18 @@ final class DispatchQueue {
     /** When the next queued delivery falls due, if any waits in {@code ready}. */
     Optional<Instant> nextDue() {
         return ready.isEmpty() ? Optional.empty() : Optional.of(ready.first().dueAt());
+    }
+
+    /**
+     * The attempt's request has ended (answered, failed or not made): the webhook's slot is free for another lane,
+     * while this lane stays busy until the outcome is stored ({@link #finished} or {@link #retryAt}).
+     */
+    void attemptEnded(PendingDelivery delivery) {
+        Lane lane = lanes.get(laneKey(delivery));
+        if (lane == null || lane.inFlight == null || !lane.inFlight.deliveryId().equals(delivery.deliveryId())) {
+            return;
+        }
+        freeSlot(delivery);
     }
 
     /** An attempt ended and the delivery left the outbox (delivered, given up) or was not pending any more. */
@@ -127,6 +164,7 @@ final class DispatchQueue {
 
     /** Forgets every delivery not in flight (this instance stops dispatching); in-flight ones end as usual. */
     void clearWaiting() {
+        carried = 0; // only waiting deliveries are counted
         ready.clear();
         parked.clear();
         lanes.values().removeIf(lane -> {
@@ -145,10 +183,16 @@ final class DispatchQueue {
         return Map.copyOf(backlogOf);
     }
 
+    /** Waiting deliveries that carry their body (for tests). */
+    int carried() {
+        return carried;
+    }
+
     int size() {
         return known.size();
     }
 
+    /** Requests of the webhook in flight (slots held). */
     int inFlight(String webhookId) {
         return inFlightOf.getOrDefault(webhookId, 0);
     }
@@ -159,6 +203,14 @@ final class DispatchQueue {
             return null;
         }
         lane.inFlight = null;
+        freeSlot(delivery);
+        return lane;
+    }
+
+    private void freeSlot(PendingDelivery delivery) {
+        if (!holdingSlot.remove(delivery.deliveryId())) {
+            return; // freed when its attempt ended
+        }
         inFlightOf.computeIfPresent(delivery.webhookId(), (k, n) -> n <= 1 ? null : n - 1);
         // a slot of this webhook is free: one of its parked lane heads may go again
         TreeSet<PendingDelivery> waitingForSlot = parked.get(delivery.webhookId());
@@ -168,7 +220,6 @@ final class DispatchQueue {
                 parked.remove(delivery.webhookId());
             }
         }
-        return lane;
     }
 
     /** Puts the lane's first delivery where it can be taken, unless the lane is busy. */

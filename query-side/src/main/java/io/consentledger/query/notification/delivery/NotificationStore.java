@@ -194,7 +194,8 @@ public class NotificationStore {
      * as it is). Existing deliveries are otherwise left alone. A concurrent insert of the same id (another instance)
      * fails the call, which the caller's batch then repeats.
      *
-     * @return how many were new, and every delivery of the call that is pending, as the outbox holds it
+     * @return how many were new, and every delivery of the call that is pending, as the outbox holds it (a new one
+     *         carrying the delivery as stored, so that its first attempt needs no read)
      */
     public Recorded recordDeliveries(List<Delivery> batch) {
         Map<String, Delivery> byId = new LinkedHashMap<>();
@@ -215,7 +216,7 @@ public class NotificationStore {
                 fresh.add(deliveryDoc(delivery));
                 if (delivery.state() == DeliveryState.PENDING) {
                     pending.add(new PendingDelivery(delivery.id(), delivery.webhookId(), delivery.orderingKey(),
-                            delivery.position(), delivery.nextAttemptAt()));
+                            delivery.position(), delivery.nextAttemptAt(), delivery));
                 }
             } else if (DeliveryState.PENDING.name().equals(stored.getString("state"))) {
                 pending.add(new PendingDelivery(delivery.id(), stored.getString("webhookId"),

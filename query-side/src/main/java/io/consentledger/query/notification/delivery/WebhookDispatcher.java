@@ -13,12 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,16 +30,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -55,12 +52,14 @@ import java.util.random.RandomGenerator;
  * or left by one that stopped). A pass costs what it hands out, never a read of the backlog.
  * <p>
  * One scheduler thread takes the deliveries that are due and first in their lane ({@link DeliveryOrdering}'s rule),
- * and hands them to a fixed pool of workers. A webhook never has more than {@code perWebhookInFlight} deliveries in
+ * and hands them to a fixed pool of workers, which read them (a batch at once) and send them. A webhook never has more than {@code perWebhookInFlight} deliveries in
  * flight (each of a different lane), so a slow or hanging receiver occupies at most that many workers and never
- * holds up another receiver.
+ * holds up another receiver. A request frees its webhook's slot when it ends; its lane waits until its outcome is
+ * stored.
  * <p>
  * Each attempt re-checks the URL against the {@link WebhookUrlPolicy} on freshly resolved addresses, signs the
- * stored body with every currently valid secret, and sends it with the JDK {@link HttpClient}: connect timeout 2 s,
+ * stored body with every currently valid secret, and sends it with the JDK's {@link HttpURLConnection} (blocking, on
+ * the worker; no proxy; keep-alive): connect timeout 2 s,
  * total 10 s, no redirects followed. 2xx delivers; 410 disables the webhook and gives the delivery up; anything else
  * (another status, a refused connection, a timeout, a refused address) is retried on the {@link RetrySchedule} and
  * given up after the last retry. Every attempt is logged, and every outcome is stored before the queue moves on,
@@ -82,13 +81,22 @@ public class WebhookDispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the outcome recorder waits after an attempt ended for others to store with it: the lanes of those
+     * attempts wait that much longer, the receivers' slots do not (they are free once the request ended).
+     */
+    static final Duration OUTCOME_LINGER = Duration.ofMillis(20);
+    private static final int OUTCOME_BATCH = 256;
+
     private final NotificationStore store;
     private final WebhookUrlPolicy urlPolicy;
     private final RetrySchedule schedule;
     private final Clock clock;
     private final RandomGenerator random;
     private final Settings settings;
-    private final HttpClient http;
+    private final java.util.concurrent.ScheduledExecutorService timeouts;
+    /** The most of an answer's body read: receivers answer with a status, the body is not used. */
+    private static final int DRAINED = 64 * 1024;
     private final ExecutorService workers;
     private final Thread scheduler;
     private final Thread recorder;
@@ -119,11 +127,7 @@ public class WebhookDispatcher implements AutoCloseable {
         this.queue = new DispatchQueue(settings.perWebhookInFlight());
         this.scheduler = named("webhook-dispatcher").newThread(this::run);
         this.recorder = named("webhook-outcomes").newThread(this::recordResults);
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.timeouts = Executors.newSingleThreadScheduledExecutor(named("webhook-timeouts"));
         this.latency = Timer.builder("ledger.notifications.attempt.latency")
                 .description("How long a webhook receiver took to answer one attempt").register(meters);
         // registered at zero, so dashboards and alerts see the series before the first delivery
@@ -240,7 +244,12 @@ public class WebhookDispatcher implements AutoCloseable {
             lock.unlock();
         }
         if (!due.isEmpty()) {
-            submit(due);
+            // the reads and the hand-out run on a worker, so the scheduler is free to hand out the next slots at once
+            try {
+                workers.execute(() -> submit(due));
+            } catch (RejectedExecutionException closing) {
+                requeue(due);
+            }
         }
         lock.lock();
         try {
@@ -307,17 +316,30 @@ public class WebhookDispatcher implements AutoCloseable {
     }
 
     /**
-     * Hands the deliveries taken from the queue to the workers, after reading them and their webhooks in two round
-     * trips for all: a delivery no longer pending leaves the queue; one of a deleted or disabled webhook is given up
-     * without an attempt.
+     * Hands the deliveries taken from the queue to the workers, after reading their webhooks in one round trip for
+     * all, and the deliveries in one more, except those recorded just now (their first attempt, the recorder handed
+     * them over as stored): a delivery no longer pending leaves the queue; one of a deleted or disabled webhook is
+     * given up without an attempt.
      */
     private void submit(List<PendingDelivery> due) {
         Map<String, Delivery> deliveries = new HashMap<>();
         Map<String, Webhook> webhooks;
         try {
-            store.findDeliveries(due.stream().map(PendingDelivery::deliveryId).toList())
-                    .forEach(d -> deliveries.put(d.id(), d));
             webhooks = store.findWebhooks(due.stream().map(PendingDelivery::webhookId).distinct().toList());
+            // a delivery recorded just now, of a webhook still enabled, is sent as recorded; the others are read
+            List<String> toRead = new ArrayList<>();
+            for (PendingDelivery pending : due) {
+                Webhook webhook = webhooks.get(pending.webhookId());
+                if (pending.recorded() != null && pending.recorded().attempts() == 0 && webhook != null
+                        && webhook.enabled()) {
+                    deliveries.put(pending.deliveryId(), pending.recorded());
+                } else {
+                    toRead.add(pending.deliveryId());
+                }
+            }
+            if (!toRead.isEmpty()) {
+                store.findDeliveries(toRead).forEach(d -> deliveries.put(d.id(), d));
+            }
         } catch (RuntimeException e) {
             if (!closed) {
                 log.warn("webhook deliveries could not be read, retrying shortly: {}", e.toString());
@@ -388,22 +410,21 @@ public class WebhookDispatcher implements AutoCloseable {
                 status = send(webhook, delivery, start);
             } catch (WebhookUrlRefused e) {
                 error = e.code();
-            } catch (HttpConnectTimeoutException e) {
-                error = "connect-timeout";
-            } catch (HttpTimeoutException | TimeoutException e) {
-                error = "timeout";
-            } catch (ConnectException e) {
-                error = "connection-refused";
-            } catch (java.io.IOException e) {
-                error = "io-error";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                error = "interrupted";
+            } catch (AttemptFailed e) {
+                error = e.code;
             } catch (RuntimeException e) {
                 error = "io-error";
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             latency.record(Duration.ofMillis(millis));
+            // the request is over: the webhook's slot goes to another lane; this lane waits for the stored outcome
+            lock.lock();
+            try {
+                queue.attemptEnded(pending);
+                signal();
+            } finally {
+                lock.unlock();
+            }
             results.add(new Result(pending, delivery, number, start, clock.instant(), status, millis, error, null));
         } finally {
             MDC.remove(CorrelationIdFilter.MDC_KEY);
@@ -424,7 +445,18 @@ public class WebhookDispatcher implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                results.drainTo(batch, 255);
+                // a moment for the attempts ending about now to join the batch: fewer, larger writes
+                long until = System.nanoTime() + OUTCOME_LINGER.toNanos();
+                long left;
+                while (batch.size() < OUTCOME_BATCH && (left = until - System.nanoTime()) > 0 && !closed) {
+                    Result next = results.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    results.drainTo(batch, OUTCOME_BATCH - batch.size());
+                }
+                results.drainTo(batch, Math.max(0, OUTCOME_BATCH - batch.size()));
                 store(batch);
             } catch (InterruptedException e) {
                 return;
@@ -509,35 +541,89 @@ public class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private int send(Webhook webhook, Delivery delivery, Instant now)
-            throws java.io.IOException, InterruptedException, TimeoutException {
+    /** An attempt that ended without an answer, with the error code the log shows. */
+    private static final class AttemptFailed extends Exception {
+        final String code;
+
+        AttemptFailed(String code) {
+            super(code, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /**
+     * One request, blocking on this worker: {@link HttpURLConnection} without a proxy, redirects not followed, HTTP/1.1
+     * with keep-alive (the JDK's connection cache), connect timeout, and the total timeout enforced by closing the
+     * connection when it passes. At most {@link #DRAINED} bytes of the answer's body are read (so that the connection
+     * can be reused); a longer body closes the connection.
+     */
+    private int send(Webhook webhook, Delivery delivery, Instant now) throws AttemptFailed {
         urlPolicy.checkDelivery(webhook.url());
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
         long timestamp = now.getEpochSecond();
         List<WebhookSecret> secrets = webhook.signingSecrets(now);
-        HttpRequest request = HttpRequest.newBuilder(webhook.url())
-                .timeout(settings.totalTimeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "ConsentLedger-Webhooks/1")
-                .header(WebhookSigner.HEADER_ID, delivery.id())
-                .header(WebhookSigner.HEADER_TIMESTAMP, Long.toString(timestamp))
-                .header(WebhookSigner.HEADER_SIGNATURE,
-                        WebhookSigner.signatureHeader(secrets, delivery.id(), timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        CompletableFuture<HttpResponse<Void>> response =
-                http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        HttpURLConnection connection;
         try {
-            return response.get(settings.totalTimeout().toMillis(), TimeUnit.MILLISECONDS).statusCode();
-        } catch (TimeoutException e) {
-            response.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof java.io.IOException io) {
-                throw io;
+            connection = (HttpURLConnection) webhook.url().toURL().openConnection(Proxy.NO_PROXY);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new AttemptFailed("io-error");
+        }
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setConnectTimeout((int) settings.connectTimeout().toMillis());
+        connection.setReadTimeout((int) settings.totalTimeout().toMillis());
+        connection.setDoOutput(true);
+        connection.setFixedLengthStreamingMode(body.length);
+        connection.setRequestProperty("Content-Type", "application/json");
+        connection.setRequestProperty("Accept", "*/*");
+        connection.setRequestProperty("User-Agent", "ConsentLedger-Webhooks/1");
+        connection.setRequestProperty(WebhookSigner.HEADER_ID, delivery.id());
+        connection.setRequestProperty(WebhookSigner.HEADER_TIMESTAMP, Long.toString(timestamp));
+        connection.setRequestProperty(WebhookSigner.HEADER_SIGNATURE,
+                WebhookSigner.signatureHeader(secrets, delivery.id(), timestamp, body));
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> deadline = timeouts.schedule(() -> {
+            expired.set(true);
+            connection.disconnect();
+        }, settings.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        boolean connected = false;
+        try {
+            connection.setRequestMethod("POST");
+            connection.connect();
+            connected = true;
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(body);
             }
-            throw new java.io.IOException(cause);
+            int status = connection.getResponseCode();
+            if (status < 0) {
+                throw new AttemptFailed("io-error"); // not HTTP
+            }
+            InputStream answer = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            if (answer != null) {
+                try (answer) {
+                    if (answer.readNBytes(DRAINED + 1).length > DRAINED) {
+                        connection.disconnect(); // not worth keeping
+                    }
+                }
+            }
+            return status;
+        } catch (AttemptFailed e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            if (expired.get() || (connected && e instanceof SocketTimeoutException)) {
+                throw new AttemptFailed("timeout");
+            }
+            if (!connected && e instanceof SocketTimeoutException) {
+                throw new AttemptFailed("connect-timeout");
+            }
+            if (e instanceof ConnectException) {
+                throw new AttemptFailed("connection-refused");
+            }
+            throw new AttemptFailed("io-error");
+        } catch (RuntimeException e) {
+            throw new AttemptFailed(expired.get() ? "timeout" : "io-error");
+        } finally {
+            deadline.cancel(false);
         }
     }
 
@@ -569,6 +655,8 @@ public class WebhookDispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            timeouts.shutdownNow();
         }
     }
 

@@ -22,7 +22,8 @@ public record WebhookProperties(@DefaultValue("false") boolean allowInsecureLoop
 
     /**
      * @param workers            threads sending requests
-     * @param perWebhookInFlight the most deliveries of one webhook in flight at once
+     * @param perWebhookInFlight the most requests to one webhook in flight at once (a slot is free again when a request
+     *                           ends, before its outcome is stored)
      * @param connectTimeout     connect timeout of one attempt
      * @param totalTimeout       the most one attempt may take
      * @param pollInterval       how often the dispatcher sweeps the outbox for deliveries its queue does not know

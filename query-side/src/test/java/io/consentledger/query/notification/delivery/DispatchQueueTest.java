@@ -96,4 +96,65 @@ class DispatchQueueTest {
         assertThat(queue.size()).isZero();
         assertThat(queue.backlog()).isEmpty();
     }
+
+    @Test
+    void anEndedRequestFreesItsWebhooksSlotButItsLaneWaitsForTheStoredOutcome() {
+        DispatchQueue queue = new DispatchQueue(1);
+        queue.add(d("a", "wh", "consent:c-1", 10, T0));
+        queue.add(d("b", "wh", "consent:c-1", 11, T0));
+        queue.add(d("x", "wh", "consent:c-2", 12, T0));
+        assertThat(ids(queue.takeDue(T0))).containsExactly("a");
+        assertThat(queue.takeDue(T0)).isEmpty(); // the one slot is taken
+
+        queue.attemptEnded(d("a", "wh", "consent:c-1", 10, T0)); // answered; its outcome not stored yet
+
+        assertThat(queue.inFlight("wh")).isZero();
+        assertThat(ids(queue.takeDue(T0))).containsExactly("x"); // another lane may use the slot
+        queue.attemptEnded(d("x", "wh", "consent:c-2", 12, T0));
+        assertThat(queue.takeDue(T0)).isEmpty(); // b still waits for a's stored outcome
+        queue.finished(d("a", "wh", "consent:c-1", 10, T0));
+        assertThat(ids(queue.takeDue(T0))).containsExactly("b");
+        assertThat(queue.inFlight("wh")).isEqualTo(1);
+        queue.finished(d("x", "wh", "consent:c-2", 12, T0)); // its slot was freed already: not freed twice
+        assertThat(queue.inFlight("wh")).isEqualTo(1);
+        queue.add(d("y", "wh", "consent:c-3", 13, T0));
+        assertThat(queue.takeDue(T0)).isEmpty(); // b holds the one slot
+        queue.retryAt(d("b", "wh", "consent:c-1", 11, T0), T0);
+        assertThat(ids(queue.takeDue(T0))).containsExactly("b"); // due at the same time: the lower position first
+    }
+
+    @Test
+    void atMostMaxCarriedWaitingDeliveriesKeepTheirRecordedBody() {
+        DispatchQueue queue = new DispatchQueue(1);
+        Delivery body = new Delivery("x", "ev", "wh", "RECIPIENT:messenger", "consent.revoked", "consent:c", 1,
+                "{}", DeliveryState.PENDING, 0, T0, T0, null, null);
+        for (int i = 0; i <= DispatchQueue.MAX_CARRIED; i++) {
+            queue.add(new PendingDelivery("d-" + i, "wh", "consent:c-" + i, i, T0, body));
+        }
+        assertThat(queue.carried()).isEqualTo(DispatchQueue.MAX_CARRIED);
+
+        PendingDelivery first = queue.takeDue(T0).get(0);
+        assertThat(first.deliveryId()).isEqualTo("d-0");
+        assertThat(first.recorded()).isSameAs(body); // sent without a read
+        assertThat(queue.carried()).isEqualTo(DispatchQueue.MAX_CARRIED - 1);
+        queue.clearWaiting();
+        assertThat(queue.carried()).isZero();
+        queue.add(new PendingDelivery("d-" + DispatchQueue.MAX_CARRIED, "wh", "consent:c-last", 99_999, T0, body));
+        assertThat(queue.carried()).isEqualTo(1);
+    }
+
+    @Test
+    void theDeliveryBeyondTheCapWaitsWithoutItsBody() {
+        DispatchQueue queue = new DispatchQueue(DispatchQueue.MAX_CARRIED + 1);
+        Delivery body = new Delivery("x", "ev", "wh", "RECIPIENT:messenger", "consent.revoked", "consent:c", 1,
+                "{}", DeliveryState.PENDING, 0, T0, T0, null, null);
+        for (int i = 0; i <= DispatchQueue.MAX_CARRIED; i++) {
+            queue.add(new PendingDelivery("d-" + i, "wh", "consent:c-" + i, i, T0, body));
+        }
+        List<PendingDelivery> all = queue.takeDue(T0);
+        assertThat(all).hasSize(DispatchQueue.MAX_CARRIED + 1);
+        assertThat(all.get(DispatchQueue.MAX_CARRIED).recorded()).isNull(); // read from the store when sent
+        assertThat(all.get(DispatchQueue.MAX_CARRIED - 1).recorded()).isSameAs(body);
+        assertThat(queue.carried()).isZero();
+    }
 }

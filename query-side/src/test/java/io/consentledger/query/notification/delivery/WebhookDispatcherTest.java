@@ -181,6 +181,65 @@ class WebhookDispatcherTest {
     }
 
     @Test
+    void aRedirectIsNotFollowedAndCountsAsAFailedAttempt() throws Exception {
+        Receiver target = receiver(Receiver.answering(n -> 204));
+        com.sun.net.httpserver.HttpServer redirecting = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
+        redirecting.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Location", target.url());
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        redirecting.start();
+        closing.add(() -> redirecting.stop(0));
+        RegisteredWebhook hook = service.register(MESSENGER,
+                "http://127.0.0.1:" + redirecting.getAddress().getPort() + "/hook", List.of("consent.revoked"));
+
+        recorder.record(revoked("c-1"), "ev-1", 10);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.attemptsOf(hook.webhookId(), 10).size() >= 2);
+        assertThat(store.attemptsOf(hook.webhookId(), 10)).allMatch(a -> a.statusCode() == 302);
+        Delivery delivery = store.findDelivery("ev-1/" + hook.webhookId()).orElseThrow();
+        assertThat(delivery.state()).isNotEqualTo(DeliveryState.DELIVERED);
+        assertThat(delivery.lastError()).isEqualTo("http-302");
+        assertThat(target.requests).isEmpty();
+    }
+
+    @Test
+    void anAnswerThatTricklesPastTheTotalTimeoutIsATimeout() throws Exception {
+        // the status comes at once, then one byte of body every 300 ms: no single read waits 2 s, the whole does
+        com.sun.net.httpserver.HttpServer trickling = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
+        trickling.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        trickling.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0);
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 30; i++) {
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(300);
+                }
+            } catch (Exception closedByTheLedger) {
+                // the ledger hung up
+            }
+            exchange.close();
+        });
+        trickling.start();
+        closing.add(() -> trickling.stop(0));
+        RegisteredWebhook hook = service.register(MESSENGER,
+                "http://127.0.0.1:" + trickling.getAddress().getPort() + "/hook", List.of("consent.revoked"));
+
+        recorder.record(revoked("c-1"), "ev-1", 10);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !store.attemptsOf(hook.webhookId(), 1).isEmpty());
+        DeliveryAttempt first = store.attemptsOf(hook.webhookId(), 10).get(0);
+        assertThat(first.error()).isEqualTo("timeout");
+        assertThat(first.latencyMillis()).isBetween(1_900L, 4_000L); // the total timeout is 2 s
+    }
+
+    @Test
     void aTestPingIsDeliveredAsWebhookPing() throws Exception {
         Receiver receiver = receiver(Receiver.answering(n -> 200));
         RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
@@ -320,6 +379,122 @@ class WebhookDispatcherTest {
         assertThat(receiver.requests).hasSize(80).extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates();
         assertThat(store.attemptsOf(hook.webhookId(), 500)).hasSize(80)
                 .extracting(DeliveryAttempt::deliveryId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void storingOutcomesDoesNotHoldTheReceiversSlotsButALaneWaitsForItsStoredOutcome() throws Exception {
+        // outcomes are stored only once the gate opens; one request of the webhook in flight at a time
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        NotificationStore gated = new NotificationStore(stores.database()) {
+            @Override
+            public void applyOutcomes(List<Outcome> outcomes) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.applyOutcomes(outcomes);
+            }
+        };
+        dispatcher.close();
+        dispatcher = new WebhookDispatcher(gated, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
+                new RetrySchedule(Collections.nCopies(7, QUICK), 0), Clock.systemUTC(), new Random(1), meters,
+                new WebhookDispatcher.Settings(4, 1, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                        Duration.ofHours(1)));
+        dispatcher.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.outboxReads() == 1);
+        NotificationRecorder queued = new NotificationRecorder(gated, null, Clock.systemUTC(), dispatcher::enqueue);
+        Receiver receiver = receiver(Receiver.answering(n -> 204));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(),
+                List.of("consent.authorised", "consent.revoked"));
+
+        queued.record(authorised("c-1"), "ev-1", 1);
+        queued.record(revoked("c-1"), "ev-2", 2); // the same consent: waits for ev-1's stored outcome
+        queued.record(revoked("c-2"), "ev-3", 3);
+        queued.record(revoked("c-3"), "ev-4", 4);
+
+        // with the outcomes not stored, the one slot still serves the other consents, one request after another
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == 3);
+        Thread.sleep(300);
+        assertThat(receiver.requests).extracting(r -> r.header("webhook-id")).containsExactly(
+                "ev-1/" + hook.webhookId(), "ev-3/" + hook.webhookId(), "ev-4/" + hook.webhookId());
+        assertThat(state("ev-1/" + hook.webhookId())).isEqualTo(DeliveryState.PENDING);
+
+        gate.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.rangeClosed(1, 4)
+                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        assertThat(receiver.requests).hasSize(4);
+        assertThat(receiver.requests.get(3).header("webhook-id")).isEqualTo("ev-2/" + hook.webhookId());
+    }
+
+    /** A store that notes every delivery the dispatcher reads. */
+    private static final class ReadCountingStore extends NotificationStore {
+        final List<String> read = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        ReadCountingStore(com.mongodb.client.MongoDatabase database) {
+            super(database);
+        }
+
+        @Override
+        public List<Delivery> findDeliveries(java.util.Collection<String> ids) {
+            read.addAll(ids);
+            return super.findDeliveries(ids);
+        }
+    }
+
+    private NotificationRecorder readCountingRecorder(NotificationStore counting, int perWebhookInFlight) {
+        dispatcher.close();
+        dispatcher = new WebhookDispatcher(counting, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
+                new RetrySchedule(Collections.nCopies(7, QUICK), 0), Clock.systemUTC(), new Random(1), meters,
+                new WebhookDispatcher.Settings(4, perWebhookInFlight, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                        Duration.ofHours(1)));
+        dispatcher.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.outboxReads() == 1);
+        return new NotificationRecorder(counting, null, Clock.systemUTC(), dispatcher::enqueue);
+    }
+
+    @Test
+    void aDeliveryRecordedJustNowIsSentAsRecordedWithoutReadingItAgainButARetryIsRead() throws Exception {
+        ReadCountingStore counting = new ReadCountingStore(stores.database());
+        NotificationRecorder queued = readCountingRecorder(counting, 4);
+        Receiver receiver = receiver(Receiver.answering(n -> n == 1 ? 500 : 204)); // the first request fails
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+
+        for (int i = 1; i <= 5; i++) {
+            queued.record(revoked("c-" + i), "ev-" + i, i);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.rangeClosed(1, 5)
+                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        String failed = receiver.requests.get(0).header("webhook-id");
+        assertThat(counting.read).containsExactly(failed); // only the retry was read from the store
+        assertThat(receiver.requests).hasSize(6);
+        com.standardwebhooks.Webhook verifier = new com.standardwebhooks.Webhook(hook.secret());
+        for (Receiver.Received r : receiver.requests) {
+            assertThatCode(() -> verifier.verify(r.body(), r.headers())).doesNotThrowAnyException();
+            String eventId = r.header("webhook-id").substring(0, r.header("webhook-id").indexOf('/'));
+            assertThat(r.body()).contains("\"eventId\":\"" + eventId + "\"");
+        }
+    }
+
+    @Test
+    void aDeliveryRecordedJustNowOfAWebhookDeletedSinceIsGivenUpUnsent() throws Exception {
+        ReadCountingStore counting = new ReadCountingStore(stores.database());
+        NotificationRecorder queued = readCountingRecorder(counting, 1);
+        Receiver receiver = receiver(new Receiver(0, n -> 204, 300));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+        // the webhook is deleted while its first request is in flight; the second waits for the one slot
+        receiver.beforeAnswer = () -> service.delete(MESSENGER, hook.webhookId());
+
+        queued.record(revoked("c-1"), "ev-1", 1);
+        queued.record(revoked("c-2"), "ev-2", 2);
+
+        String second = "ev-2/" + hook.webhookId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(second) == DeliveryState.GIVEN_UP);
+        assertThat(receiver.requests).hasSize(1);
+        assertThat(store.findDelivery(second).orElseThrow().lastError()).isEqualTo("webhook-deleted");
+        assertThat(counting.read).contains(second); // read again once its webhook was not found
     }
 
     @Test
