@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -27,9 +28,11 @@ import static com.mongodb.client.model.Filters.eq;
  * erasures scans, and erasures are few.
  *
  * <p>The erasure guard's look-up ({@link #erasureRequested(String)}) is answered from memory. Every erasure the
- * projection records also increments one counter, the erasure <em>generation</em> (collection {@value #GENERATION},
- * one document read by {@code _id}); an instance reads it at most once per refresh interval, for all customers, and
- * reads a customer's entry again only when the generation moved since it last read it. An erasure recorded on any
+ * projection records also gives one document a new random value after the entry is written, the erasure
+ * <em>generation</em> (collection {@value #GENERATION}, read by {@code _id}); an instance reads it at most once per
+ * refresh interval, for all customers, and reads a customer's entry again only when the generation changed since it
+ * last read it. A fresh value, not a counter: two writers can never leave it at a value a reader already saw (the
+ * embedded store's {@code $inc} is not safe under concurrent writers, docs/decisions.md). An erasure recorded on any
  * instance is so seen by every instance at most one refresh interval (plus one read) after the directory recorded
  * it; an erasure, once seen, is never un-seen.
  */
@@ -37,7 +40,7 @@ public class CustomerDirectory {
 
     public static final String DIRECTORY = "customer_directory";
     public static final String OWNERS = "customer_of";
-    /** One document, {@code {_id: "erasures", n}}: incremented after every erasure the directory records. */
+    /** One document, {@code {_id: "erasures", v}}: a new random value after every erasure the directory records. */
     public static final String GENERATION = "customer_erasure_generation";
     private static final String GENERATION_ID = "erasures";
 
@@ -59,11 +62,13 @@ public class CustomerDirectory {
     private final long refreshNanos;
     private final LongSupplier nanoTime;
     private final ReentrantLock refreshing = new ReentrantLock();
-    /** The generation last read (-1: never) and when, by {@link #nanoTime}. */
-    private volatile long generation = -1;
-    private volatile long generationReadAt;
+    /** The generation last read ("" when no erasure was ever recorded) and when, by {@link #nanoTime}; null: never. */
+    private volatile Generation generation;
 
-    private record Known(boolean requested, long generation) {
+    private record Generation(String value, long readAt) {
+    }
+
+    private record Known(boolean requested, String generation) {
     }
 
     /** @param refresh how long the erasure generation read from the store is trusted (the guard's bound) */
@@ -108,8 +113,9 @@ public class CustomerDirectory {
 
     /** After the entry is written, so an instance that sees the new generation reads the written entry. */
     private void erasureRecorded(String subjectId) {
-        erasureCache.put(subjectId, new Known(true, Long.MAX_VALUE));
-        generations.updateOne(eq("_id", GENERATION_ID), Updates.inc("n", 1L), new UpdateOptions().upsert(true));
+        erasureCache.put(subjectId, new Known(true, ""));
+        generations.updateOne(eq("_id", GENERATION_ID), Updates.set("v", UUID.randomUUID().toString()),
+                              new UpdateOptions().upsert(true));
     }
 
     private void owner(String aggregateId, String subjectId) {
@@ -141,14 +147,13 @@ public class CustomerDirectory {
      * own read once per refresh interval.
      */
     public boolean erasureRequested(String subjectId) {
-        long current = currentGeneration(); // before the entry: an entry read after it is at least this recent
+        String current = currentGeneration(); // before the entry: an entry read after it is at least this recent
         Known known = erasureCache.getIfPresent(subjectId);
-        if (known != null && (known.requested() || known.generation() == current)) {
+        if (known != null && (known.requested() || known.generation().equals(current))) {
             return known.requested();
         }
         boolean requested = find(subjectId).map(e -> e.erasure() != null).orElse(false);
-        erasureCache.asMap().merge(subjectId, new Known(requested, current),
-                (old, read) -> old.requested() || old.generation() > read.generation() ? old : read);
+        erasureCache.asMap().merge(subjectId, new Known(requested, current), (old, read) -> old.requested() ? old : read);
         return requested;
     }
 
@@ -157,27 +162,27 @@ public class CustomerDirectory {
      * the others meanwhile keep the previous value (so the bound is the interval plus one read), except before the
      * first read, when they wait for it.
      */
-    private long currentGeneration() {
-        long known = generation;
-        if (known >= 0 && nanoTime.getAsLong() - generationReadAt < refreshNanos) {
-            return known;
+    private String currentGeneration() {
+        Generation known = generation;
+        if (known != null && nanoTime.getAsLong() - known.readAt() < refreshNanos) {
+            return known.value();
         }
-        if (known >= 0 && !refreshing.tryLock()) {
-            return known;
+        if (known != null && !refreshing.tryLock()) {
+            return known.value();
         }
-        if (known < 0) {
+        if (known == null) {
             refreshing.lock();
         }
         try {
-            if (generation >= 0 && nanoTime.getAsLong() - generationReadAt < refreshNanos) {
-                return generation;
+            known = generation;
+            if (known != null && nanoTime.getAsLong() - known.readAt() < refreshNanos) {
+                return known.value();
             }
             long readAt = nanoTime.getAsLong();
             Document document = generations.find(eq("_id", GENERATION_ID)).first();
-            Number n = document == null ? null : document.get("n", Number.class);
-            generationReadAt = readAt;
-            generation = n == null ? 0 : n.longValue();
-            return generation;
+            String value = document == null || document.getString("v") == null ? "" : document.getString("v");
+            generation = new Generation(value, readAt);
+            return value;
         } finally {
             refreshing.unlock();
         }

@@ -139,4 +139,19 @@ class CustomerDirectoryTest {
 
         assertThat(directoryReads()).isZero();
     }
+
+    @Test
+    void aReaderThatReadAnEntryBetweenTwoWritersStillSeesTheSecondErasure() {
+        CustomerDirectory secondWriter = new CustomerDirectory(stores.database(), REFRESH, nanos::get);
+        writer.erasureRequested("bank-1/c1", Instant.parse("2029-01-01T00:00:00Z"));
+        advance(REFRESH);
+        // the reader reads the generation the first writer left, then c2's entry before the second writer wrote it
+        assertThat(reader.erasureRequested("bank-1/c2")).isFalse();
+        secondWriter.erasureRequested("bank-1/c2", Instant.parse("2029-01-01T00:00:00Z"));
+
+        advance(REFRESH);
+
+        assertThat(reader.erasureRequested("bank-1/c2")).isTrue();
+        assertThat(reader.erasureRequested("bank-1/c1")).isTrue();
+    }
 }
