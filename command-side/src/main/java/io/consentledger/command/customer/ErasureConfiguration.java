@@ -20,10 +20,15 @@ import java.time.Duration;
 @Configuration(proxyBeanMethods = false)
 public class ErasureConfiguration {
 
+    /**
+     * {@code guard-refresh} (default 1 s): how stale the erasure guard's view of other instances' erasures may be
+     * (it was {@code guard-cache-ttl}, 5 s, a per-customer expiry; that key is still read if set).
+     */
     @Bean
     public CustomerDirectory customerDirectory(MongoDatabase database,
-                                               @Value("${consent-ledger.erasure.guard-cache-ttl:PT5S}") Duration guardCacheTtl) {
-        return new CustomerDirectory(database, guardCacheTtl);
+                                               @Value("${consent-ledger.erasure.guard-refresh:${consent-ledger.erasure.guard-cache-ttl:PT1S}}")
+                                               Duration guardRefresh) {
+        return new CustomerDirectory(database, guardRefresh);
     }
 
     @Bean

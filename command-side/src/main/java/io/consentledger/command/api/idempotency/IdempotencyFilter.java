@@ -21,6 +21,11 @@ import java.util.HexFormat;
  * request (method, path and body bytes) gets the first outcome again (same status, body and Location) and sends
  * no command; the same key with another request is 422 {@code idempotency-key-reused}; a retry while the first is
  * still running is 409 {@code idempotency-key-in-flight}. Outcomes of 5xx are not kept, so they may be retried.
+ *
+ * <p>A share's outcome is written after its answer ({@link IdempotencyStore#completeLater}), which takes a store
+ * round trip off the request: the consent also recognises a repeated {@code shareId}, so a share whose outcome was
+ * lost with a crashed process is not recorded twice when its key is taken over. Other commands' outcomes are written
+ * before the answer.
  */
 public class IdempotencyFilter extends OncePerRequestFilter {
 
@@ -28,6 +33,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     public static final String REPLAYED_HEADER = "Idempotency-Replayed";
     /** Compiled once: {@code String.matches} would compile it on every request. */
     private static final java.util.regex.Pattern VALID_KEY = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,255}");
+    /** The share commands, whose outcome is written after the answer. */
+    private static final java.util.regex.Pattern SHARES =
+            java.util.regex.Pattern.compile(".*/api/v1/consents/[^/]+/shares/(balance|transactions)");
 
     private final IdempotencyStore store;
     private final CallerIdentity callers;
@@ -35,6 +43,10 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     public IdempotencyFilter(IdempotencyStore store, CallerIdentity callers) {
         this.store = store;
         this.callers = callers;
+    }
+
+    static boolean deferOutcome(HttpServletRequest request) {
+        return SHARES.matcher(request.getRequestURI()).matches();
     }
 
     @Override
@@ -55,7 +67,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         byte[] body = request.getInputStream().readAllBytes();
         HttpServletRequest replayable = new CachedBodyRequest(request, body);
         String id = callers.callerOf(request) + "|" + key;
-        IdempotencyStore.Begin begin = store.begin(id, fingerprint(request, body));
+        String fingerprint = fingerprint(request, body);
+        IdempotencyStore.Begin begin = store.begin(id, fingerprint);
         if (begin instanceof IdempotencyStore.Reused) {
             Problems.write(response, Problems.problem(HttpStatus.UNPROCESSABLE_CONTENT,
                     ProblemTypes.IDEMPOTENCY_KEY_REUSED, "Idempotency key reused",
@@ -75,12 +88,12 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             response.setHeader(REPLAYED_HEADER, "true");
             response.getOutputStream().write(replay.body());
         } else {
-            runOnce(replayable, response, chain, id);
+            runOnce(replayable, response, chain, id, fingerprint);
         }
     }
 
-    private void runOnce(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String id)
-            throws IOException, ServletException {
+    private void runOnce(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String id,
+                         String fingerprint) throws IOException, ServletException {
         ContentCachingResponseWrapper recorded = new ContentCachingResponseWrapper(response);
         try {
             chain.doFilter(request, recorded);
@@ -90,6 +103,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         }
         if (recorded.getStatus() >= 500) {
             store.abandon(id);
+        } else if (deferOutcome(request)) {
+            store.completeLater(id, fingerprint, recorded.getStatus(), recorded.getContentType(),
+                    recorded.getHeader("Location"), recorded.getContentAsByteArray());
         } else {
             store.complete(id, recorded.getStatus(), recorded.getContentType(), recorded.getHeader("Location"),
                     recorded.getContentAsByteArray());
