@@ -581,10 +581,16 @@ public class WebhookDispatcher implements AutoCloseable {
         connection.setRequestProperty(WebhookSigner.HEADER_TIMESTAMP, Long.toString(timestamp));
         connection.setRequestProperty(WebhookSigner.HEADER_SIGNATURE,
                 WebhookSigner.signatureHeader(secrets, delivery.id(), timestamp, body));
+        long deadlineAt = System.nanoTime() + settings.totalTimeout().toNanos();
         java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean readingBody = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.ScheduledFuture<?> deadline = timeouts.schedule(() -> {
             expired.set(true);
-            connection.disconnect();
+            if (!readingBody.get()) {
+                // while the body is read, the reader checks the deadline itself: disconnect() from here would wait
+                // for the stream's lock, which a reader taking bytes one by one hardly ever frees
+                connection.disconnect();
+            }
         }, settings.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
         boolean connected = false;
         try {
@@ -600,10 +606,14 @@ public class WebhookDispatcher implements AutoCloseable {
             }
             InputStream answer = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
             if (answer != null) {
+                readingBody.set(true);
                 try (answer) {
-                    if (answer.readNBytes(DRAINED + 1).length > DRAINED) {
+                    if (!drained(answer, deadlineAt)) {
                         connection.disconnect(); // not worth keeping
                     }
+                } catch (AttemptFailed timedOut) {
+                    connection.disconnect();
+                    throw timedOut;
                 }
             }
             return status;
@@ -625,6 +635,26 @@ public class WebhookDispatcher implements AutoCloseable {
         } finally {
             deadline.cancel(false);
         }
+    }
+
+    /**
+     * Reads the answer's body up to {@link #DRAINED} bytes: true when it ended within them. Past {@code deadlineAt}
+     * (the total timeout) the attempt is a {@code timeout}, however steadily the bytes trickle in; a single read waits at
+     * most the read timeout.
+     */
+    private static boolean drained(InputStream answer, long deadlineAt) throws java.io.IOException, AttemptFailed {
+        byte[] buffer = new byte[8192];
+        int total = 0;
+        for (int n; (n = answer.read(buffer)) >= 0; ) {
+            total += n;
+            if (System.nanoTime() - deadlineAt > 0) {
+                throw new AttemptFailed("timeout");
+            }
+            if (total > DRAINED) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void updateBacklog(Map<String, Long> counts) {
