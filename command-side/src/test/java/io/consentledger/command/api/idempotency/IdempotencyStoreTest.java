@@ -74,24 +74,29 @@ class IdempotencyStoreTest {
     @Test
     void concurrentRetriesRunTheCommandOnce() throws Exception {
         int racers = 8;
+        List<IdempotencyStore.Begin> outcomes = race(racers, () -> store.begin("bank-1|race", "fp"));
+        assertThat(outcomes).filteredOn(IdempotencyStore.Started.class::isInstance).hasSize(1);
+        assertThat(outcomes).filteredOn(IdempotencyStore.InFlight.class::isInstance).hasSize(racers - 1);
+    }
+
+    /** Runs {@code racer} on {@code racers} threads released at once, and returns what each got. */
+    private static List<IdempotencyStore.Begin> race(int racers, Callable<IdempotencyStore.Begin> racer) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(racers);
         try {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<IdempotencyStore.Begin>> results = new ArrayList<>();
             for (int i = 0; i < racers; i++) {
-                Callable<IdempotencyStore.Begin> racer = () -> {
+                results.add(pool.submit(() -> {
                     start.await();
-                    return store.begin("bank-1|race", "fp");
-                };
-                results.add(pool.submit(racer));
+                    return racer.call();
+                }));
             }
             start.countDown();
             List<IdempotencyStore.Begin> outcomes = new ArrayList<>();
             for (Future<IdempotencyStore.Begin> result : results) {
                 outcomes.add(result.get());
             }
-            assertThat(outcomes).filteredOn(IdempotencyStore.Started.class::isInstance).hasSize(1);
-            assertThat(outcomes).filteredOn(IdempotencyStore.InFlight.class::isInstance).hasSize(racers - 1);
+            return outcomes;
         } finally {
             pool.shutdownNow();
         }
@@ -151,36 +156,20 @@ class IdempotencyStoreTest {
 
     @Test
     void concurrentDuplicatesOfADeferredOutcomeRunTheCommandOnceAndGetItsAnswer() throws Exception {
-        int racers = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(racers);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<IdempotencyStore.Begin>> results = new ArrayList<>();
-            for (int i = 0; i < racers; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    IdempotencyStore.Begin begin = deferring.begin("bank-1|race", "fp");
-                    if (begin instanceof IdempotencyStore.Started) {
-                        deferring.completeLater("bank-1|race", "fp", 201, "application/json", null, utf8("{\"n\":1}"));
-                    }
-                    return begin;
-                }));
+        List<IdempotencyStore.Begin> outcomes = race(8, () -> {
+            IdempotencyStore.Begin begin = deferring.begin("bank-1|race", "fp");
+            if (begin instanceof IdempotencyStore.Started) {
+                deferring.completeLater("bank-1|race", "fp", 201, "application/json", null, utf8("{\"n\":1}"));
             }
-            start.countDown();
-            List<IdempotencyStore.Begin> outcomes = new ArrayList<>();
-            for (Future<IdempotencyStore.Begin> result : results) {
-                outcomes.add(result.get());
-            }
-            assertThat(outcomes).filteredOn(IdempotencyStore.Started.class::isInstance).hasSize(1);
-            assertThat(outcomes).allMatch(b -> b instanceof IdempotencyStore.Started || b instanceof IdempotencyStore.InFlight
-                                               || b instanceof IdempotencyStore.Replay);
-            // once the one run has answered, every duplicate gets its answer, before and after the write
-            assertThat(deferring.begin("bank-1|race", "fp")).isInstanceOf(IdempotencyStore.Replay.class);
-            deferring.flush();
-            assertThat(other.begin("bank-1|race", "fp")).isInstanceOf(IdempotencyStore.Replay.class);
-        } finally {
-            pool.shutdownNow();
-        }
+            return begin;
+        });
+        assertThat(outcomes).filteredOn(IdempotencyStore.Started.class::isInstance).hasSize(1);
+        assertThat(outcomes).allMatch(b -> b instanceof IdempotencyStore.Started || b instanceof IdempotencyStore.InFlight
+                                           || b instanceof IdempotencyStore.Replay);
+        // once the one run has answered, every duplicate gets its answer, before and after the write
+        assertThat(deferring.begin("bank-1|race", "fp")).isInstanceOf(IdempotencyStore.Replay.class);
+        deferring.flush();
+        assertThat(other.begin("bank-1|race", "fp")).isInstanceOf(IdempotencyStore.Replay.class);
     }
 
     @Test

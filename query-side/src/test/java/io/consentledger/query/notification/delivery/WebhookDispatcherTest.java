@@ -183,16 +183,12 @@ class WebhookDispatcherTest {
     @Test
     void aRedirectIsNotFollowedAndCountsAsAFailedAttempt() throws Exception {
         Receiver target = receiver(Receiver.answering(n -> 204));
-        com.sun.net.httpserver.HttpServer redirecting = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
-        redirecting.createContext("/", exchange -> {
+        com.sun.net.httpserver.HttpServer redirecting = loopback(exchange -> {
             exchange.getRequestBody().readAllBytes();
             exchange.getResponseHeaders().add("Location", target.url());
             exchange.sendResponseHeaders(302, -1);
             exchange.close();
         });
-        redirecting.start();
-        closing.add(() -> redirecting.stop(0));
         RegisteredWebhook hook = service.register(MESSENGER,
                 "http://127.0.0.1:" + redirecting.getAddress().getPort() + "/hook", List.of("consent.revoked"));
 
@@ -209,10 +205,7 @@ class WebhookDispatcherTest {
     @Test
     void anAnswerThatTricklesPastTheTotalTimeoutIsATimeout() throws Exception {
         // the status comes at once, then one byte of body every 300 ms: no single read waits 2 s, the whole does
-        com.sun.net.httpserver.HttpServer trickling = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
-        trickling.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-        trickling.createContext("/", exchange -> {
+        com.sun.net.httpserver.HttpServer trickling = loopback(exchange -> {
             exchange.getRequestBody().readAllBytes();
             exchange.sendResponseHeaders(200, 0);
             try (java.io.OutputStream out = exchange.getResponseBody()) {
@@ -226,8 +219,6 @@ class WebhookDispatcherTest {
             }
             exchange.close();
         });
-        trickling.start();
-        closing.add(() -> trickling.stop(0));
         RegisteredWebhook hook = service.register(MESSENGER,
                 "http://127.0.0.1:" + trickling.getAddress().getPort() + "/hook", List.of("consent.revoked"));
 
@@ -555,5 +546,16 @@ class WebhookDispatcherTest {
     private static ConsentRevoked revoked(String consentId) {
         return new ConsentRevoked(consentId, "messenger", "cust-9", "bank-1", List.of("l-1"),
                 RevocationReason.CUSTOMER_REQUEST, Initiator.RECIPIENT, Instant.now());
+    }
+
+    /** A started HTTP server on loopback that answers every request with {@code handler}, stopped after the test. */
+    private com.sun.net.httpserver.HttpServer loopback(com.sun.net.httpserver.HttpHandler handler) throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/", handler);
+        server.start();
+        closing.add(() -> server.stop(0));
+        return server;
     }
 }
