@@ -114,6 +114,22 @@ public final class LedgerLoadBenchmark {
     private final int encryptionAbConsents = Integer.getInteger("bench.encryptionAbConsents", 1000);
     private final int encryptionAbLeadSeconds = Integer.getInteger("bench.encryptionAbLeadSeconds", 5);
 
+    /**
+     * The half load's generators (p6-latency), comma-separated, each its own open loop in this order after a drain
+     * ({@link #drain}); the first is the figure of record. {@code raw}: blocking kept-alive sends on a pool of up to
+     * {@code bench.openThreads} threads; {@code jdk}: the JDK HttpClient's sendAsync (the runs before p6-latency).
+     */
+    private final List<String> openGenerators = Arrays.stream(System.getProperty("bench.openGenerators", "raw").split(","))
+                                                      .map(String::trim).filter(g -> !g.isEmpty()).toList();
+    private final int openThreads = Integer.getInteger("bench.openThreads", 512);
+    /** The drain before an open loop: the system's CPU below this many cores for quietSeconds in a row. */
+    private final double quietCpu = Double.parseDouble(System.getProperty("bench.quietCpu", "0.25"));
+    private final int quietSeconds = Integer.getInteger("bench.quietSeconds", 3);
+    private final int quietMaxSeconds = Integer.getInteger("bench.quietMaxSeconds", 60);
+    /** Each JVM's GC and safepoint log (jcmd VM.log, started after start-up), read for the open loops' pauses. */
+    private final boolean gcLog = Boolean.parseBoolean(System.getProperty("bench.gcLog", "true"));
+    private Map<String, Path> pauseLogs = Map.of();
+
     /** Extra arguments for every application, space-separated (for example a setting to compare). */
     private final List<String> appArgs = Arrays.stream(System.getProperty("bench.appArgs", "").trim().split("\\s+"))
                                                .filter(a -> !a.isBlank()).toList();
@@ -244,6 +260,12 @@ public final class LedgerLoadBenchmark {
         }
         query = ledger.query(0) + "/api/v1";
         print("Started in " + seconds(started) + " s: command side " + command + ", query side " + query);
+        if (gcLog) {
+            Path dir = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs"), "load-benchmark");
+            Files.createDirectories(dir);
+            pauseLogs = OpenLoopProbe.startPauseLogs(probePids(), dir);
+            print("GC and safepoint logs (jcmd VM.log): " + pauseLogs.values());
+        }
 
         setup();
         LedgerBenchmarkExtras extras = new LedgerBenchmarkExtras(query); // issues 11 and 12; off by default
@@ -283,15 +305,25 @@ public final class LedgerLoadBenchmark {
         extras.abPhase(bestLevel, (name, concurrency, seconds) -> closedLoop(name, concurrency, seconds, false).okPerSecond());
         String encryption = encryptionAB ? encryptionAB(bestLevel) : null;
 
-        // Half load: open loop at a fixed rate, with projection lag.
+        // Half load: open loop at a fixed rate, with projection lag; one loop per generator, each after a drain.
         double rate = plateau * halfFraction;
         awaitProjection("before half load"); // the closed loop leaves a backlog: lag is measured from an empty one
         extras.awaitDeliveries();
-        extras.startTreeLag();
-        extras.startWebhookStages();
-        OpenResult half = openLoop(rate, halfSeconds);
-        extras.stopTreeLag();
-        extras.stopWebhookStages();
+        List<OpenResult> halves = new ArrayList<>();
+        List<String> drains = new ArrayList<>();
+        for (int g = 0; g < openGenerators.size(); g++) {
+            drains.add(drain("half load " + (g + 1) + " (" + openGenerators.get(g) + ")"));
+            if (g == 0) {
+                extras.startTreeLag();
+                extras.startWebhookStages();
+            }
+            halves.add(openLoop(openGenerators.get(g), rate, halfSeconds));
+            if (g == 0) {
+                extras.stopTreeLag();
+                extras.stopWebhookStages();
+            }
+        }
+        OpenResult half = halves.get(0);
 
         // Top-up to the number of access records wanted.
         awaitProjection("after half load");
@@ -304,6 +336,10 @@ public final class LedgerLoadBenchmark {
         Map<String, long[]> byShare = exportAccessRecords();
         stored = byShare.size();
         PositionTimeline.Lag lag = half.timeline().lag(half.shareAnsweredAt(), byShare);
+        List<PositionTimeline.Lag> lags = new ArrayList<>();
+        for (OpenResult h : halves) {
+            lags.add(h.timeline().lag(h.shareAnsweredAt(), byShare));
+        }
 
         // Audit queries.
         Histogram accessQuery = auditQueries("access?customerId=", id -> query + "/audit/access?customerId=" + id);
@@ -327,16 +363,25 @@ public final class LedgerLoadBenchmark {
                                plateau, floorRate, 100 * ratio));
         r.append(String.format(Locale.ROOT, "  accepted shares alone at the plateau: %.1f/s (%.1f%% of the floor)%n",
                                plateauShares, 100 * plateauShares / floorRate));
-        r.append(String.format(Locale.ROOT, "Half load (open loop): target %.1f/s, sent %d in %d s (%.1f/s), answered 2xx %d, "
-                                       + "other %d, errors %d, scheduler late > 1 ms: %d%n",
-                               rate, half.sent, halfSeconds, half.sent / (double) halfSeconds, half.ok, half.notOk,
-                               half.failed, half.lateSends));
-        r.append(String.format(Locale.ROOT, "  command latency from intended send: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, "
-                                       + "p99.9 %.2f ms, max %.2f ms (n=%d)%n",
-                               ms(half.latency, 50), ms(half.latency, 90), ms(half.latency, 99), ms(half.latency, 99.9),
-                               half.latency.getMaxValue() / 1e6, half.latency.getTotalCount()));
-        r.append("  outcomes: ").append(half.outcomes.describe()).append('\n');
-        r.append(describe(lag));
+        for (int g = 0; g < halves.size(); g++) {
+            OpenResult h = halves.get(g);
+            r.append(String.format(Locale.ROOT, "Half load %d (open loop, generator %s%s): target %.1f/s, sent %d in %d s (%.1f/s), "
+                                           + "answered 2xx %d, other %d, errors %d, scheduler late > 1 ms: %d%n",
+                                   g + 1, h.generator(), g == 0 ? ", of record" : "", h.rate(), h.sent(), halfSeconds,
+                                   h.sent() / (double) halfSeconds, h.ok(), h.notOk(), h.failed(), h.lateSends()));
+            r.append("  ").append(drains.get(g)).append('\n');
+            r.append(String.format(Locale.ROOT, "  command latency from intended send: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, "
+                                           + "p99.9 %.2f ms, max %.2f ms (n=%d)%n",
+                                   ms(h.latency(), 50), ms(h.latency(), 90), ms(h.latency(), 99), ms(h.latency(), 99.9),
+                                   h.latency().getMaxValue() / 1e6, h.latency().getTotalCount()));
+            r.append(String.format(Locale.ROOT, "  from actual send (service time): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; "
+                                           + "generator lateness (intended -> actual send): p50 %.3f ms, p99 %.2f ms, max %.2f ms%n",
+                                   ms(h.service(), 50), ms(h.service(), 90), ms(h.service(), 99), h.service().getMaxValue() / 1e6,
+                                   ms(h.lateness(), 50), ms(h.lateness(), 99), h.lateness().getMaxValue() / 1e6));
+            r.append("  outcomes: ").append(h.outcomes().describe()).append('\n');
+            r.append(describe(lags.get(g)));
+            h.probe().forEach(line -> r.append(line).append('\n'));
+        }
         extras.report(half.shareAnsweredAt(), byShare).forEach(line -> r.append(line).append('\n'));
         if (encryption != null) {
             r.append(encryption).append('\n');
@@ -354,8 +399,8 @@ public final class LedgerLoadBenchmark {
         r.append("Targets (issue 17):\n");
         r.append(String.format(Locale.ROOT, "  accepted commands/s >= 12%% of the floor: %.1f%% -> %s%n", 100 * ratio,
                                ratio >= 0.12 ? "PASS" : "FAIL"));
-        r.append(String.format(Locale.ROOT, "  p99 command latency <= 100 ms at half load: %.2f ms -> %s%n", ms(half.latency, 99),
-                               ms(half.latency, 99) <= 100 ? "PASS" : "FAIL"));
+        r.append(String.format(Locale.ROOT, "  p99 command latency <= 100 ms at half load: %.2f ms -> %s%n", ms(half.latency(), 99),
+                               ms(half.latency(), 99) <= 100 ? "PASS" : "FAIL"));
         r.append(String.format(Locale.ROOT, "  lag p99 <= 200 ms at half load: %.1f ms -> %s%n", lag.p99Upper(),
                                lag.count() > 0 && lag.p99Upper() <= 200 ? "PASS" : "FAIL"));
         double worstAppHeap = appHeapAfterGc.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
@@ -686,6 +731,13 @@ public final class LedgerLoadBenchmark {
     }
 
     /** CPU time in nanoseconds of each process, from /proc. */
+    private static Map<String, Long> processCpu(Map<String, Long> pids) {
+        Map<String, Long> cpu = new HashMap<>();
+        pids.forEach((name, pid) -> cpu.put(name, ProcessCpu.nanos(pid)));
+        return cpu;
+    }
+
+    /** CPU time in nanoseconds of each process and of command-1's and command-2's processor threads, from /proc. */
     private static Map<String, Long> cpu(Map<String, Long> pids) {
         Map<String, Long> cpu = new HashMap<>();
         pids.forEach((name, pid) -> cpu.put(name, ProcessCpu.nanos(pid)));
@@ -1069,16 +1121,24 @@ public final class LedgerLoadBenchmark {
 
     // ------------------------------------------------------------------------------------------------ open loop
 
-    private record OpenResult(long sent, long ok, long notOk, long failed, long lateSends, Histogram latency,
-                              Outcomes outcomes, Map<String, Long> shareAnsweredAt, PositionTimeline timeline) {
+    private record OpenResult(String generator, double rate, long sent, long ok, long notOk, long failed, long lateSends,
+                              Histogram latency, Histogram service, Histogram lateness, Outcomes outcomes,
+                              Map<String, Long> shareAnsweredAt, PositionTimeline timeline, List<String> probe) {
     }
 
     /**
-     * Sends one command every {@code 1/rate} seconds from one scheduling thread, asynchronously, whatever the
-     * system's state; each command's latency runs from its intended send instant to its answer.
+     * Sends one command every {@code 1/rate} seconds from one scheduling thread, whatever the system's state; each
+     * command's latency runs from its intended send instant to its answer, and (the service time) from its actual
+     * send. {@code generator}: {@code raw}, blocking {@link KeepAliveHttp} sends on a pool of up to
+     * {@code bench.openThreads} threads that grows only when none is idle (the most recently idle takes the next
+     * command, so its kept-alive connection is warm), the closed loops' generator; or {@code jdk}, the JDK
+     * {@link HttpClient}'s {@code sendAsync} on {@code bench.clientThreads} threads (the generator of the runs before
+     * p6-latency).
      */
-    private OpenResult openLoop(double rate, int seconds) throws Exception {
-        print(String.format(Locale.ROOT, "Half load: open loop at %.1f commands/s for %d s", rate, seconds));
+    private OpenResult openLoop(String generator, double rate, int seconds) throws Exception {
+        print(String.format(Locale.ROOT, "Half load: open loop at %.1f commands/s for %d s, generator %s", rate, seconds,
+                            generator));
+        boolean raw = !"jdk".equals(generator);
         Recorder recorder = new Recorder(3);
         Histogram total = new Histogram(3);
         Outcomes outcomes = new Outcomes();
@@ -1086,13 +1146,22 @@ public final class LedgerLoadBenchmark {
         LongAdder notOk = new LongAdder();
         LongAdder failed = new LongAdder();
         LongAdder answered = new LongAdder();
+        AtomicLong sentCount = new AtomicLong();
         Map<String, Long> shareAnsweredAt = new ConcurrentHashMap<>();
         // the access-log processor's position over time (an in-memory read on the query side)
         PositionTimeline timeline = PositionTimeline.accessLog(query, pollMillis).start("bench-lag-poller");
+        java.util.concurrent.ThreadPoolExecutor senders = !raw ? null : new java.util.concurrent.ThreadPoolExecutor(
+                0, openThreads, 4, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "bench-open-sender");
+                    t.setDaemon(true);
+                    return t;
+                });
 
         long period = Math.max(1, Math.round(1e9 / rate));
         long count = Math.round(rate * seconds);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        OpenLoopProbe probe = new OpenLoopProbe(seconds, start, probePids());
+        probe.startSampler(() -> sentCount.get() - answered.sum());
         long late = 0;
         long lastPrint = System.nanoTime();
         long lastAnswered = 0;
@@ -1106,17 +1175,15 @@ public final class LedgerLoadBenchmark {
                 late++;
             }
             Op op = nextOp(false);
-            http.sendAsync(op.request(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            java.util.function.BiConsumer<Long, Integer> onAnswer = (actual, status) -> {
                 long now = System.nanoTime();
                 recorder.recordValue(Math.max(1, now - intended));
+                probe.answered(intended, actual, now, status);
                 answered.increment();
-                if (error != null) {
+                outcomes.count(op.kind(), status);
+                if (status == 0) {
                     failed.increment();
-                    outcomes.count(op.kind(), 0);
-                    return;
-                }
-                outcomes.count(op.kind(), response.statusCode());
-                if (response.statusCode() / 100 == 2) {
+                } else if (status / 100 == 2) {
                     ok.increment();
                     if (op.shareId() != null) {
                         shareAnsweredAt.put(op.shareId(), now);
@@ -1125,7 +1192,32 @@ public final class LedgerLoadBenchmark {
                 } else {
                     notOk.increment();
                 }
-            });
+            };
+            sentCount.incrementAndGet();
+            if (raw) {
+                try {
+                    senders.execute(() -> {
+                        long actual = System.nanoTime();
+                        probe.sent(intended, actual);
+                        int status;
+                        try {
+                            status = KeepAliveHttp.send(op.request());
+                        } catch (Exception e) {
+                            status = 0;
+                        }
+                        onAnswer.accept(actual, status);
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException saturated) { // every sender busy: an error
+                    long now = System.nanoTime();
+                    probe.sent(intended, now);
+                    onAnswer.accept(now, 0);
+                }
+            } else {
+                long actual = System.nanoTime();
+                probe.sent(intended, actual);
+                http.sendAsync(op.request(), HttpResponse.BodyHandlers.discarding()).whenComplete(
+                        (response, error) -> onAnswer.accept(actual, error != null ? 0 : response.statusCode()));
+            }
             long now = System.nanoTime();
             if (now - lastPrint >= TimeUnit.SECONDS.toNanos(5)) {
                 Histogram interval = recorder.getIntervalHistogram();
@@ -1143,18 +1235,75 @@ public final class LedgerLoadBenchmark {
         while (answered.sum() < count && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
+        probe.stop();
+        if (senders != null) {
+            senders.shutdown();
+        }
         // keep polling until every accepted share of the phase is projected (checked later), or 30 s
         Thread.sleep(2000);
         awaitProjection("end of half load");
         timeline.stop();
         total.add(recorder.getIntervalHistogram());
-        OpenResult result = new OpenResult(count, ok.sum(), notOk.sum(), failed.sum(), late, total, outcomes,
-                                           shareAnsweredAt, timeline);
-        print(String.format(Locale.ROOT, "Half load done: sent %d, 2xx %d, other %d, errors %d; p50 %.2f ms, p99 %.2f ms, "
-                                    + "max %.2f ms; %d position polls",
-                            count, result.ok(), result.notOk(), result.failed(), ms(total, 50), ms(total, 99),
-                            total.getMaxValue() / 1e6, timeline.size()));
+        List<String> probeLines = probe.report(pauseLogs);
+        OpenResult result = new OpenResult(generator, rate, count, ok.sum(), notOk.sum(), failed.sum(), late, total,
+                                           probe.service(), probe.lateness(), outcomes, shareAnsweredAt, timeline,
+                                           probeLines);
+        print(String.format(Locale.ROOT, "Half load done (%s): sent %d, 2xx %d, other %d, errors %d; p50 %.2f ms, p99 %.2f ms, "
+                                    + "max %.2f ms; service p99 %.2f ms; lateness p99 %.2f ms; %d position polls%n%s",
+                            generator, count, result.ok(), result.notOk(), result.failed(), ms(total, 50), ms(total, 99),
+                            total.getMaxValue() / 1e6, ms(result.service(), 99), ms(result.lateness(), 99), timeline.size(),
+                            String.join("\n", probeLines)));
         return result;
+    }
+
+    /** The processes the open loop's probe samples: every application, the store and the benchmark. */
+    private Map<String, Long> probePids() {
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        for (LedgerProcesses.Instance app : ledger.commandInstances()) {
+            pids.put(app.name(), app.process().pid());
+        }
+        for (LedgerProcesses.Instance app : ledger.queryInstances()) {
+            pids.put(app.name(), app.process().pid());
+        }
+        pids.put("store", ledger.storePid());
+        pids.put("bench", ProcessHandle.current().pid());
+        return pids;
+    }
+
+    /**
+     * Before an open loop: every query-side processor at the head of the log, then the whole system quiet (the
+     * applications' and the store's CPU below {@code bench.quietCpu} of one core) for {@code bench.quietSeconds}
+     * seconds in a row, at most {@code bench.quietMaxSeconds}: the closed loops before leave backlogs (processors,
+     * sweeps, the store's and the applications' GC) that an open loop started at once would be measured on.
+     * Returns a line for the report.
+     */
+    private String drain(String when) throws Exception {
+        long start = System.nanoTime();
+        awaitAllProcessors();
+        Map<String, Long> pids = probePids();
+        pids.remove("bench");
+        Map<String, Long> last = processCpu(pids);
+        int quiet = 0;
+        List<String> samples = new ArrayList<>();
+        while (quiet < quietSeconds && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(quietMaxSeconds)) {
+            Thread.sleep(1000);
+            Map<String, Long> now = processCpu(pids);
+            double cores = 0;
+            StringBuilder b = new StringBuilder();
+            for (String name : pids.keySet()) {
+                double c = (now.get(name) - last.get(name)) / 1e9;
+                cores += c;
+                b.append(String.format(Locale.ROOT, "%s %.0f%% ", name, 100 * c));
+            }
+            samples.add(b.toString().trim());
+            quiet = cores < quietCpu ? quiet + 1 : 0;
+            last = now;
+        }
+        String line = String.format(Locale.ROOT, "Drain before %s: %s s (%s); CPU per second: %s", when, seconds(start),
+                                    quiet >= quietSeconds ? "quiet" : "NOT quiet after " + quietMaxSeconds + " s",
+                                    samples.size() <= 12 ? samples : samples.subList(samples.size() - 12, samples.size()));
+        print(line);
+        return line;
     }
 
     // ---------------------------------------------------------------------------------------------------- lag
