@@ -221,9 +221,15 @@ public final class LedgerProcesses implements AutoCloseable {
 
     private void startStore() throws Exception {
         // the in-memory store holds every document on its heap: a benchmark storing 100k+ shares sets ledger.storeHeap
-        ProcessBuilder builder = java("-Xmx" + System.getProperty("ledger.storeHeap", "512m"), "-cp", jar("ledger.commandJar").toString(),
-                                      "-Dloader.main=io.consentledger.eventstore.embedded.EmbeddedStoreLauncher",
-                                      "org.springframework.boot.loader.launch.PropertiesLauncher");
+        // ledger.storeJvmOptions: the store's own, after ledger.jvmOptions (the benchmark gives it a low-pause collector:
+        // it stands in for MongoDB, which has no garbage collector)
+        List<String> storeCommand = new ArrayList<>(List.of("-Xmx" + System.getProperty("ledger.storeHeap", "512m")));
+        Arrays.stream(System.getProperty("ledger.storeJvmOptions", "").trim().split("\\s+"))
+              .filter(arg -> !arg.isBlank()).forEach(storeCommand::add);
+        storeCommand.addAll(List.of("-cp", jar("ledger.commandJar").toString(),
+                                    "-Dloader.main=io.consentledger.eventstore.embedded.EmbeddedStoreLauncher",
+                                    "org.springframework.boot.loader.launch.PropertiesLauncher"));
+        ProcessBuilder builder = java(storeCommand.toArray(String[]::new));
         builder.environment().putAll(storeFile == null
                 ? Map.of("EMBEDDED_MONGO_PORT", "0", "EMBEDDED_MONGO_IN_MEMORY", "true")
                 : Map.of("EMBEDDED_MONGO_PORT", "0", "EMBEDDED_MONGO_IN_MEMORY", "false",
@@ -260,7 +266,12 @@ public final class LedgerProcesses implements AutoCloseable {
     }
 
     private Instance startApp(String name, Path jar, List<Instance> group, int replacing) throws Exception {
-        List<String> command = new ArrayList<>(List.of("-Xmx" + System.getProperty("ledger.appHeap", "512m"), "-jar", jar.toString(), "--server.port=0"));
+        List<String> command = new ArrayList<>(List.of("-Xmx" + System.getProperty("ledger.appHeap", "512m")));
+        String initialHeap = System.getProperty("ledger.appInitialHeap", "").trim();
+        if (!initialHeap.isEmpty()) { // the deployment's containers start with 2/3 of the max heap (docs/deployment.md)
+            command.add("-Xms" + initialHeap);
+        }
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=0"));
         command.addAll(List.of(extraArgs));
         // one instance's own arguments, e.g. -Dledger.args.command-2=--consent-ledger.privacy.encrypt=false (benchmark A/B)
         Arrays.stream(System.getProperty("ledger.args." + name, "").trim().split("\\s+"))

@@ -130,10 +130,11 @@ final class OpenLoopProbe {
                 Map<String, long[]> now = sample();
                 Map<String, long[]> delta = new LinkedHashMap<>();
                 now.forEach((name, groups) -> {
-                    long[] before = last.getOrDefault(name, new long[GROUPS.length]);
-                    long[] d = new long[GROUPS.length];
+                    long[] before = last.getOrDefault(name, new long[GROUPS.length + 1]);
+                    long[] d = new long[GROUPS.length + 1];
                     for (int g = 0; g < d.length; g++) {
-                        d[g] = groups[g] - before[g];
+                        // a thread that ended takes its CPU out of its group's sum: never below 0 (the total is the process's)
+                        d[g] = Math.max(0, groups[g] - before[g]);
                     }
                     delta.put(name, d);
                 });
@@ -159,7 +160,11 @@ final class OpenLoopProbe {
 
     private Map<String, long[]> sample() {
         Map<String, long[]> out = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> out.put(name, threadGroups(pid)));
+        pids.forEach((name, pid) -> {
+            long[] groups = java.util.Arrays.copyOf(threadGroups(pid), GROUPS.length + 1);
+            groups[GROUPS.length] = ProcessCpu.nanos(pid); // the process's own total, ended threads included
+            out.put(name, groups);
+        });
         return out;
     }
 
@@ -211,6 +216,9 @@ final class OpenLoopProbe {
 
     private static final Pattern SAFEPOINT = Pattern.compile(
             "^\\[([^\\]]+)\\]\\[[^\\]]+\\] Safepoint \"([^\"]+)\".* Reaching safepoint: (\\d+) ns.* Total: (\\d+) ns");
+    /** ZGC's: a thread waited for memory (not a safepoint, but a stall of that thread). */
+    private static final Pattern ALLOCATION_STALL = Pattern.compile(
+            "^\\[([^\\]]+)\\]\\[[^\\]]+\\] Allocation Stall \\(([^)]*)\\) ([0-9.]+)ms");
     private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
     /**
@@ -254,6 +262,13 @@ final class OpenLoopProbe {
                         pauses.add(new Pause(end, Long.parseLong(m.group(4)) / 1e6, Long.parseLong(m.group(3)) / 1e6, m.group(2)));
                     }
                 }
+                Matcher stall = ALLOCATION_STALL.matcher(line);
+                if (stall.find()) {
+                    Instant end = UTC_TIME.parse(stall.group(1), Instant::from);
+                    if (!end.isBefore(from) && !end.isAfter(to)) {
+                        pauses.add(new Pause(end, Double.parseDouble(stall.group(3)), 0, "Allocation Stall " + stall.group(2)));
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
             System.out.println("Pause log " + file + " not read: " + e);
@@ -282,7 +297,7 @@ final class OpenLoopProbe {
         });
         lines.add("  per second of intended send: sent (late > 1 ms, max lateness), answers 2xx / 503 / other / errors, "
                           + "p99 from the intended send / from the actual send (service), generator in flight at the "
-                          + "second's end; CPU % of a core per process (requests+processors+gc+jit+other); stop-the-world ms");
+                          + "second's end; CPU % of a core per process (its live threads: requests+processors+gc+jit+other); stop-the-world ms");
         List<Map<String, long[]>> cpuCopy;
         List<Long> inFlightCopy;
         synchronized (cpu) {
@@ -297,10 +312,9 @@ final class OpenLoopProbe {
                                    p99(service[s]), s < inFlightCopy.size() ? inFlightCopy.get(s).toString() : "-"));
             if (s < cpuCopy.size()) {
                 cpuCopy.get(s).forEach((name, groups) -> {
-                    long total = 0;
+                    long total = groups[GROUPS.length];
                     StringBuilder parts = new StringBuilder();
-                    for (int g = 0; g < groups.length; g++) {
-                        total += groups[g];
+                    for (int g = 0; g < GROUPS.length; g++) {
                         parts.append(g == 0 ? "" : "+").append(groups[g] / 10_000_000L);
                     }
                     b.append(String.format(Locale.ROOT, " %s %d (%s)", name, total / 10_000_000L, parts));
