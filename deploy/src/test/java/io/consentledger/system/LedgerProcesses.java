@@ -221,8 +221,8 @@ public final class LedgerProcesses implements AutoCloseable {
 
     private void startStore() throws Exception {
         // the in-memory store holds every document on its heap: a benchmark storing 100k+ shares sets ledger.storeHeap
-        // ledger.storeJvmOptions: the store's own, after ledger.jvmOptions (the benchmark gives it a low-pause collector:
-        // it stands in for MongoDB, which has no garbage collector)
+        // ledger.storeJvmOptions: the store's own, after ledger.jvmOptions (e.g. another collector: it stands in for
+        // MongoDB, which has no garbage collector, and its pauses are not the ledger's)
         List<String> storeCommand = new ArrayList<>(List.of("-Xmx" + System.getProperty("ledger.storeHeap", "512m")));
         Arrays.stream(System.getProperty("ledger.storeJvmOptions", "").trim().split("\\s+"))
               .filter(arg -> !arg.isBlank()).forEach(storeCommand::add);

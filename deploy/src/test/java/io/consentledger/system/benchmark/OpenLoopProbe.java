@@ -203,7 +203,8 @@ final class OpenLoopProbe {
                 || thread.startsWith("EmbeddedEventSt") || thread.startsWith("notification") || thread.startsWith("webhook")) {
             return 1;
         }
-        if (thread.startsWith("GC Thread") || thread.startsWith("G1 ") || thread.startsWith("VM Thread")) {
+        if (thread.startsWith("GC Thread") || thread.startsWith("G1 ") || thread.startsWith("VM Thread")
+                || thread.startsWith("ZWorker") || thread.startsWith("ZDriver") || thread.startsWith("ZDirector")) {
             return 2;
         }
         if (thread.startsWith("C2 Compiler") || thread.startsWith("C1 Compiler")) {
