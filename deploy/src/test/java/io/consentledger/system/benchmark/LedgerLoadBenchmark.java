@@ -58,11 +58,13 @@ import java.util.concurrent.locks.LockSupport;
  *     <li><b>Encryption A/B</b> (issue 16, {@code bench.encryptionAB=true}, off by default): at the best concurrency,
  *     windows sent to command-1 (encryption on) and command-2 ({@code consent-ledger.privacy.encrypt=false}) in
  *     ABBA order ({@link #encryptionAB}).</li>
- *     <li><b>Half load</b> (open loop): commands at half the plateau rate, for {@code bench.halfSeconds}, each
- *     scheduled at a fixed instant; latency is measured from that intended instant, so a stall of the system is
- *     counted against every command that should have been sent during it (no coordinated omission). Meanwhile the
- *     query side's {@code access-log} position is polled every {@code bench.pollMillis} to measure projection
- *     lag (see {@link #lag}).</li>
+ *     <li><b>Half load</b> (open loop): after a drain ({@link #drain}), commands at half the plateau rate, for
+ *     {@code bench.halfSeconds}, each scheduled at a fixed instant; latency is measured from that intended instant, so
+ *     a stall of the system is counted against every command that should have been sent during it (no coordinated
+ *     omission), and apart from the actual send (the service time). Meanwhile the query side's {@code access-log}
+ *     position is polled every {@code bench.pollMillis} to measure projection lag (see {@link #lag}), and
+ *     {@link OpenLoopProbe} keeps a per-second timeline with each JVM's pauses. One loop per entry of
+ *     {@code bench.openGenerators}.</li>
  *     <li><b>Top-up</b>: shares only, closed loop, until {@code bench.records} access records exist.</li>
  *     <li><b>Audit queries</b>: {@code bench.auditQueries} sequential auditor requests of each kind.</li>
  *     <li><b>Heap</b> of every process.</li>
