@@ -110,6 +110,14 @@ public final class LedgerLoadBenchmark {
      * windows of {@code bench.encryptionAbSeconds} compare them side by side and one at a time ({@link #encryptionAB}).
      */
     private final boolean encryptionAB = Boolean.getBoolean("bench.encryptionAB");
+    /**
+     * Which command-side instance encrypts in the A/B ({@code bench.encryptionOnInstance}, 1 by default; 2 swaps the
+     * arms, so that the instance that holds the command side's tracking processors, usually command-1, is the one
+     * that stores in the clear: a pair of runs with the arms swapped cancels that instance's extra work).
+     */
+    private final int encryptionOnIndex = Integer.getInteger("bench.encryptionOnInstance", 1) == 2 ? 1 : 0;
+    private final String onName = "command-" + (encryptionOnIndex + 1);
+    private final String offName = "command-" + (2 - encryptionOnIndex);
     private final int encryptionAbSeconds = Integer.getInteger("bench.encryptionAbSeconds", 20);
     private final int encryptionAbRounds = Integer.getInteger("bench.encryptionAbRounds", 8);
     private final int encryptionAbSoloRounds = Integer.getInteger("bench.encryptionAbSoloRounds", 4);
@@ -252,8 +260,8 @@ public final class LedgerLoadBenchmark {
         args.addAll(appArgs);
         print("Application arguments: " + args);
         if (encryptionAB) {
-            System.setProperty("ledger.args.command-2", "--consent-ledger.privacy.encrypt=false");
-            print("Encryption A/B: command-1 encrypts personal data, command-2 stores it in the clear");
+            System.setProperty("ledger.args." + offName, "--consent-ledger.privacy.encrypt=false");
+            print("Encryption A/B: " + onName + " encrypts personal data, " + offName + " stores it in the clear");
         }
         ledger = LedgerProcesses.start("load-benchmark", commandInstances, queryInstances, args.toArray(String[]::new));
         command = new ArrayList<>();
@@ -531,7 +539,7 @@ public final class LedgerLoadBenchmark {
      */
     private String encryptionAB(int concurrency) {
         try {
-            Pool[] pools = {new Pool(0, encryptionAbConsents), new Pool(1, encryptionAbConsents)};
+            Pool[] pools = {new Pool(encryptionOnIndex, encryptionAbConsents), new Pool(1 - encryptionOnIndex, encryptionAbConsents)};
             for (Pool pool : pools) {
                 setup(pool);
             }
@@ -580,8 +588,8 @@ public final class LedgerLoadBenchmark {
             r.append(String.format(Locale.ROOT, "A/B encryption, own customers per instance (%d each), side by side: %d x %d s, "
                                            + "concurrency %d + %d%n", encryptionAbConsents, n, encryptionAbSeconds,
                                    concurrency / 2, concurrency - concurrency / 2));
-            r.append("  rate on (command-1)  ").append(rates(rateOn)).append(String.format(Locale.ROOT, " -> mean %.1f/s%n", mean(rateOn)));
-            r.append("  rate off (command-2) ").append(rates(rateOff)).append(String.format(Locale.ROOT, " -> mean %.1f/s%n", mean(rateOff)));
+            r.append("  rate on (" + onName + ")  ").append(rates(rateOn)).append(String.format(Locale.ROOT, " -> mean %.1f/s%n", mean(rateOn)));
+            r.append("  rate off (" + offName + ") ").append(rates(rateOff)).append(String.format(Locale.ROOT, " -> mean %.1f/s%n", mean(rateOff)));
             r.append(String.format(Locale.ROOT, "  on/off per window %s -> mean %.4f (SE %.4f): throughput drop with encryption on "
                                            + "%.1f%% (target <= 10%%: %s)%n", ratios(ratio), mean(ratio), se(ratio),
                                    100 * (1 - mean(ratio)), 1 - mean(ratio) <= 0.10 ? "PASS" : "FAIL"));
@@ -718,11 +726,11 @@ public final class LedgerLoadBenchmark {
         for (String process : List.of("query", "store", "benchmark")) {
             rest += after.get(process) - before.get(process);
         }
-        double procOn = (after.get("command-1 processors") - before.get("command-1 processors")) / 1e6;
-        double procOff = (after.get("command-2 processors") - before.get("command-2 processors")) / 1e6;
+        double procOn = (after.get(onName + " processors") - before.get(onName + " processors")) / 1e6;
+        double procOff = (after.get(offName + " processors") - before.get(offName + " processors")) / 1e6;
         double[] w = {on.okPerSecond(), off.okPerSecond(),
-                      (after.get("command-1") - before.get("command-1")) / 1e6 / commandsOn,
-                      (after.get("command-2") - before.get("command-2")) / 1e6 / commandsOff,
+                      (after.get(onName) - before.get(onName)) / 1e6 / commandsOn,
+                      (after.get(offName) - before.get(offName)) / 1e6 / commandsOff,
                       rest / 1e6 / (commandsOn + commandsOff),
                       procOn / commandsOn, procOff / commandsOff};
         print(String.format(Locale.ROOT, "%s: on %.1f/s, off %.1f/s (on/off %.3f); CPU per command on %.3f ms, off %.3f ms, "

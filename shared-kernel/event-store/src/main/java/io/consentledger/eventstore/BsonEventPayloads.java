@@ -27,6 +27,12 @@ final class BsonEventPayloads {
         }
     }
 
+    /** {@code json} parsed into a document when it is a JSON object, otherwise null. */
+    static Document parseObject(String json) {
+        String trimmed = json.strip();
+        return trimmed.startsWith("{") ? Document.parse(trimmed) : null;
+    }
+
     static String get(Document source, String field) {
         Document embedded = source.get(field, Document.class);
         if (embedded != null) {

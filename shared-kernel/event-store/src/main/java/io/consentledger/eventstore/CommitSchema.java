@@ -103,7 +103,13 @@ final class CommitSchema {
         document.append(TIMESTAMP, event.getTimestamp().toString())
                 .append(PAYLOAD_TYPE, payload.getType().getName())
                 .append(PAYLOAD_REVISION, payload.getType().getRevision());
-        BsonEventPayloads.put(document, PAYLOAD, protector.protect(event, payload.getData()));
+        Document parsed = protector.protectsInPlace() ? BsonEventPayloads.parseObject(payload.getData()) : null;
+        if (parsed != null) {
+            protector.protectInPlace(event, parsed);
+            document.append(PAYLOAD, parsed);
+        } else {
+            BsonEventPayloads.put(document, PAYLOAD, protector.protect(event, payload.getData()));
+        }
         BsonEventPayloads.put(document, META_DATA, metaData.getData());
         return document;
     }

@@ -76,7 +76,7 @@ class PersonalDataEncryptionTest extends StoreTest {
                                               .eventSerializer(SERIALIZER)
                                               .snapshotSerializer(LedgerSerializers.snapshots())
                                               .upcasterChain(new DecryptingUpcaster(codec))
-                                              .payloadProtector((event, json) -> codec.protect(event.getIdentifier(), event.getPayload(), json))
+                                              .payloadProtector(io.consentledger.eventstore.spring.LedgerMongoAutoConfiguration.sealing(codec))
                                               .snapshotProtector(new SnapshotProtector() {
                                                   @Override
                                                   public String protect(DomainEventMessage<?> snapshot, String json) {
@@ -264,39 +264,240 @@ class PersonalDataEncryptionTest extends StoreTest {
         assertThatThrownBy(() -> keys.keyForWrite(stranger)).isInstanceOf(CustomerErasedException.class);
     }
 
+    private Document storedPayload(Document commit, int index) {
+        return commit.getList("events", Document.class).get(index).get("payload", Document.class);
+    }
+
+    private void replace(Document commit) {
+        stores.database().getCollection(collection).replaceOne(eq("_id", commit.get("_id")), commit);
+    }
+
+    /**
+     * Format v2: one envelope per event, after the other fields: every personal value of the event sealed together
+     * under one nonce and tag, the ciphertext as BSON binary (not base64 text), each sealed field left null in place.
+     */
+    @Test
+    void anEventsPersonalFieldsAreSealedTogetherInOneBinaryEnvelope() {
+        append("consent-1", requested(), transactions());
+        Document commit = stores.database().getCollection(collection).find().first();
+
+        Document shared = storedPayload(commit, 1);
+        Document envelope = shared.get("@personal", Document.class);
+        assertThat(envelope.getString("v")).isEqualTo("v2");
+        assertThat(envelope.getString("subject")).isEqualTo(provider + "/" + customer);
+        assertThat(envelope.get("data")).isInstanceOf(org.bson.types.Binary.class);
+        assertThat(shared.containsKey("transactionIds")).isTrue();
+        assertThat(shared.get("transactionIds")).isNull();
+        assertThat(shared.get("newTransactionIds")).isNull();
+        assertThat(shared.get("transactions")).isNull();
+        assertThat(shared.toJson().split("@personal", -1)).as("one envelope").hasSize(2);
+        // a personal field nested in a list
+        Document requested = storedPayload(commit, 0);
+        assertThat(requested.getList("links", Document.class).get(0).get("accountId")).isNull();
+        assertThat(requested.getList("links", Document.class).get(0).getString("linkId")).isEqualTo("link-1");
+        assertThat(requested.get("@personal", Document.class).get("data")).isInstanceOf(org.bson.types.Binary.class);
+
+        assertThat(read("consent-1")).containsExactly(requested(), transactions());
+    }
+
     @Test
     void aTamperedCiphertextIsReportedNotDropped() {
         append("link-1", linked());
         Document commit = stores.database().getCollection(collection).find().first();
-        Document event = commit.getList("events", Document.class).get(0);
-        Document envelope = event.get("payload", Document.class).get("accountId", Document.class);
-        String data = envelope.getString("data");
-        char flipped = data.charAt(20) == 'A' ? 'B' : 'A';
-        envelope.put("data", data.substring(0, 20) + flipped + data.substring(21));
-        stores.database().getCollection(collection).replaceOne(eq("_id", commit.get("_id")), commit);
+        Document envelope = storedPayload(commit, 0).get("@personal", Document.class);
+        byte[] data = envelope.get("data", org.bson.types.Binary.class).getData();
+        data[20] ^= 1;
+        envelope.put("data", new org.bson.types.Binary(data));
+        replace(commit);
 
         assertThatThrownBy(() -> read("link-1")).isInstanceOf(PersonalDataException.class)
-                .hasMessageContaining("field accountId").hasMessageNotContaining(ACCOUNT);
+                .hasMessageContaining("personal fields").hasMessageContaining("does not belong here")
+                .hasMessageNotContaining(ACCOUNT);
     }
 
     @Test
-    void aCiphertextMovedToAnotherEventOrFieldIsReported() {
+    void aCiphertextMovedToAnotherEventIsReported() {
         append("link-1", linked());
         append("link-2", new BankAccountLinked("link-2", customer, provider, "GB00OTHER", "GBP", evidence(), T));
         List<Document> commits = stores.database().getCollection(collection).find().into(new java.util.ArrayList<>());
-        Document first = commits.get(0).getList("events", Document.class).get(0).get("payload", Document.class);
-        Document second = commits.get(1).getList("events", Document.class).get(0).get("payload", Document.class);
-        second.put("accountId", first.get("accountId")); // same customer, same key, another event
-        stores.database().getCollection(collection).replaceOne(eq("_id", commits.get(1).get("_id")), commits.get(1));
-        assertThatThrownBy(() -> read("link-2")).isInstanceOf(PersonalDataException.class)
-                .hasMessageContaining("field accountId");
+        // same customer, same key, same fields, another event
+        storedPayload(commits.get(1), 0).put("@personal", storedPayload(commits.get(0), 0).get("@personal"));
+        replace(commits.get(1));
 
-        Document moved = commits.get(0);
-        Document payload = moved.getList("events", Document.class).get(0).get("payload", Document.class);
-        payload.put("evidence", payload.get("accountId")); // same event, another field
-        stores.database().getCollection(collection).replaceOne(eq("_id", moved.get("_id")), moved);
+        assertThatThrownBy(() -> read("link-2")).isInstanceOf(PersonalDataException.class)
+                .hasMessageContaining("does not belong here");
+    }
+
+    /** The sealed field set is authenticated with the values: a value forged into a sealed field's place is reported. */
+    @Test
+    void aValueForgedInPlaceOfASealedFieldIsReported() {
+        append("link-1", linked());
+        Document commit = stores.database().getCollection(collection).find().first();
+        storedPayload(commit, 0).put("accountId", "GB00FORGED");
+        replace(commit);
+
         assertThatThrownBy(() -> read("link-1")).isInstanceOf(PersonalDataException.class)
-                .hasMessageContaining("field evidence");
+                .hasMessageContaining("field accountId").hasMessageNotContaining("GB00FORGED");
+    }
+
+    @Test
+    void anEnvelopeRelabelledToAnotherCustomerIsReported() {
+        append("link-1", linked());
+        String other = provider + "/cust-other";
+        keys.keyForWrite(other); // the other customer has a key: the ciphertext still does not open under it
+        Document commit = stores.database().getCollection(collection).find().first();
+        storedPayload(commit, 0).get("@personal", Document.class).put("subject", other);
+        replace(commit);
+
+        assertThatThrownBy(() -> read("link-1")).isInstanceOf(PersonalDataException.class)
+                .hasMessageContaining("does not belong here");
+    }
+
+    // ------------------------------------------------------------------------------ the processors share an opening
+
+    private List<Object> readAll() {
+        return engine.readEvents(null, false).<Object>map(TrackedEventMessage::getPayload).toList();
+    }
+
+    @Test
+    void processorsReadingTheSameEventOpenItOnce() {
+        append("consent-1", balance(), transactions());
+        assertThat(readAll()).containsExactly(balance(), transactions());
+        long before = codec.sharedOpenings();
+
+        assertThat(readAll()).as("a second processor").containsExactly(balance(), transactions());
+        assertThat(codec.sharedOpenings() - before).isEqualTo(2);
+    }
+
+    @Test
+    void anErasedValueNeverComesBackFromTheSharedOpenings() {
+        append("consent-1", balance());
+        assertThat(((BalanceShared) readAll().get(0)).amount()).isEqualByComparingTo(BALANCE);
+
+        keys.destroy(provider + "/" + customer);
+
+        assertThat(((BalanceShared) readAll().get(0)).amount()).isNull();
+    }
+
+    /** Another instance destroys the key; this one's key cache forgets it (ErasureProjection), and so do its openings. */
+    @Test
+    void anErasureByAnotherInstanceEndsTheSharedOpeningsWithTheCachedKey() {
+        append("consent-1", balance());
+        assertThat(((BalanceShared) readAll().get(0)).amount()).isEqualByComparingTo(BALANCE);
+
+        new CustomerKeys(stores.database(), MasterKey.generate(), Clock.systemUTC(), Duration.ofMinutes(5), 10)
+                .destroy(provider + "/" + customer);
+        keys.evict(provider + "/" + customer);
+
+        assertThat(((BalanceShared) readAll().get(0)).amount()).isNull();
+    }
+
+    /** An opening is shared only for the same stored bytes: an event altered after it was read is still reported. */
+    @Test
+    void aSharedOpeningDoesNotHideAnEventAlteredAfterwards() {
+        append("link-1", linked());
+        assertThat(readAll()).containsExactly(linked());
+        Document commit = stores.database().getCollection(collection).find().first();
+        Document envelope = storedPayload(commit, 0).get("@personal", Document.class);
+        byte[] data = envelope.get("data", org.bson.types.Binary.class).getData();
+        data[data.length - 1] ^= 1;
+        envelope.put("data", new org.bson.types.Binary(data));
+        replace(commit);
+
+        assertThatThrownBy(this::readAll).isInstanceOf(PersonalDataException.class);
+    }
+
+    // ------------------------------------------------------------------------------ events stored in format v1
+
+    /**
+     * Events stored in format v1 (one envelope per field, base64 text) before format v2, as the store held them:
+     * written by {@code PersonalDataCodec} at {@code ac7d05e} with the data key of {@code bank-v1/cust-v1} wrapped
+     * under the master key 0x00..0x1f ({@code src/test/resources/privacy/stored-v1-events.txt}).
+     */
+    private GapAwareMongoEventStorageEngine storedInVersion1(CustomerKeys v1Keys) throws java.io.IOException {
+        String fixture;
+        try (var in = getClass().getResourceAsStream("/privacy/stored-v1-events.txt")) {
+            fixture = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String events = freshCollection("privacy_v1_events_");
+        for (String line : fixture.split("\n")) {
+            int space = line.indexOf(' ');
+            if (space < 0) {
+                continue;
+            }
+            Document document = Document.parse(line.substring(space + 1));
+            switch (line.substring(0, space)) {
+                case "KEY" -> stores.database().getCollection(CustomerKeys.COLLECTION).replaceOne(
+                        eq("_id", document.get("_id")), document, new com.mongodb.client.model.ReplaceOptions().upsert(true));
+                case "COMMIT" -> { // positions are BSON longs; the relaxed JSON of the fixture gives ints
+                    document.put("_id", document.get("_id", Number.class).longValue());
+                    document.put("positions", document.getList("positions", Number.class).stream().map(Number::longValue).toList());
+                    document.getList("events", Document.class).forEach(
+                            event -> event.put("sequenceNumber", event.get("sequenceNumber", Number.class).longValue()));
+                    stores.database().getCollection(events).insertOne(document);
+                }
+                case "POS" -> stores.database().getCollection(events + "_positions").insertOne(
+                        document.append("value", document.get("value", Number.class).longValue()));
+                default -> throw new IllegalStateException(line);
+            }
+        }
+        collection = events;
+        return engine(new PersonalDataCodec(v1Keys, true));
+    }
+
+    private static CustomerKeys version1Keys() {
+        byte[] master = new byte[32];
+        for (int i = 0; i < master.length; i++) {
+            master[i] = (byte) i;
+        }
+        return new CustomerKeys(stores.database(), MasterKey.of(master), Clock.systemUTC(), Duration.ofMinutes(5), 10);
+    }
+
+    @Test
+    void eventsStoredInVersion1StillReadAndEraseToNull() throws Exception {
+        CustomerKeys v1Keys = version1Keys();
+        GapAwareMongoEventStorageEngine v1 = storedInVersion1(v1Keys);
+        Instant t = Instant.parse("2026-03-01T09:30:00.123Z");
+        AuthorisationEvidence evidence = new AuthorisationEvidence("MOBILE_APP", t, "disclosure-v3");
+        String account = "GB29NWBK60161331926819";
+
+        List<Object> all = v1.readEvents(null, false).<Object>map(TrackedEventMessage::getPayload).toList();
+        assertThat(all.get(0)).isEqualTo(new BankAccountLinked("link-v1", "cust-v1", "bank-v1", account, "GBP", evidence, t));
+        assertThat(((ConsentRequested) all.get(1)).links().get(0).accountId()).isEqualTo(account);
+        TransactionsShared shared = (TransactionsShared) all.get(2);
+        assertThat(shared.transactionIds()).containsExactly("tx-981", "tx-982");
+        assertThat(shared.newTransactionIds()).containsExactly("tx-982");
+        assertThat(shared.transactions()).containsExactly(
+                new TransactionFacts("tx-981", t.minusSeconds(3600), new BigDecimal("-1234.50"), "GBP", "CARD"));
+
+        v1Keys.destroy("bank-v1/cust-v1");
+        List<Object> erased = v1.readEvents(null, false).<Object>map(TrackedEventMessage::getPayload).toList();
+        assertThat(((BankAccountLinked) erased.get(0)).accountId()).isNull();
+        assertThat(((BankAccountLinked) erased.get(0)).evidence()).isNull();
+        assertThat(((ConsentRequested) erased.get(1)).links().get(0).accountId()).isNull();
+        assertThat(((TransactionsShared) erased.get(2)).transactionIds()).isNull();
+        assertThat(((TransactionsShared) erased.get(2)).transactions()).isEmpty();
+    }
+
+    @Test
+    void aVersion1CiphertextTamperedOrMovedIsReported() throws Exception {
+        GapAwareMongoEventStorageEngine v1 = storedInVersion1(version1Keys());
+        List<Document> commits = stores.database().getCollection(collection).find().into(new java.util.ArrayList<>());
+
+        Document link = commits.get(0);
+        Document payload = storedPayload(link, 0);
+        payload.put("evidence", payload.get("accountId")); // same event, another field
+        replace(link);
+        assertThatThrownBy(() -> v1.readEvents("link-v1").asStream().map(DomainEventMessage::getPayload).toList())
+                .isInstanceOf(PersonalDataException.class).hasMessageContaining("field evidence");
+
+        Document consent = commits.get(1);
+        Document envelope = storedPayload(consent, 1).get("transactionIds", Document.class);
+        String data = envelope.getString("data");
+        envelope.put("data", data.substring(0, 20) + (data.charAt(20) == 'A' ? 'B' : 'A') + data.substring(21));
+        replace(consent);
+        assertThatThrownBy(() -> v1.readEvents("consent-v1").asStream().map(DomainEventMessage::getPayload).toList())
+                .isInstanceOf(PersonalDataException.class).hasMessageContaining("field transactionIds");
     }
 
     @Test

@@ -17,7 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import static com.mongodb.client.model.Filters.eq;
 
@@ -50,6 +53,7 @@ public final class CustomerKeys {
     private final MasterKey masterKey;
     private final Clock clock;
     private final Cache<String, Entry> cache;
+    private final List<Consumer<String>> forgetListeners = new CopyOnWriteArrayList<>();
 
     public CustomerKeys(MongoDatabase database, MasterKey masterKey, Clock clock, Duration cacheTtl, long cacheSize) {
         this.keys = database.getCollection(COLLECTION);
@@ -101,18 +105,35 @@ public final class CustomerKeys {
         Optional<Instant> already = erasedAt(subjectId);
         if (already.isPresent()) {
             cache.put(subjectId, new Erased(already.get()));
+            forgotten(subjectId);
             return already.get();
         }
         Instant now = clock.instant();
         keys.replaceOne(eq("_id", subjectId), new Document("_id", subjectId).append(ERASED_AT, Date.from(now)),
                         new ReplaceOptions().upsert(true));
         cache.put(subjectId, new Erased(now));
+        forgotten(subjectId);
         return now;
     }
 
     /** Drops the cached key (another instance destroyed it). */
     public void evict(String subjectId) {
         cache.invalidate(subjectId);
+        forgotten(subjectId);
+    }
+
+    /**
+     * Calls {@code listener} with the customer whenever a key is destroyed or evicted here, after the cache no longer
+     * holds it: whoever keeps values that key opened drops them ({@link PersonalDataCodec}'s opened payloads).
+     */
+    public void onForget(Consumer<String> listener) {
+        forgetListeners.add(listener);
+    }
+
+    private void forgotten(String subjectId) {
+        for (Consumer<String> listener : forgetListeners) {
+            listener.accept(subjectId);
+        }
     }
 
     private Optional<Entry> load(String subjectId) {

@@ -8,7 +8,8 @@ import java.util.stream.Stream;
 /**
  * The first link of the upcaster chain: decrypts the personal fields of every event read from the store (aggregates,
  * processors, replays), so that handlers see plain values, or {@code null} once erased, and no handler is written
- * twice. It keeps the payload type and revision; the stored bytes are untouched.
+ * twice. It keeps the payload type and revision; the stored bytes are untouched. The processors that read the same
+ * event share its opened payload ({@link PersonalDataCodec#revealShared}).
  */
 public final class DecryptingUpcaster implements EventUpcaster {
 
@@ -25,6 +26,6 @@ public final class DecryptingUpcaster implements EventUpcaster {
 
     private IntermediateEventRepresentation decrypt(IntermediateEventRepresentation representation) {
         String eventId = representation.getMessageIdentifier();
-        return representation.upcastPayload(representation.getType(), String.class, json -> codec.reveal(eventId, json));
+        return representation.upcastPayload(representation.getType(), String.class, json -> codec.revealShared(eventId, json));
     }
 }

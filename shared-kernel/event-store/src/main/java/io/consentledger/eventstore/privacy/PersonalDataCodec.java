@@ -8,8 +8,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.consentledger.contracts.privacy.Classification;
 import io.consentledger.contracts.privacy.DataSubject;
+import org.bson.Document;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriterSettings;
+import org.bson.types.Binary;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
@@ -17,30 +23,53 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Encrypts the {@code @Personal} fields of an event's serialized JSON before it is stored, and decrypts them on read.
+ * Encrypts the {@code @Personal} fields of an event's serialized payload before it is stored, and decrypts them on
+ * read.
  * <p>
- * A personal value is replaced, in place, by an envelope
- * {@code {"@personal": "v1", "subject": "providerId/customerId", "data": base64(nonce || AES-256-GCM(json of the value) || tag)}}.
- * The associated data is {@code consent-ledger/personal/v1|eventId|field path|subject}: a ciphertext moved to another
- * event, another field or another customer fails to decrypt. On read, each envelope becomes the value again, or
- * {@code null} once the customer's key was destroyed. Fields stored in the clear (events written before encryption,
- * or with encryption off) read as they are.
+ * <b>Format v2</b> (written since issue 16's performance work): all personal values of an event are sealed together,
+ * once. Each sealed value is replaced, in place, by {@code null}, and the payload gets one more member
+ * {@code "@personal": {"v": "v2", "subject": "providerId/customerId", "data": BinData(nonce || ciphertext || tag)}}
+ * (AES-256-GCM). The plaintext is a JSON object from each sealed field's path ({@code amount},
+ * {@code links[0].accountId}) to its value, so the field set is authenticated with the values; the associated data
+ * is {@code consent-ledger/personal/v2|eventId|subject}: a ciphertext moved to another event or customer, or altered,
+ * fails to decrypt. On read, the values go back to their paths, or stay {@code null} once the customer's key was
+ * destroyed.
+ * <p>
+ * <b>Format v1</b> (events stored before; still read, never written): each personal value replaced by its own envelope
+ * {@code {"@personal": "v1", "subject": …, "data": base64(nonce || ciphertext || tag)}}, associated data
+ * {@code consent-ledger/personal/v1|eventId|field path|subject}. Snapshots are still sealed whole in a v1 envelope.
+ * Fields stored in the clear (events written before encryption, or with encryption off) read as they are.
+ * <p>
+ * Reading through the upcaster chain ({@link #revealShared}) remembers the opened payload of the last events by event
+ * id, so that the processors that read the same event open it once; an entry is used only while its customer's key
+ * is still readable, and the entries of a customer are dropped when its key is destroyed or evicted.
  */
 public final class PersonalDataCodec {
 
     static final String ENVELOPE = "@personal";
     static final String VERSION = "v1";
+    static final String VERSION_2 = "v2";
+    /** The version member of a v2 event envelope. */
+    static final String V = "v";
     static final String SUBJECT = "subject";
     static final String DATA = "data";
     private static final String CONTEXT = "consent-ledger/personal/v1|";
+    private static final String CONTEXT_2 = "consent-ledger/personal/v2|";
+    private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
+    /** How many opened payloads {@link #revealShared} keeps, by default. */
+    public static final int DEFAULT_OPENED_CACHE_SIZE = 4096;
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
                                                        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -59,17 +88,29 @@ public final class PersonalDataCodec {
 
     private static final Object PERSONAL = new Object();
 
+    /** An opened payload: the stored JSON it came from, the opened JSON, and the customers whose keys opened it. */
+    private record Opened(String stored, String opened, Set<String> subjects) {
+    }
+
     private final CustomerKeys keys;
     private final boolean encryptOnWrite;
     private final Map<Class<?>, Plan> plans = new ConcurrentHashMap<>();
+    private final Cache<String, Opened> openedByEventId;
 
     /**
      * @param encryptOnWrite false: new events are stored in the clear (a measurement switch); stored ciphertext is
      *                       still read
      */
     public PersonalDataCodec(CustomerKeys keys, boolean encryptOnWrite) {
+        this(keys, encryptOnWrite, DEFAULT_OPENED_CACHE_SIZE);
+    }
+
+    /** @param openedCacheSize how many opened payloads {@link #revealShared} keeps (0: none) */
+    public PersonalDataCodec(CustomerKeys keys, boolean encryptOnWrite, int openedCacheSize) {
         this.keys = keys;
         this.encryptOnWrite = encryptOnWrite;
+        this.openedByEventId = Caffeine.newBuilder().maximumSize(Math.max(0, openedCacheSize)).recordStats().build();
+        keys.onForget(this::forgetOpened);
     }
 
     public CustomerKeys keys() {
@@ -78,45 +119,108 @@ public final class PersonalDataCodec {
 
     // ------------------------------------------------------------------------------------------------ write
 
-    /** The JSON to store for {@code payload}, whose serialized form is {@code json}. */
+    /** The JSON to store for {@code payload}, whose serialized form is {@code json} (format v2). */
     public String protect(String eventId, Object payload, String json) {
-        if (!encryptOnWrite || payload == null) {
+        if (!encryptOnWrite || payload == null || json == null || !plan(payload.getClass()).protects()) {
             return json;
+        }
+        String trimmed = json.strip();
+        if (!trimmed.startsWith("{")) {
+            return json;
+        }
+        Document document = Document.parse(trimmed);
+        return protect(eventId, payload, document) ? document.toJson(RELAXED) : json;
+    }
+
+    /**
+     * Seals the personal fields of {@code payload}, whose serialized form is parsed into {@code stored}, in place
+     * (format v2: each sealed value becomes null, and one member {@code "@personal"} holds them all).
+     *
+     * @return whether anything was sealed
+     * @throws CustomerErasedException when the customer is erased
+     */
+    public boolean protect(String eventId, Object payload, Document stored) {
+        if (!encryptOnWrite || payload == null) {
+            return false;
         }
         Plan plan = plan(payload.getClass());
         if (!plan.protects()) {
-            return json;
+            return false;
         }
         String subject = subjectOf(plan, payload);
         SecretKey key = keys.keyForWrite(subject);
-        JsonNode root = read(json);
-        if (!(root instanceof ObjectNode object)) {
-            return json;
+        Document plain = new Document();
+        collect(stored, plan, "", plain);
+        if (plain.isEmpty()) {
+            return false;
         }
-        seal(object, plan, "", key, eventId, subject);
-        return write(root);
+        byte[] sealed = Aead.seal(key, plaintext(plain), CONTEXT_2 + eventId + "|" + subject);
+        stored.put(ENVELOPE, new Document(V, VERSION_2).append(SUBJECT, subject).append(DATA, new Binary(sealed)));
+        return true;
     }
 
-    private void seal(ObjectNode node, Plan plan, String prefix, SecretKey key, String eventId, String subject) {
+    /**
+     * The JSON of the sealed values. Jackson writes the plain JSON types a parsed payload holds (strings, numbers,
+     * booleans, lists, documents) several times faster than the BSON library's JSON writer; any other BSON type (none
+     * comes from the serializer's JSON) goes through the latter, as relaxed extended JSON.
+     */
+    private static byte[] plaintext(Document plain) {
+        if (plainJson(plain)) {
+            try {
+                return MAPPER.writeValueAsBytes(plain);
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return plain.toJson(RELAXED).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean plainJson(Object value) {
+        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+            || value instanceof Long) {
+            return true;
+        }
+        if (value instanceof Double number) {
+            return Double.isFinite(number);
+        }
+        if (value instanceof Map<?, ?> map) {
+            for (Object element : map.values()) {
+                if (!plainJson(element)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (value instanceof List<?> list) {
+            for (Object element : list) {
+                if (!plainJson(element)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Moves every non-null personal value of {@code node} into {@code plain} under its path, leaving null. */
+    private static void collect(Document node, Plan plan, String prefix, Document plain) {
         for (Map.Entry<String, Object> field : plan.fields().entrySet()) {
             String path = prefix + field.getKey();
-            JsonNode value = node.get(field.getKey());
-            if (value == null || value.isNull()) {
+            Object value = node.get(field.getKey());
+            if (value == null) {
                 continue;
             }
             if (field.getValue() == PERSONAL) {
-                byte[] sealed = Aead.seal(key, writeBytes(value), CONTEXT + eventId + "|" + path + "|" + subject);
-                ObjectNode envelope = MAPPER.createObjectNode();
-                envelope.put(ENVELOPE, VERSION).put(SUBJECT, subject).put(DATA, Base64.getEncoder().encodeToString(sealed));
-                node.set(field.getKey(), envelope);
+                plain.append(path, value);
+                node.put(field.getKey(), null);
             } else {
                 Plan nested = (Plan) field.getValue();
-                if (value instanceof ObjectNode object) {
-                    seal(object, nested, path + ".", key, eventId, subject);
-                } else if (value instanceof ArrayNode array) {
-                    for (int i = 0; i < array.size(); i++) {
-                        if (array.get(i) instanceof ObjectNode element) {
-                            seal(element, nested, path + "[" + i + "].", key, eventId, subject);
+                if (value instanceof Document object) {
+                    collect(object, nested, path + ".", plain);
+                } else if (value instanceof List<?> list) {
+                    for (int i = 0; i < list.size(); i++) {
+                        if (list.get(i) instanceof Document element) {
+                            collect(element, nested, path + "[" + i + "].", plain);
                         }
                     }
                 }
@@ -154,9 +258,51 @@ public final class PersonalDataCodec {
         if (!mayHoldEnvelope(json)) {
             return json;
         }
-        JsonNode root = read(json);
-        JsonNode revealed = open(root, "", eventId);
-        return write(revealed);
+        return write(openPayload(read(json), eventId, new HashSet<>()));
+    }
+
+    /**
+     * {@link #reveal(String, String)} for the events the upcaster chain reads: the opened payload is kept by event id,
+     * so that the next reader of the same stored event (another processor) does not open it again. A kept payload is
+     * used only for the same stored JSON, and only while every key that opened it is still readable; the payloads a
+     * customer's key opened are dropped when that key is destroyed or evicted ({@link CustomerKeys#onForget}).
+     *
+     * @throws PersonalDataException when a ciphertext was altered or moved, or its key never existed
+     */
+    public String revealShared(String eventId, String json) {
+        if (!mayHoldEnvelope(json)) {
+            return json;
+        }
+        Opened kept = openedByEventId.getIfPresent(eventId);
+        if (kept != null && kept.stored().equals(json) && stillReadable(eventId, kept)) {
+            return kept.opened();
+        }
+        Set<String> subjects = new HashSet<>();
+        String opened = write(openPayload(read(json), eventId, subjects));
+        if (!subjects.isEmpty()) {
+            openedByEventId.put(eventId, new Opened(json, opened, Set.copyOf(subjects)));
+        }
+        return opened;
+    }
+
+    /** How often {@link #revealShared} gave a payload it had opened before (for tests and metrics). */
+    public long sharedOpenings() {
+        return openedByEventId.stats().hitCount();
+    }
+
+    private boolean stillReadable(String eventId, Opened kept) {
+        for (String subject : kept.subjects()) {
+            if (keys.keyForRead(subject).isEmpty()) {
+                openedByEventId.asMap().remove(eventId, kept);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Drops every opened payload that {@code subject}'s key opened. */
+    private void forgetOpened(String subject) {
+        openedByEventId.asMap().values().removeIf(opened -> opened.subjects().contains(subject));
     }
 
     /**
@@ -166,24 +312,128 @@ public final class PersonalDataCodec {
      */
     @SuppressWarnings("unchecked")
     public Map<String, Object> reveal(String eventId, Map<String, Object> payload) {
-        if (payload == null || !mayHoldEnvelope(write(MAPPER.valueToTree(payload)))) {
+        if (payload == null) {
+            return null;
+        }
+        String json = payload instanceof Document document ? document.toJson(RELAXED) : write(MAPPER.valueToTree(payload));
+        if (!mayHoldEnvelope(json)) {
             return payload;
         }
-        JsonNode revealed = open(MAPPER.valueToTree(payload), "", eventId);
+        JsonNode revealed = openPayload(read(json), eventId, new HashSet<>());
         return MAPPER.convertValue(revealed, Map.class);
     }
 
-    private JsonNode open(JsonNode node, String path, String eventId) {
+    /** The payload with its v2 envelope or its v1 envelopes opened; {@code subjects} gets the customers whose keys opened it. */
+    private JsonNode openPayload(JsonNode root, String eventId, Set<String> subjects) {
+        if (root instanceof ObjectNode object && object.get(ENVELOPE) instanceof ObjectNode envelope) {
+            object.remove(ENVELOPE);
+            openVersion2(object, envelope, eventId, subjects);
+            return object;
+        }
+        return open(root, "", eventId, subjects);
+    }
+
+    private void openVersion2(ObjectNode payload, ObjectNode envelope, String eventId, Set<String> subjects) {
+        String subject = envelope.path(SUBJECT).asText(null);
+        byte[] data = binary(envelope.get(DATA));
+        if (!VERSION_2.equals(envelope.path(V).asText()) || subject == null || data == null) {
+            throw new PersonalDataException("Event " + eventId + ", its personal fields: not a readable envelope");
+        }
+        Optional<SecretKey> key;
+        try {
+            key = keys.keyForRead(subject);
+        } catch (PersonalDataException e) {
+            throw new PersonalDataException("Event " + eventId + ", its personal fields: " + e.getMessage(), e);
+        }
+        if (key.isEmpty()) {
+            return; // erased: the sealed fields stay null
+        }
+        JsonNode plain;
+        try {
+            plain = MAPPER.readTree(Aead.open(key.get(), data, CONTEXT_2 + eventId + "|" + subject));
+        } catch (AEADBadTagException e) {
+            throw new PersonalDataException("Event " + eventId + ", its personal fields"
+                                            + ": the ciphertext does not belong here (altered, or moved from another event)");
+        } catch (IOException e) {
+            throw new PersonalDataException("Event " + eventId + ", its personal fields: the decrypted value is not JSON");
+        }
+        if (!(plain instanceof ObjectNode fields)) {
+            throw new PersonalDataException("Event " + eventId + ", its personal fields: the decrypted value is not an object");
+        }
+        Iterator<Map.Entry<String, JsonNode>> values = fields.fields();
+        while (values.hasNext()) {
+            Map.Entry<String, JsonNode> value = values.next();
+            place(payload, value.getKey(), value.getValue(), eventId);
+        }
+        subjects.add(subject);
+    }
+
+    /** Puts {@code value} back at {@code path} ({@code a.b[2].c}), where the stored payload holds null. */
+    private static void place(ObjectNode payload, String path, JsonNode value, String eventId) {
+        JsonNode node = payload;
+        String[] steps = path.split("\\.");
+        for (int i = 0; i < steps.length; i++) {
+            String step = steps[i];
+            int bracket = step.indexOf('[');
+            String name = bracket < 0 ? step : step.substring(0, bracket);
+            boolean last = i == steps.length - 1;
+            if (!(node instanceof ObjectNode object)) {
+                break;
+            }
+            if (last && bracket < 0) {
+                JsonNode placeholder = object.get(name);
+                if (placeholder == null || placeholder.isNull()) {
+                    object.set(name, value);
+                    return;
+                }
+                break;
+            }
+            node = object.get(name);
+            if (bracket >= 0) {
+                int index;
+                try {
+                    index = Integer.parseInt(step.substring(bracket + 1, step.length() - 1));
+                } catch (NumberFormatException e) {
+                    break;
+                }
+                node = node instanceof ArrayNode array && index < array.size() ? array.get(index) : null;
+            }
+        }
+        throw new PersonalDataException("Event " + eventId + ", field " + path + ": the sealed value has no place in the event");
+    }
+
+    /** The bytes of a v2 envelope's data: BSON binary as relaxed extended JSON, or base64 text. */
+    private static byte[] binary(JsonNode data) {
+        try {
+            if (data instanceof ObjectNode object && object.get("$binary") instanceof ObjectNode binary) {
+                return Base64.getDecoder().decode(binary.path("base64").asText(""));
+            }
+            if (data instanceof ObjectNode object && object.get("$binary") != null && object.get("$binary").isTextual()) {
+                return Base64.getDecoder().decode(object.get("$binary").asText()); // legacy extended JSON
+            }
+            if (data != null && data.isTextual()) {
+                return Base64.getDecoder().decode(data.asText());
+            }
+            if (data != null && data.isBinary()) {
+                return data.binaryValue();
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private JsonNode open(JsonNode node, String path, String eventId, Set<String> subjects) {
         if (node instanceof ObjectNode object) {
             if (object.has(ENVELOPE)) {
-                return openEnvelope(object, path, eventId);
+                return openEnvelope(object, path, eventId, subjects);
             }
             Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
             Map<String, JsonNode> replaced = new LinkedHashMap<>();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 String childPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-                JsonNode child = open(field.getValue(), childPath, eventId);
+                JsonNode child = open(field.getValue(), childPath, eventId, subjects);
                 if (child != field.getValue()) {
                     replaced.put(field.getKey(), child);
                 }
@@ -193,7 +443,7 @@ public final class PersonalDataCodec {
         }
         if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                JsonNode child = open(array.get(i), path + "[" + i + "]", eventId);
+                JsonNode child = open(array.get(i), path + "[" + i + "]", eventId, subjects);
                 if (child != array.get(i)) {
                     array.set(i, child);
                 }
@@ -202,7 +452,7 @@ public final class PersonalDataCodec {
         return node;
     }
 
-    private JsonNode openEnvelope(ObjectNode envelope, String path, String eventId) {
+    private JsonNode openEnvelope(ObjectNode envelope, String path, String eventId, Set<String> subjects) {
         String subject = envelope.path(SUBJECT).asText(null);
         String data = envelope.path(DATA).asText(null);
         if (!VERSION.equals(envelope.path(ENVELOPE).asText()) || subject == null || data == null) {
@@ -219,7 +469,9 @@ public final class PersonalDataCodec {
         }
         try {
             byte[] plain = Aead.open(key.get(), Base64.getDecoder().decode(data), CONTEXT + eventId + "|" + path + "|" + subject);
-            return MAPPER.readTree(plain);
+            JsonNode value = MAPPER.readTree(plain);
+            subjects.add(subject);
+            return value;
         } catch (AEADBadTagException | IllegalArgumentException e) {
             throw new PersonalDataException("Event " + eventId + ", field " + path
                                             + ": the ciphertext does not belong here (altered, or moved from another event or field)");
@@ -395,14 +647,6 @@ public final class PersonalDataCodec {
     private static String write(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] writeBytes(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -115,8 +115,7 @@ public class LedgerMongoAutoConfiguration {
         EventUpcaster chain = configuration.upcasterChain();
         EventUpcaster upcasters = codec == null ? chain : chain == null ? new DecryptingUpcaster(codec)
                 : new EventUpcasterChain(new DecryptingUpcaster(codec), chain);
-        PayloadProtector protector = codec == null ? PayloadProtector.NONE
-                : (event, json) -> codec.protect(event.getIdentifier(), event.getPayload(), json);
+        PayloadProtector protector = codec == null ? PayloadProtector.NONE : sealing(codec);
         SnapshotProtector snapshots = codec == null ? SnapshotProtector.NONE : new SnapshotProtector() {
             @Override
             public String protect(org.axonframework.eventhandling.DomainEventMessage<?> snapshot, String json) {
@@ -257,6 +256,26 @@ public class LedgerMongoAutoConfiguration {
             latency.record(nanos, TimeUnit.NANOSECONDS);
             batchSize.record(events);
             attempts.record(tries);
+        };
+    }
+
+    /** Seals an event's personal fields in the payload document the store is about to write (format v2). */
+    public static PayloadProtector sealing(PersonalDataCodec codec) {
+        return new PayloadProtector() {
+            @Override
+            public String protect(org.axonframework.eventhandling.EventMessage<?> event, String json) {
+                return codec.protect(event.getIdentifier(), event.getPayload(), json);
+            }
+
+            @Override
+            public boolean protectsInPlace() {
+                return true;
+            }
+
+            @Override
+            public void protectInPlace(org.axonframework.eventhandling.EventMessage<?> event, org.bson.Document payload) {
+                codec.protect(event.getIdentifier(), event.getPayload(), payload);
+            }
         };
     }
 }

@@ -52,6 +52,6 @@ public class LedgerPrivacyAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public PersonalDataCodec personalDataCodec(CustomerKeys keys, PrivacyProperties privacy) {
-        return new PersonalDataCodec(keys, privacy.encrypt());
+        return new PersonalDataCodec(keys, privacy.encrypt(), privacy.openedCacheSize());
     }
 }

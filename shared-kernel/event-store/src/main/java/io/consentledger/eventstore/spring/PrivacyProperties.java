@@ -1,5 +1,6 @@
 package io.consentledger.eventstore.spring;
 
+import io.consentledger.eventstore.privacy.PersonalDataCodec;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.time.Duration;
@@ -14,15 +15,18 @@ import java.time.Duration;
  *                       still read
  * @param keyCacheTtl    how long an unwrapped data key stays cached
  * @param keyCacheSize   how many data keys stay cached
+ * @param openedCacheSize how many opened event payloads the processors of one application share (by event id; 0:
+ *                        none), so that an event read by several processors is decrypted once
  */
 @ConfigurationProperties("consent-ledger.privacy")
 public record PrivacyProperties(String masterKey, String masterKeyFile, Boolean encrypt, Duration keyCacheTtl,
-                                Long keyCacheSize) {
+                                Long keyCacheSize, Integer openedCacheSize) {
 
     public PrivacyProperties {
         encrypt = encrypt == null || encrypt;
         keyCacheTtl = keyCacheTtl == null ? Duration.ofMinutes(5) : keyCacheTtl;
         keyCacheSize = keyCacheSize == null ? 100_000L : keyCacheSize;
+        openedCacheSize = openedCacheSize == null ? PersonalDataCodec.DEFAULT_OPENED_CACHE_SIZE : openedCacheSize;
     }
 
     @Override
