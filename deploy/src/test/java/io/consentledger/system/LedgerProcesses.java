@@ -95,8 +95,16 @@ public final class LedgerProcesses implements AutoCloseable {
         try {
             ledger.startStore();
             List<Instance> starting = new ArrayList<>();
+            // ledger.commandFirstAlone=true: command-1 is ready before the others start, so it claims the command
+            // side's tracking processors (the encryption A/B's processor holder)
+            boolean firstAlone = Boolean.getBoolean("ledger.commandFirstAlone");
             for (int i = 0; i < commandInstances; i++) {
-                starting.add(ledger.startApp("command-" + (i + 1), jar("ledger.commandJar"), ledger.commandSide, -1));
+                Instance app = ledger.startApp("command-" + (i + 1), jar("ledger.commandJar"), ledger.commandSide, -1);
+                if (i == 0 && firstAlone && commandInstances > 1) {
+                    ledger.awaitReady(app);
+                } else {
+                    starting.add(app);
+                }
             }
             for (int i = 0; i < queryInstances; i++) {
                 starting.add(ledger.startApp("query-" + (i + 1), jar("ledger.queryJar"), ledger.querySide, -1));

@@ -87,8 +87,19 @@ public final class LedgerLoadBenchmark {
     private final int auditQueries = Integer.getInteger("bench.auditQueries", 100);
     private final int pollMillis = Integer.getInteger("bench.pollMillis", 5);
     private final int clientThreads = Integer.getInteger("bench.clientThreads", 4);
+    /**
+     * Issue 16 (p7-encab): {@code bench.encryptionAbHolder} (true by default in the encryption A/B) starts a third
+     * command-side instance first, alone, so that it claims the command side's tracking processors (which read every
+     * instance's events); it gets none of the benchmark's load, and the A/B's arms are the two instances after it.
+     * False: the design of runs 1–7, two instances, the processors on one of the arms.
+     */
+    private final boolean encryptionAbHolder = Boolean.getBoolean("bench.encryptionAB")
+            && Boolean.parseBoolean(System.getProperty("bench.encryptionAbHolder", "true"));
+    /** 1 when command-1 is the processor holder: the benchmark's command URLs start at command-2. */
+    private final int holderOffset = encryptionAbHolder ? 1 : 0;
     private final int commandInstances = Boolean.getBoolean("bench.encryptionAB")
-            ? Math.max(2, Integer.getInteger("bench.commandInstances", 2)) : Integer.getInteger("bench.commandInstances", 1);
+            ? (encryptionAbHolder ? 3 : Math.max(2, Integer.getInteger("bench.commandInstances", 2)))
+            : Integer.getInteger("bench.commandInstances", 1);
     private final int queryInstances = Integer.getInteger("bench.queryInstances", 1);
     private final double halfFraction = Double.parseDouble(System.getProperty("bench.halfFraction", "0.5"));
     /** Empty: the product's default limits for providers, recipients and auditors; else this for each of them. */
@@ -116,8 +127,8 @@ public final class LedgerLoadBenchmark {
      * that stores in the clear: a pair of runs with the arms swapped cancels that instance's extra work).
      */
     private final int encryptionOnIndex = Integer.getInteger("bench.encryptionOnInstance", 1) == 2 ? 1 : 0;
-    private final String onName = "command-" + (encryptionOnIndex + 1);
-    private final String offName = "command-" + (2 - encryptionOnIndex);
+    private final String onName = "command-" + (encryptionOnIndex + 1 + holderOffset);
+    private final String offName = "command-" + (2 - encryptionOnIndex + holderOffset);
     private final int encryptionAbSeconds = Integer.getInteger("bench.encryptionAbSeconds", 20);
     private final int encryptionAbRounds = Integer.getInteger("bench.encryptionAbRounds", 8);
     private final int encryptionAbSoloRounds = Integer.getInteger("bench.encryptionAbSoloRounds", 4);
@@ -262,10 +273,16 @@ public final class LedgerLoadBenchmark {
         if (encryptionAB) {
             System.setProperty("ledger.args." + offName, "--consent-ledger.privacy.encrypt=false");
             print("Encryption A/B: " + onName + " encrypts personal data, " + offName + " stores it in the clear");
+            if (encryptionAbHolder) {
+                // command-1 is started and ready before the others, so it claims the processors' segments
+                System.setProperty("ledger.commandFirstAlone", "true");
+                print("Encryption A/B: command-1 starts first and holds the command side's tracking processors; "
+                              + "the benchmark sends it no load");
+            }
         }
         ledger = LedgerProcesses.start("load-benchmark", commandInstances, queryInstances, args.toArray(String[]::new));
         command = new ArrayList<>();
-        for (int i = 0; i < commandInstances; i++) {
+        for (int i = holderOffset; i < commandInstances; i++) { // never the processor holder (A/B)
             command.add(ledger.command(i) + "/api/v1");
         }
         query = ledger.query(0) + "/api/v1";
@@ -544,8 +561,9 @@ public final class LedgerLoadBenchmark {
                 setup(pool);
             }
             Map<String, Long> pids = new java.util.LinkedHashMap<>();
-            pids.put("command-1", ledger.commandInstances().get(0).process().pid());
-            pids.put("command-2", ledger.commandInstances().get(1).process().pid());
+            for (LedgerProcesses.Instance app : ledger.commandInstances()) {
+                pids.put(app.name(), app.process().pid());
+            }
             pids.put("query", ledger.queryInstances().get(0).process().pid());
             pids.put("store", ledger.storePid());
             pids.put("benchmark", ProcessHandle.current().pid());
@@ -561,6 +579,7 @@ public final class LedgerLoadBenchmark {
             double[] cpuRest = new double[n];
             double[] procOn = new double[n];
             double[] procOff = new double[n];
+            double[] procHolder = new double[n];
             for (int round = 0; round < n; round++) {
                 double[] w = sideBySide("A/B encryption side by side, round " + (round + 1), concurrency, pools, pids,
                                         round % 2 == 0);
@@ -571,6 +590,7 @@ public final class LedgerLoadBenchmark {
                 cpuRest[round] = w[4];
                 procOn[round] = w[5];
                 procOff[round] = w[6];
+                procHolder[round] = w[7];
             }
             double[] ratio = new double[n];
             double[] cpuDiff = new double[n];
@@ -599,10 +619,15 @@ public final class LedgerLoadBenchmark {
             r.append(String.format(Locale.ROOT, "  of which the command side's processor threads (they read both instances' events): on %s "
                                            + "-> mean %.3f ms; off %s -> mean %.3f ms%n", ratios(procOn), mean(procOn),
                                    ratios(procOff), mean(procOff)));
+            if (encryptionAbHolder) {
+                r.append(String.format(Locale.ROOT, "  the holder's (command-1, no load) processor threads, per command of both arms: %s "
+                                               + "-> mean %.3f ms%n", ratios(procHolder), mean(procHolder)));
+            }
             r.append(String.format(Locale.ROOT, "  CPU per command without those threads: on %s -> mean %.3f ms; off %s -> mean %.3f ms; "
                                            + "difference %.3f ms (SE %.3f)%n", ratios(requestOn), mean(requestOn),
                                    ratios(requestOff), mean(requestOff), mean(requestDiff), se(requestDiff)));
-            r.append(String.format(Locale.ROOT, "  CPU per command of the rest (query side, store, benchmark; shared): %s -> mean %.3f ms%n",
+            r.append(String.format(Locale.ROOT, "  CPU per command of the rest (" + (encryptionAbHolder ? "holder command-1, " : "")
+                                           + "query side, store, benchmark; shared): %s -> mean %.3f ms%n",
                                    ratios(cpuRest), mean(cpuRest)));
             print(r.toString());
 
@@ -613,8 +638,10 @@ public final class LedgerLoadBenchmark {
             Map<String, double[]> perOn = new java.util.LinkedHashMap<>();
             Map<String, double[]> perOff = new java.util.LinkedHashMap<>();
             List<String> measured = new ArrayList<>(pids.keySet());
-            measured.add(2, "command-1 processors");
-            measured.add(3, "command-2 processors");
+            int commandProcesses = (int) pids.keySet().stream().filter(k -> k.startsWith("command-")).count();
+            for (int i = 0; i < commandProcesses; i++) {
+                measured.add(commandProcesses + i, "command-" + (i + 1) + " processors");
+            }
             for (String name : measured) {
                 perOn.put(name, new double[m]);
                 perOff.put(name, new double[m]);
@@ -674,7 +701,7 @@ public final class LedgerLoadBenchmark {
 
             if (Boolean.parseBoolean(System.getProperty("bench.encryptionJfr", "false"))) {
                 Path dir = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs"), "load-benchmark").toAbsolutePath();
-                for (String name : List.of("command-1", "command-2", "query")) {
+                for (String name : pids.keySet().stream().filter(k -> !k.equals("store") && !k.equals("benchmark")).toList()) {
                     print(name + " JFR: " + jcmd(pids.get(name), "JFR.start name=encryption-ab settings=default duration="
                             + encryptionAbSeconds + "s filename=" + dir.resolve("encryption-ab-" + name + ".jfr")).trim());
                 }
@@ -723,20 +750,23 @@ public final class LedgerLoadBenchmark {
         double commandsOn = on.okPerSecond() * encryptionAbSeconds;
         double commandsOff = off.okPerSecond() * encryptionAbSeconds;
         long rest = 0;
-        for (String process : List.of("query", "store", "benchmark")) {
+        for (String process : restProcesses()) {
             rest += after.get(process) - before.get(process);
         }
+        double procHolder = encryptionAbHolder
+                ? (after.get("command-1 processors") - before.get("command-1 processors")) / 1e6 : 0;
         double procOn = (after.get(onName + " processors") - before.get(onName + " processors")) / 1e6;
         double procOff = (after.get(offName + " processors") - before.get(offName + " processors")) / 1e6;
         double[] w = {on.okPerSecond(), off.okPerSecond(),
                       (after.get(onName) - before.get(onName)) / 1e6 / commandsOn,
                       (after.get(offName) - before.get(offName)) / 1e6 / commandsOff,
                       rest / 1e6 / (commandsOn + commandsOff),
-                      procOn / commandsOn, procOff / commandsOff};
+                      procOn / commandsOn, procOff / commandsOff, procHolder / (commandsOn + commandsOff)};
         print(String.format(Locale.ROOT, "%s: on %.1f/s, off %.1f/s (on/off %.3f); CPU per command on %.3f ms, off %.3f ms, "
                                     + "rest %.3f ms; of which the command side's processor threads: on %.0f ms in all (%.3f ms "
-                                    + "per command), off %.0f ms (%.3f)", name, w[0], w[1], w[0] / w[1], w[2], w[3], w[4],
-                            procOn, w[5], procOff, w[6]));
+                                    + "per command), off %.0f ms (%.3f); holder's processor threads %.0f ms (%.3f per command "
+                                    + "of both)", name, w[0], w[1], w[0] / w[1], w[2], w[3], w[4],
+                            procOn, w[5], procOff, w[6], procHolder, procHolder / (commandsOn + commandsOff)));
         return w;
     }
 
@@ -747,11 +777,16 @@ public final class LedgerLoadBenchmark {
         return cpu;
     }
 
-    /** CPU time in nanoseconds of each process and of command-1's and command-2's processor threads, from /proc. */
+    /** The processes whose CPU the side-by-side windows share over both arms: the holder (if any), query, store, benchmark. */
+    private List<String> restProcesses() {
+        return encryptionAbHolder ? List.of("command-1", "query", "store", "benchmark") : List.of("query", "store", "benchmark");
+    }
+
+    /** CPU time in nanoseconds of each process and of every command-side instance's processor threads, from /proc. */
     private static Map<String, Long> cpu(Map<String, Long> pids) {
         Map<String, Long> cpu = new HashMap<>();
         pids.forEach((name, pid) -> cpu.put(name, ProcessCpu.nanos(pid)));
-        for (String command : List.of("command-1", "command-2")) {
+        for (String command : pids.keySet().stream().filter(k -> k.startsWith("command-")).toList()) {
             cpu.put(command + " processors", ProcessCpu.threadNanos(pids.get(command), COMMAND_PROCESSOR_THREADS));
         }
         return cpu;
