@@ -56,8 +56,9 @@ import java.util.concurrent.locks.LockSupport;
  *     warm-up of at least {@code bench.warmupSeconds} that goes on until throughput stops rising, at most
  *     {@code bench.warmupMaxSeconds}). The plateau is the best level's rate of answered commands.</li>
  *     <li><b>Encryption A/B</b> (issue 16, {@code bench.encryptionAB=true}, off by default): at the best concurrency,
- *     windows sent to command-1 (encryption on) and command-2 ({@code consent-ledger.privacy.encrypt=false}) in
- *     ABBA order ({@link #encryptionAB}).</li>
+ *     windows sent to command-2 (encryption on) and command-3 ({@code consent-ledger.privacy.encrypt=false}) in
+ *     ABBA order ({@link #encryptionAB}); command-1, started first, holds the command side's tracking processors and
+ *     gets no load ({@code bench.encryptionAbHolder=false}: two instances, command-1 on, command-2 off).</li>
  *     <li><b>Half load</b> (open loop): after a drain ({@link #drain}), commands at half the plateau rate, for
  *     {@code bench.halfSeconds}, each scheduled at a fixed instant; latency is measured from that intended instant, so
  *     a stall of the system is counted against every command that should have been sent during it (no coordinated
