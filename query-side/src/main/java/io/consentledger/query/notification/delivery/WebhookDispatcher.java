@@ -367,6 +367,17 @@ public class WebhookDispatcher implements AutoCloseable {
             }
         }
         if (!gone.isEmpty()) {
+            // their entries are spare (a batch recorded again listed them twice) or left by a crash: removed, so
+            // that the sweep does not adopt them again
+            List<PendingDelivery.OutboxSlot> spare = gone.stream().map(PendingDelivery::outbox)
+                    .filter(java.util.Objects::nonNull).toList();
+            if (!spare.isEmpty()) {
+                try {
+                    store.removeFromOutbox(spare);
+                } catch (RuntimeException e) {
+                    log.warn("spare outbox entries could not be removed, the sweep finds them again: {}", e.toString());
+                }
+            }
             lock.lock();
             try {
                 gone.forEach(queue::finished);
@@ -482,7 +493,7 @@ public class WebhookDispatcher implements AutoCloseable {
         for (Result r : batch) {
             String id = r.pending().deliveryId();
             if (r.notAttempted() != null) {
-                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                outcomes.add(outcome(r, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
                         r.notAttempted()));
                 givenUp.add(id);
                 continue;
@@ -490,7 +501,7 @@ public class WebhookDispatcher implements AutoCloseable {
             attempts.add(new DeliveryAttempt(id, r.delivery().webhookId(), r.number(), r.start(), r.status(),
                     r.millis(), r.error()));
             if (r.status() >= 200 && r.status() < 300) {
-                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.DELIVERED, r.number(), r.end(), null,
+                outcomes.add(outcome(r, DeliveryState.DELIVERED, r.number(), r.end(), null,
                         null));
                 delivered.add(id);
                 continue;
@@ -499,17 +510,17 @@ public class WebhookDispatcher implements AutoCloseable {
             String reason = r.error() != null ? r.error() : "http-" + r.status();
             if (r.status() == 410) {
                 disable.put(r.delivery().webhookId(), "The receiver answered 410 Gone at " + r.end() + ".");
-                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                outcomes.add(outcome(r, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
                         reason));
                 givenUp.add(id);
                 continue;
             }
             Optional<Instant> next = schedule.next(r.number(), r.end(), random);
             if (next.isPresent()) {
-                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.PENDING, r.number(), r.end(),
+                outcomes.add(outcome(r, DeliveryState.PENDING, r.number(), r.end(),
                         next.get(), reason));
             } else {
-                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                outcomes.add(outcome(r, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
                         reason));
                 givenUp.add(id);
                 log.info("webhook delivery {} given up after {} attempts, last: {}", id, r.number(), reason);
@@ -539,6 +550,12 @@ public class WebhookDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static NotificationStore.Outcome outcome(Result r, DeliveryState state, int attemptsMade, Instant at,
+                                                     Instant nextAttemptAt, String error) {
+        return new NotificationStore.Outcome(r.pending().deliveryId(), state, attemptsMade, at, nextAttemptAt, error,
+                r.pending().outbox());
     }
 
     /** An attempt that ended without an answer, with the error code the log shows. */
