@@ -161,6 +161,7 @@ class NotificationStoreOperationsTest {
                            + "; commands: " + new TreeMap<>(commands));
 
         assertThat(receiver.requests).hasSize(1 + EVENTS);
+        assertThat(stores.database().getCollection("notification_outbox").countDocuments()).isZero();
         assertThat(feed.page(MESSENGER, null, 500).entries()).extracting(FeedEntry::eventId).hasSize(1 + EVENTS);
         assertThat(feed.page(BANK, null, 500).entries()).hasSize(1 + EVENTS);
         assertThat(store.attemptsOf(hook, 500)).hasSize(1 + EVENTS);

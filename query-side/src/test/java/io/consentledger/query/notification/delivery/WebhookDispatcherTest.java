@@ -510,6 +510,33 @@ class WebhookDispatcherTest {
     }
 
     @Test
+    void aBatchRecordedAgainAfterACrashIsSentOnceAndItsSpareOutboxEntriesAreRemoved() throws Exception {
+        Receiver receiver = receiver(Receiver.answering(n -> 204));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+        dispatcher.close(); // the ledger is down
+        NotificationRecorder noDispatcher = new NotificationRecorder(store, null, Clock.systemUTC());
+        var batch = java.util.stream.IntStream.rangeClosed(1, 3).mapToObj(i -> io.consentledger.query.notification
+                .NotificationMapper.map(revoked("c-" + i), "ev-" + i, i).orElseThrow()).toList();
+        noDispatcher.recordAll(batch);
+        noDispatcher.recordAll(batch); // the batch handled again (its token was not stored): listed twice
+        var outbox = stores.database().getCollection("notification_outbox");
+        assertThat(outbox.countDocuments()).isEqualTo(2);
+        assertThat(store.pending()).hasSize(3);
+
+        queuedRecorder(4); // a restart: the outbox is read once
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.pending().stream().noneMatch(p ->
+                state(p.deliveryId()) == DeliveryState.PENDING));
+        dispatcher.sweep(); // adopts the spare entries: read, not pending any more, removed
+        await().atMost(Duration.ofSeconds(5)).until(() -> outbox.countDocuments() == 0);
+        Thread.sleep(200);
+        assertThat(receiver.requests).extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrder("ev-1/" + hook.webhookId(), "ev-2/" + hook.webhookId(),
+                        "ev-3/" + hook.webhookId());
+    }
+
+    @Test
     void anInactiveDispatcherSendsNothingAndReadsTheOutboxWhenItTakesOver() throws Exception {
         Receiver receiver = receiver(Receiver.answering(n -> 204));
         RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));

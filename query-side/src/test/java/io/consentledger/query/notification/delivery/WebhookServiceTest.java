@@ -203,4 +203,26 @@ class WebhookServiceTest {
                 .containsExactly(DeliveryState.PENDING, 0);
         assertThat(store.pending()).extracting(PendingDelivery::deliveryId).containsExactly(id);
     }
+
+    @Test
+    void aRetriedDeliveryIsDueInTheOutboxWhenItsRetryIsAndAFinishedBatchLeavesNoOutboxDocument() {
+        String hook = service.register(MESSENGER, "https://hooks.example.com/m", List.of("consent.revoked"))
+                .webhookId();
+        for (int i = 1; i <= 3; i++) {
+            recorder.record(new ConsentRevoked("c-" + i, "messenger", "cust-9", "bank-1", List.of("l-1"),
+                    RevocationReason.CUSTOMER_REQUEST, Initiator.CUSTOMER, T0), "ev-" + i, 10 + i);
+        }
+        Instant later = T0.plusSeconds(300);
+
+        store.reschedule("ev-1/" + hook, 1, later, "http-500");
+        store.markDelivered("ev-2/" + hook, 1, T0);
+
+        assertThat(store.pending()).extracting(PendingDelivery::deliveryId, PendingDelivery::dueAt)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ev-1/" + hook, later),
+                        org.assertj.core.groups.Tuple.tuple("ev-3/" + hook, T0));
+        store.giveUp("ev-3/" + hook, 8, T0, "http-500");
+        store.markDelivered("ev-1/" + hook, 2, later);
+        assertThat(store.pending()).isEmpty();
+        assertThat(stores.database().getCollection("notification_outbox").countDocuments()).isZero();
+    }
 }
