@@ -1,7 +1,9 @@
 package io.consentledger.query.notification.delivery;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -24,13 +26,11 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -195,12 +195,13 @@ public class NotificationStore {
     }
 
     /**
-     * Records deliveries in bulk, idempotently, in three round trips whatever their number: which exist already
-     * ({@code $in} on {@code _id}), one insert of the new ones, and one insert of <b>one outbox document</b> listing
+     * Records deliveries in bulk, idempotently, in two round trips whatever their number: one unordered insert of
+     * them all (those that exist already fail as duplicates and are then read, {@code $in} on {@code _id}: a third
+     * round trip, only for a batch handled again), and one insert of <b>one outbox document</b> listing
      * all of the call's deliveries that are pending (new ones, and existing pending ones, which a crash between the
      * two inserts may have left out of the outbox; if they were listed already, the spare entry is removed when the
-     * dispatcher finds the delivery no longer pending). Existing deliveries are otherwise left alone. A concurrent
-     * insert of the same id (another instance) fails the call, which the caller's batch then repeats.
+     * dispatcher finds the delivery no longer pending). Existing deliveries are otherwise left alone, whoever
+     * inserted them.
      *
      * @return how many were new, and every delivery of the call that is pending, as the outbox holds it (a new one
      *         carrying the delivery as stored, so that its first attempt needs no read)
@@ -211,21 +212,42 @@ public class NotificationStore {
         if (byId.isEmpty()) {
             return new Recorded(0, List.of());
         }
+        // one unordered insert of them all; those that exist already (a batch handled again) fail as duplicates,
+        // and only then are they read
         Map<String, Document> existing = new HashMap<>();
-        deliveries.find(in("_id", List.copyOf(byId.keySet())))
-                .projection(Projections.include("_id", "webhookId", "orderingKey", "position", "state",
-                        "nextAttemptAt"))
-                .forEach(d -> existing.put(d.getString("_id"), d));
-        List<Document> fresh = new ArrayList<>();
+        List<Delivery> all = List.copyOf(byId.values());
+        try {
+            deliveries.insertMany(all.stream().map(NotificationStore::deliveryDoc).toList(),
+                    new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            List<String> duplicates = new ArrayList<>();
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                duplicates.add(all.get(error.getIndex()).id());
+            }
+            if (e.getWriteConcernError() != null) {
+                throw e;
+            }
+            deliveries.find(in("_id", duplicates))
+                    .projection(Projections.include("_id", "webhookId", "orderingKey", "position", "state",
+                            "nextAttemptAt"))
+                    .forEach(d -> existing.put(d.getString("_id"), d));
+            if (existing.size() != duplicates.size()) {
+                throw e; // not a duplicate after all: let the caller's batch fail and be handled again
+            }
+        }
+        int inserted = 0;
         String outboxId = UUID.randomUUID().toString();
         Document entries = new Document();
         List<PendingDelivery> pending = new ArrayList<>();
-        for (Delivery delivery : byId.values()) {
+        for (Delivery delivery : all) {
             Document stored = existing.get(delivery.id());
             PendingDelivery.OutboxSlot slot = new PendingDelivery.OutboxSlot(outboxId, "k" + entries.size());
             PendingDelivery entry = null;
             if (stored == null) {
-                fresh.add(deliveryDoc(delivery));
+                inserted++;
                 if (delivery.state() == DeliveryState.PENDING) {
                     entry = new PendingDelivery(delivery.id(), delivery.webhookId(), delivery.orderingKey(),
                             delivery.position(), delivery.nextAttemptAt(), delivery, slot);
@@ -240,15 +262,12 @@ public class NotificationStore {
                 entries.append(slot.key(), outboxEntry(entry));
             }
         }
-        if (!fresh.isEmpty()) {
-            deliveries.insertMany(fresh, new InsertManyOptions().ordered(true));
-        }
         // after the deliveries, so that every entry names a stored delivery; an existing pending one is listed
         // again (a crash may have lost its entry): the dispatcher sends it once and removes the spare entry
         if (!entries.isEmpty()) {
             outbox.insertOne(new Document("_id", outboxId).append(ENTRIES, entries));
         }
-        return new Recorded(fresh.size(), List.copyOf(pending));
+        return new Recorded(inserted, List.copyOf(pending));
     }
 
     private static final String ENTRIES = "d";
@@ -275,10 +294,31 @@ public class NotificationStore {
      * crash) is returned once, with its latest due time.
      */
     public List<PendingDelivery> pending() {
+        return scanOutbox(null);
+    }
+
+    /**
+     * The dispatcher's sweep: {@link #pending()}, and the outbox documents the scan found without entries (every
+     * delivery of their batch finished) deleted, in one more round trip. Outcomes only remove entries, so an empty
+     * document stays until the next sweep.
+     */
+    public List<PendingDelivery> sweepOutbox() {
+        List<String> empty = new ArrayList<>();
+        List<PendingDelivery> pending = scanOutbox(empty);
+        if (!empty.isEmpty()) {
+            outbox.deleteMany(new Document("_id", new Document("$in", empty)).append(ENTRIES, new Document()));
+        }
+        return pending;
+    }
+
+    private List<PendingDelivery> scanOutbox(List<String> empty) {
         Map<String, PendingDelivery> all = new LinkedHashMap<>();
         outbox.find().forEach(doc -> {
             Document entries = doc.get(ENTRIES, Document.class);
-            if (entries == null) {
+            if (entries == null || entries.isEmpty()) {
+                if (empty != null) {
+                    empty.add(doc.getString("_id"));
+                }
                 return;
             }
             entries.forEach((key, value) -> {
@@ -347,9 +387,9 @@ public class NotificationStore {
     }
 
     /**
-     * Stores the outcomes of several attempts in at most three round trips: one bulk update of the deliveries, one
-     * bulk update of the outbox documents they are listed in (by {@code _id}: the finished ones' entries removed,
-     * the others' due times moved), and one delete of the outbox documents that have no entry left.
+     * Stores the outcomes of several attempts in two round trips: one bulk update of the deliveries, one bulk update
+     * of the outbox documents they are listed in (by {@code _id}: the finished ones' entries removed, the others'
+     * due times moved). A document left without entries is deleted by the next {@link #sweepOutbox}.
      */
     public void applyOutcomes(List<Outcome> outcomes) {
         if (outcomes.isEmpty()) {
@@ -385,7 +425,6 @@ public class NotificationStore {
             });
         }
         Map<String, List<Bson>> byDocument = new LinkedHashMap<>();
-        Set<String> emptied = new LinkedHashSet<>();
         for (Outcome o : outcomes) {
             List<PendingDelivery.OutboxSlot> slots = o.outbox() != null ? List.of(o.outbox())
                     : listed.getOrDefault(o.deliveryId(), List.of());
@@ -396,32 +435,27 @@ public class NotificationStore {
                             .add(Updates.set(field + ".dueAt", Date.from(o.nextAttemptAt())));
                 } else {
                     byDocument.computeIfAbsent(slot.documentId(), k -> new ArrayList<>()).add(Updates.unset(field));
-                    emptied.add(slot.documentId());
                 }
             }
         }
-        updateOutbox(byDocument, emptied);
+        updateOutbox(byDocument);
     }
 
     /**
      * Removes these entries from the outbox (deliveries found not pending when they were to be sent: a spare entry
-     * of a batch recorded again), by {@code _id}, and deletes the documents left without entries.
+     * of a batch recorded again), by {@code _id}; a document left without entries goes at the next sweep.
      */
     public void removeFromOutbox(Collection<PendingDelivery.OutboxSlot> slots) {
         Map<String, List<Bson>> byDocument = new LinkedHashMap<>();
         slots.forEach(slot -> byDocument.computeIfAbsent(slot.documentId(), k -> new ArrayList<>())
                 .add(Updates.unset(ENTRIES + "." + slot.key())));
-        updateOutbox(byDocument, byDocument.keySet());
+        updateOutbox(byDocument);
     }
 
-    private void updateOutbox(Map<String, List<Bson>> byDocument, Collection<String> mayBeEmpty) {
+    private void updateOutbox(Map<String, List<Bson>> byDocument) {
         Map<String, Bson> writes = new LinkedHashMap<>();
         byDocument.forEach((id, changes) -> writes.put(id, Updates.combine(changes)));
         Docs.updateAll(outbox, writes, false);
-        if (!mayBeEmpty.isEmpty()) {
-            outbox.deleteMany(new Document("_id", new Document("$in", List.copyOf(mayBeEmpty)))
-                    .append(ENTRIES, new Document()));
-        }
     }
 
     // ---- attempts ----

@@ -284,8 +284,8 @@ public class WebhookDispatcher implements AutoCloseable {
     }
 
     /**
-     * Reads the outbox (the one scan) and adopts every pending delivery the queue does not know. Package-visible for
-     * tests.
+     * Reads the outbox (the one scan), adopts every pending delivery the queue does not know and deletes the outbox
+     * documents left without entries. Package-visible for tests.
      */
     void sweep() {
         lock.lock();
@@ -295,7 +295,7 @@ public class WebhookDispatcher implements AutoCloseable {
             lock.unlock();
         }
         outboxReads.incrementAndGet();
-        List<PendingDelivery> stored = store.pending();
+        List<PendingDelivery> stored = store.sweepOutbox();
         lock.lock();
         try {
             if (dispatching) {

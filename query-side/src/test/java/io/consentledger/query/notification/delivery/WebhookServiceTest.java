@@ -205,7 +205,7 @@ class WebhookServiceTest {
     }
 
     @Test
-    void aRetriedDeliveryIsDueInTheOutboxWhenItsRetryIsAndAFinishedBatchLeavesNoOutboxDocument() {
+    void aRetriedDeliveryIsDueInTheOutboxWhenItsRetryIsAndTheSweepDeletesEmptiedOutboxDocuments() {
         String hook = service.register(MESSENGER, "https://hooks.example.com/m", List.of("consent.revoked"))
                 .webhookId();
         for (int i = 1; i <= 3; i++) {
@@ -223,6 +223,8 @@ class WebhookServiceTest {
         store.giveUp("ev-3/" + hook, 8, T0, "http-500");
         store.markDelivered("ev-1/" + hook, 2, later);
         assertThat(store.pending()).isEmpty();
+        assertThat(stores.database().getCollection("notification_outbox").countDocuments()).isEqualTo(3);
+        assertThat(store.sweepOutbox()).isEmpty(); // the dispatcher's sweep deletes the emptied documents
         assertThat(stores.database().getCollection("notification_outbox").countDocuments()).isZero();
     }
 }
