@@ -6,6 +6,7 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
@@ -76,6 +77,45 @@ public class NotificationStore {
         this.outbox = database.getCollection("notification_outbox");
         this.attempts = database.getCollection("notification_attempts");
         this.versions = database.getCollection("notification_webhooks_version");
+        adoptEarlierOutbox();
+    }
+
+    /** The most entries one outbox document gets when the earlier outbox is adopted. */
+    private static final int ADOPTED_PER_DOCUMENT = 1000;
+
+    /**
+     * Until p6 the outbox held one document per pending delivery ({@code _id} = the delivery's id, its webhook, lane,
+     * position and due time at the top level). Such documents, left by an earlier version, are listed in documents
+     * of the present form and then deleted (a crash in between lists them twice, which the dispatcher tolerates). A
+     * scan of the outbox, at construction only.
+     */
+    private void adoptEarlierOutbox() {
+        List<Document> earlier = new ArrayList<>();
+        outbox.find(Filters.exists(ENTRIES, false)).forEach(earlier::add);
+        if (earlier.isEmpty()) {
+            return;
+        }
+        List<Document> adopted = new ArrayList<>();
+        Document entries = new Document();
+        for (Document d : earlier) {
+            if (d.getString("webhookId") == null || d.getDate("dueAt") == null) {
+                continue;
+            }
+            entries.append("k" + entries.size(), new Document("id", d.getString("_id"))
+                    .append("webhookId", d.getString("webhookId")).append("orderingKey", d.getString("orderingKey"))
+                    .append("position", d.get("position", Number.class).longValue()).append("dueAt", d.getDate("dueAt")));
+            if (entries.size() == ADOPTED_PER_DOCUMENT) {
+                adopted.add(new Document("_id", UUID.randomUUID().toString()).append(ENTRIES, entries));
+                entries = new Document();
+            }
+        }
+        if (!entries.isEmpty()) {
+            adopted.add(new Document("_id", UUID.randomUUID().toString()).append(ENTRIES, entries));
+        }
+        if (!adopted.isEmpty()) {
+            outbox.insertMany(adopted);
+        }
+        outbox.deleteMany(in("_id", earlier.stream().map(d -> d.get("_id")).toList()));
     }
 
     private static final String VERSION_ID = "webhooks";
@@ -315,7 +355,10 @@ public class NotificationStore {
         Map<String, PendingDelivery> all = new LinkedHashMap<>();
         outbox.find().forEach(doc -> {
             Document entries = doc.get(ENTRIES, Document.class);
-            if (entries == null || entries.isEmpty()) {
+            if (entries == null) {
+                return; // not of this form (see adoptEarlierOutbox): never deleted here
+            }
+            if (entries.isEmpty()) {
                 if (empty != null) {
                     empty.add(doc.getString("_id"));
                 }
@@ -323,6 +366,9 @@ public class NotificationStore {
             }
             entries.forEach((key, value) -> {
                 Document e = (Document) value;
+                if (e.getString("id") == null || e.getDate("dueAt") == null) {
+                    return; // not an entry a recorder wrote
+                }
                 PendingDelivery p = new PendingDelivery(e.getString("id"), e.getString("webhookId"),
                         e.getString("orderingKey"), e.get("position", Number.class).longValue(),
                         e.getDate("dueAt").toInstant(), null,
