@@ -128,7 +128,20 @@ public class NotificationStore {
 
     /** Called after every change of a webhook, so that caches see they are stale. */
     private void webhooksChanged() {
+        LAST_LOCAL_CHANGE.set(System.nanoTime());
         versions.updateOne(eq("_id", VERSION_ID), Updates.inc("version", 1L), new UpdateOptions().upsert(true));
+    }
+
+    /** When this process last changed a webhook ({@link System#nanoTime}), through any store instance. */
+    private static final java.util.concurrent.atomic.AtomicLong LAST_LOCAL_CHANGE =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1));
+
+    /**
+     * When this process last changed a webhook ({@link System#nanoTime}): the dispatcher does not send with a webhook
+     * the recorder knew before that.
+     */
+    public static long lastLocalWebhookChange() {
+        return LAST_LOCAL_CHANGE.get();
     }
 
     // ---- webhooks ----

@@ -86,6 +86,15 @@ public class WebhookDispatcher implements AutoCloseable {
      * attempts wait that much longer, the receivers' slots do not (they are free once the request ended).
      */
     static final Duration OUTCOME_LINGER = Duration.ofMillis(20);
+    /**
+     * How recent the webhook a delivery recorded just now carries must be for its first attempt to use it instead of
+     * reading the webhook. A change made through this process (deleted, disabled by a 410, secret rotated) is always
+     * seen: a webhook known before it is not used. One made through another instance at most this much before the
+     * attempt may go unseen by it, as if it had come a moment later (the recorder's cache, per batch, works the same
+     * way).
+     */
+    static final Duration CARRIED_WEBHOOK_MAX_AGE = Duration.ofSeconds(1);
+    private volatile long carriedWebhookMaxAgeNanos = CARRIED_WEBHOOK_MAX_AGE.toNanos();
     private static final int OUTCOME_BATCH = 256;
 
     private final NotificationStore store;
@@ -310,6 +319,11 @@ public class WebhookDispatcher implements AutoCloseable {
         }
     }
 
+    /** For tests: how recent a carried webhook must be (default {@link #CARRIED_WEBHOOK_MAX_AGE}). */
+    void carriedWebhookMaxAge(Duration maxAge) {
+        this.carriedWebhookMaxAgeNanos = maxAge.toNanos();
+    }
+
     /** How often the outbox was read in full: at start, on taking over, on the sweep (for tests and operators). */
     public long outboxReads() {
         return outboxReads.get();
@@ -318,14 +332,26 @@ public class WebhookDispatcher implements AutoCloseable {
     /**
      * Hands the deliveries taken from the queue to the workers, after reading their webhooks in one round trip for
      * all, and the deliveries in one more, except those recorded just now (their first attempt, the recorder handed
-     * them over as stored): a delivery no longer pending leaves the queue; one of a deleted or disabled webhook is
-     * given up without an attempt.
+     * them over as stored, with their webhook as it knew it: if that is at most {@link #CARRIED_WEBHOOK_MAX_AGE} old
+     * for every delivery of a webhook in the pass, that webhook is not read): a delivery no longer pending leaves the
+     * queue; one of a deleted or disabled webhook is given up without an attempt.
      */
     private void submit(List<PendingDelivery> due) {
         Map<String, Delivery> deliveries = new HashMap<>();
         Map<String, Webhook> webhooks;
         try {
-            webhooks = store.findWebhooks(due.stream().map(PendingDelivery::webhookId).distinct().toList());
+            long now = System.nanoTime();
+            long lastLocalChange = NotificationStore.lastLocalWebhookChange();
+            List<String> toReadWebhooks = due.stream().filter(p -> p.webhook() == null
+                    || now - p.webhookKnownAt() > carriedWebhookMaxAgeNanos
+                    || p.webhookKnownAt() - lastLocalChange <= 0)
+                    .map(PendingDelivery::webhookId).distinct().toList();
+            webhooks = toReadWebhooks.isEmpty() ? new HashMap<>() : new HashMap<>(store.findWebhooks(toReadWebhooks));
+            for (PendingDelivery pending : due) {
+                if (pending.webhook() != null && !toReadWebhooks.contains(pending.webhookId())) {
+                    webhooks.putIfAbsent(pending.webhookId(), pending.webhook());
+                }
+            }
             // a delivery recorded just now, of a webhook still enabled, is sent as recorded; the others are read
             List<String> toRead = new ArrayList<>();
             for (PendingDelivery pending : due) {
