@@ -67,8 +67,7 @@ final class DispatchQueue {
             if (carried < MAX_CARRIED) {
                 carried++;
             } else { // the body stays in the store: read when it is sent
-                delivery = new PendingDelivery(delivery.deliveryId(), delivery.webhookId(), delivery.orderingKey(),
-                        delivery.position(), delivery.dueAt());
+                delivery = delivery.withoutRecorded();
             }
         }
         known.put(delivery.deliveryId(), delivery);
@@ -155,8 +154,7 @@ final class DispatchQueue {
         if (lane == null) {
             return;
         }
-        PendingDelivery again = new PendingDelivery(delivery.deliveryId(), delivery.webhookId(),
-                delivery.orderingKey(), delivery.position(), dueAt);
+        PendingDelivery again = delivery.dueAgainAt(dueAt);
         known.put(again.deliveryId(), again);
         lane.waiting.add(again);
         requeueHead(lane);

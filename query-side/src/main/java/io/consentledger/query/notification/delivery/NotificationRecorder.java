@@ -97,7 +97,9 @@ public class NotificationRecorder {
         }
         Set<Subscriber> audience = new LinkedHashSet<>();
         batch.forEach(a -> audience.addAll(a.audience()));
+        long knownAt = System.nanoTime(); // the directory's version read, just below
         Map<Subscriber, List<Webhook>> webhooks = directory.webhooksOf(audience);
+        Map<String, Webhook> byId = new java.util.HashMap<>();
         Instant now = clock.instant();
         List<Delivery> deliveries = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -110,6 +112,7 @@ public class NotificationRecorder {
                     if (!webhook.enabled() || !webhook.wants(type) || !webhook.owner().equals(subscriber)) {
                         continue;
                     }
+                    byId.put(webhook.id(), webhook);
                     deliveries.add(new Delivery(Delivery.idOf(eventId, webhook.id()), eventId, webhook.id(),
                             webhook.owner().key(), type.wireName(), addressed.orderingKey(),
                             addressed.notification().position(), bodies.get(i), DeliveryState.PENDING, 0, now, now,
@@ -122,7 +125,10 @@ public class NotificationRecorder {
         }
         NotificationStore.Recorded recorded = store.recordDeliveries(deliveries);
         if (!recorded.pending().isEmpty()) {
-            onRecorded.accept(recorded.pending());
+            // a delivery recorded now carries its webhook as the directory knew it: its first attempt, if soon,
+            // needs no read of the webhook
+            onRecorded.accept(recorded.pending().stream().map(p -> p.recorded() != null && byId.containsKey(p.webhookId())
+                    ? p.withWebhook(byId.get(p.webhookId()), knownAt) : p).toList());
         }
         return recorded.inserted();
     }

@@ -1,9 +1,12 @@
 package io.consentledger.query.notification.delivery;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static com.mongodb.client.model.Filters.eq;
@@ -46,7 +50,10 @@ import static com.mongodb.client.model.Filters.in;
  *   <li>{@code notification_webhook_owners}: one per subscriber, {@code _id} = {@code PROVIDER:bank-1}, the ids of
  *       its webhooks.</li>
  *   <li>{@code notification_deliveries}: one per (event, webhook), {@code _id} = {@code eventId/webhookId}; kept.</li>
- *   <li>{@code notification_outbox}: the pending deliveries only, {@code _id} = the delivery's id.</li>
+ *   <li>{@code notification_outbox}: the pending deliveries only, <b>one document per recorded batch</b> (a random
+ *       {@code _id}), its entries in {@code d} by key ({@code k0}, {@code k1}, …): each delivery's id, webhook, lane,
+ *       position and due time. A finished delivery's entry is removed ({@code $unset}), a retried one's due time
+ *       moved ({@code $set}), by the document's {@code _id}; a document with no entry left is deleted.</li>
  *   <li>{@code notification_attempts}: one per attempt, {@code _id} = {@code webhookId/<n>} with n counting that
  *       webhook's attempts from 1, so the newest page of a webhook's log is an {@code $in} on ids.</li>
  * </ul>
@@ -70,6 +77,45 @@ public class NotificationStore {
         this.outbox = database.getCollection("notification_outbox");
         this.attempts = database.getCollection("notification_attempts");
         this.versions = database.getCollection("notification_webhooks_version");
+        adoptEarlierOutbox();
+    }
+
+    /** The most entries one outbox document gets when the earlier outbox is adopted. */
+    private static final int ADOPTED_PER_DOCUMENT = 1000;
+
+    /**
+     * Until p6 the outbox held one document per pending delivery ({@code _id} = the delivery's id, its webhook, lane,
+     * position and due time at the top level). Such documents, left by an earlier version, are listed in documents
+     * of the present form and then deleted (a crash in between lists them twice, which the dispatcher tolerates). A
+     * scan of the outbox, at construction only.
+     */
+    private void adoptEarlierOutbox() {
+        List<Document> earlier = new ArrayList<>();
+        outbox.find(Filters.exists(ENTRIES, false)).forEach(earlier::add);
+        if (earlier.isEmpty()) {
+            return;
+        }
+        List<Document> adopted = new ArrayList<>();
+        Document entries = new Document();
+        for (Document d : earlier) {
+            if (d.getString("webhookId") == null || d.getDate("dueAt") == null) {
+                continue;
+            }
+            entries.append("k" + entries.size(), new Document("id", d.getString("_id"))
+                    .append("webhookId", d.getString("webhookId")).append("orderingKey", d.getString("orderingKey"))
+                    .append("position", d.get("position", Number.class).longValue()).append("dueAt", d.getDate("dueAt")));
+            if (entries.size() == ADOPTED_PER_DOCUMENT) {
+                adopted.add(new Document("_id", UUID.randomUUID().toString()).append(ENTRIES, entries));
+                entries = new Document();
+            }
+        }
+        if (!entries.isEmpty()) {
+            adopted.add(new Document("_id", UUID.randomUUID().toString()).append(ENTRIES, entries));
+        }
+        if (!adopted.isEmpty()) {
+            outbox.insertMany(adopted);
+        }
+        outbox.deleteMany(in("_id", earlier.stream().map(d -> d.get("_id")).toList()));
     }
 
     private static final String VERSION_ID = "webhooks";
@@ -82,7 +128,20 @@ public class NotificationStore {
 
     /** Called after every change of a webhook, so that caches see they are stale. */
     private void webhooksChanged() {
+        LAST_LOCAL_CHANGE.set(System.nanoTime());
         versions.updateOne(eq("_id", VERSION_ID), Updates.inc("version", 1L), new UpdateOptions().upsert(true));
+    }
+
+    /** When this process last changed a webhook ({@link System#nanoTime}), through any store instance. */
+    private static final java.util.concurrent.atomic.AtomicLong LAST_LOCAL_CHANGE =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1));
+
+    /**
+     * When this process last changed a webhook ({@link System#nanoTime}): the dispatcher does not send with a webhook
+     * the recorder knew before that.
+     */
+    public static long lastLocalWebhookChange() {
+        return LAST_LOCAL_CHANGE.get();
     }
 
     // ---- webhooks ----
@@ -177,7 +236,8 @@ public class NotificationStore {
 
     /**
      * Records a delivery, idempotently: if one with the same id exists, nothing changes, except that a pending one
-     * missing from the outbox (a crash between the two writes) is put back. Returns whether it was new.
+     * is listed in the outbox again (a crash between the two writes may have lost its entry). Returns whether it was
+     * new.
      */
     public boolean recordDelivery(Delivery delivery) {
         return recordDeliveries(List.of(delivery)).inserted() == 1;
@@ -188,11 +248,13 @@ public class NotificationStore {
     }
 
     /**
-     * Records deliveries in bulk, idempotently, in three round trips whatever their number: which exist already
-     * ({@code $in} on {@code _id}), one insert of the new ones, one bulk upsert of the outbox entries of all that are
-     * pending (new ones, and existing pending ones a crash may have left out of the outbox; an existing entry is left
-     * as it is). Existing deliveries are otherwise left alone. A concurrent insert of the same id (another instance)
-     * fails the call, which the caller's batch then repeats.
+     * Records deliveries in bulk, idempotently, in two round trips whatever their number: one unordered insert of
+     * them all (those that exist already fail as duplicates and are then read, {@code $in} on {@code _id}: a third
+     * round trip, only for a batch handled again), and one insert of <b>one outbox document</b> listing
+     * all of the call's deliveries that are pending (new ones, and existing pending ones, which a crash between the
+     * two inserts may have left out of the outbox; if they were listed already, the spare entry is removed when the
+     * dispatcher finds the delivery no longer pending). Existing deliveries are otherwise left alone, whoever
+     * inserted them.
      *
      * @return how many were new, and every delivery of the call that is pending, as the outbox holds it (a new one
      *         carrying the delivery as stored, so that its first attempt needs no read)
@@ -203,38 +265,70 @@ public class NotificationStore {
         if (byId.isEmpty()) {
             return new Recorded(0, List.of());
         }
+        // one unordered insert of them all; those that exist already (a batch handled again) fail as duplicates,
+        // and only then are they read
         Map<String, Document> existing = new HashMap<>();
-        deliveries.find(in("_id", List.copyOf(byId.keySet())))
-                .projection(Projections.include("_id", "webhookId", "orderingKey", "position", "state",
-                        "nextAttemptAt"))
-                .forEach(d -> existing.put(d.getString("_id"), d));
-        List<Document> fresh = new ArrayList<>();
-        List<PendingDelivery> pending = new ArrayList<>();
-        for (Delivery delivery : byId.values()) {
-            Document stored = existing.get(delivery.id());
-            if (stored == null) {
-                fresh.add(deliveryDoc(delivery));
-                if (delivery.state() == DeliveryState.PENDING) {
-                    pending.add(new PendingDelivery(delivery.id(), delivery.webhookId(), delivery.orderingKey(),
-                            delivery.position(), delivery.nextAttemptAt(), delivery));
+        List<Delivery> all = List.copyOf(byId.values());
+        try {
+            deliveries.insertMany(all.stream().map(NotificationStore::deliveryDoc).toList(),
+                    new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            List<String> duplicates = new ArrayList<>();
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
                 }
-            } else if (DeliveryState.PENDING.name().equals(stored.getString("state"))) {
-                pending.add(new PendingDelivery(delivery.id(), stored.getString("webhookId"),
-                        stored.getString("orderingKey"), stored.get("position", Number.class).longValue(),
-                        instant(stored.getDate("nextAttemptAt"))));
+                duplicates.add(all.get(error.getIndex()).id());
+            }
+            if (e.getWriteConcernError() != null) {
+                throw e;
+            }
+            deliveries.find(in("_id", duplicates))
+                    .projection(Projections.include("_id", "webhookId", "orderingKey", "position", "state",
+                            "nextAttemptAt"))
+                    .forEach(d -> existing.put(d.getString("_id"), d));
+            if (existing.size() != duplicates.size()) {
+                throw e; // not a duplicate after all: let the caller's batch fail and be handled again
             }
         }
-        if (!fresh.isEmpty()) {
-            deliveries.insertMany(fresh, new InsertManyOptions().ordered(true));
+        int inserted = 0;
+        String outboxId = UUID.randomUUID().toString();
+        Document entries = new Document();
+        List<PendingDelivery> pending = new ArrayList<>();
+        for (Delivery delivery : all) {
+            Document stored = existing.get(delivery.id());
+            PendingDelivery.OutboxSlot slot = new PendingDelivery.OutboxSlot(outboxId, "k" + entries.size());
+            PendingDelivery entry = null;
+            if (stored == null) {
+                inserted++;
+                if (delivery.state() == DeliveryState.PENDING) {
+                    entry = new PendingDelivery(delivery.id(), delivery.webhookId(), delivery.orderingKey(),
+                            delivery.position(), delivery.nextAttemptAt(), delivery, slot);
+                }
+            } else if (DeliveryState.PENDING.name().equals(stored.getString("state"))) {
+                entry = new PendingDelivery(delivery.id(), stored.getString("webhookId"),
+                        stored.getString("orderingKey"), stored.get("position", Number.class).longValue(),
+                        instant(stored.getDate("nextAttemptAt")), null, slot);
+            }
+            if (entry != null) {
+                pending.add(entry);
+                entries.append(slot.key(), outboxEntry(entry));
+            }
         }
-        Map<String, Bson> entries = new LinkedHashMap<>();
-        pending.forEach(p -> entries.put(p.deliveryId(), Updates.combine(
-                Updates.setOnInsert("webhookId", p.webhookId()),
-                Updates.setOnInsert("orderingKey", p.orderingKey()),
-                Updates.setOnInsert("position", p.position()),
-                Updates.setOnInsert("dueAt", Date.from(p.dueAt())))));
-        Docs.updateAll(outbox, entries, true);
-        return new Recorded(fresh.size(), List.copyOf(pending));
+        // after the deliveries, so that every entry names a stored delivery; an existing pending one is listed
+        // again (a crash may have lost its entry): the dispatcher sends it once and removes the spare entry
+        if (!entries.isEmpty()) {
+            outbox.insertOne(new Document("_id", outboxId).append(ENTRIES, entries));
+        }
+        return new Recorded(inserted, List.copyOf(pending));
+    }
+
+    private static final String ENTRIES = "d";
+
+    private static Document outboxEntry(PendingDelivery p) {
+        return new Document("id", p.deliveryId()).append("webhookId", p.webhookId())
+                .append("orderingKey", p.orderingKey()).append("position", p.position())
+                .append("dueAt", Date.from(p.dueAt()));
     }
 
     public Optional<Delivery> findDelivery(String id) {
@@ -249,33 +343,68 @@ public class NotificationStore {
 
     /**
      * The backlog: every pending delivery, a scan of the outbox. The dispatcher's recovery copy: read when it starts
-     * dispatching and on its slow sweep, never per delivery.
+     * dispatching and on its slow sweep, never per delivery. A delivery listed twice (a batch recorded again after a
+     * crash) is returned once, with its latest due time.
      */
     public List<PendingDelivery> pending() {
-        List<PendingDelivery> all = new ArrayList<>();
-        outbox.find().forEach(d -> all.add(new PendingDelivery(d.getString("_id"), d.getString("webhookId"),
-                d.getString("orderingKey"), d.get("position", Number.class).longValue(), d.getDate("dueAt").toInstant())));
-        return all;
+        return scanOutbox(null);
     }
 
+    /**
+     * The dispatcher's sweep: {@link #pending()}, and the outbox documents the scan found without entries (every
+     * delivery of their batch finished) deleted, in one more round trip. Outcomes only remove entries, so an empty
+     * document stays until the next sweep.
+     */
+    public List<PendingDelivery> sweepOutbox() {
+        List<String> empty = new ArrayList<>();
+        List<PendingDelivery> pending = scanOutbox(empty);
+        if (!empty.isEmpty()) {
+            outbox.deleteMany(new Document("_id", new Document("$in", empty)).append(ENTRIES, new Document()));
+        }
+        return pending;
+    }
+
+    private List<PendingDelivery> scanOutbox(List<String> empty) {
+        Map<String, PendingDelivery> all = new LinkedHashMap<>();
+        outbox.find().forEach(doc -> {
+            Document entries = doc.get(ENTRIES, Document.class);
+            if (entries == null) {
+                return; // not of this form (see adoptEarlierOutbox): never deleted here
+            }
+            if (entries.isEmpty()) {
+                if (empty != null) {
+                    empty.add(doc.getString("_id"));
+                }
+                return;
+            }
+            entries.forEach((key, value) -> {
+                Document e = (Document) value;
+                if (e.getString("id") == null || e.getDate("dueAt") == null) {
+                    return; // not an entry a recorder wrote
+                }
+                PendingDelivery p = new PendingDelivery(e.getString("id"), e.getString("webhookId"),
+                        e.getString("orderingKey"), e.get("position", Number.class).longValue(),
+                        e.getDate("dueAt").toInstant(), null,
+                        new PendingDelivery.OutboxSlot(doc.getString("_id"), key));
+                all.merge(p.deliveryId(), p, (a, b) -> b.dueAt().isAfter(a.dueAt()) ? b : a);
+            });
+        });
+        return List.copyOf(all.values());
+    }
+
+    /** A delivery's outcome stored on its own (tests and tools; the dispatcher stores many at once). */
     public void markDelivered(String id, int attemptsMade, Instant at) {
-        deliveries.updateOne(eq("_id", id), Updates.combine(Updates.set("state", DeliveryState.DELIVERED.name()),
-                Updates.set("attempts", attemptsMade), Updates.set("finishedAt", Date.from(at)),
-                Updates.set("nextAttemptAt", null), Updates.set("lastError", null)));
-        outbox.deleteOne(eq("_id", id));
+        applyOutcomes(List.of(new Outcome(id, DeliveryState.DELIVERED, attemptsMade, at, null, null)));
     }
 
+    /** A delivery's outcome stored on its own (tests and tools; the dispatcher stores many at once). */
     public void reschedule(String id, int attemptsMade, Instant next, String error) {
-        deliveries.updateOne(eq("_id", id), Updates.combine(Updates.set("attempts", attemptsMade),
-                Updates.set("nextAttemptAt", Date.from(next)), Updates.set("lastError", error)));
-        outbox.updateOne(eq("_id", id), Updates.set("dueAt", Date.from(next)));
+        applyOutcomes(List.of(new Outcome(id, DeliveryState.PENDING, attemptsMade, next, next, error)));
     }
 
+    /** A delivery's outcome stored on its own (tests and tools; the dispatcher stores many at once). */
     public void giveUp(String id, int attemptsMade, Instant at, String error) {
-        deliveries.updateOne(eq("_id", id), Updates.combine(Updates.set("state", DeliveryState.GIVEN_UP.name()),
-                Updates.set("attempts", attemptsMade), Updates.set("finishedAt", Date.from(at)),
-                Updates.set("nextAttemptAt", null), Updates.set("lastError", error)));
-        outbox.deleteOne(eq("_id", id));
+        applyOutcomes(List.of(new Outcome(id, DeliveryState.GIVEN_UP, attemptsMade, at, null, error)));
     }
 
     /**
@@ -305,43 +434,87 @@ public class NotificationStore {
 
     /**
      * How an attempt left a delivery: {@code DELIVERED} or {@code GIVEN_UP} (it leaves the outbox), or still
-     * {@code PENDING}, due again at {@code nextAttemptAt}.
+     * {@code PENDING}, due again at {@code nextAttemptAt}. {@code outbox} is its entry in the outbox; null: looked up
+     * by a scan of the outbox (single outcomes of tests and tools, not the dispatcher's).
      */
     public record Outcome(String deliveryId, DeliveryState state, int attemptsMade, Instant at, Instant nextAttemptAt,
-                          String error) {
+                          String error, PendingDelivery.OutboxSlot outbox) {
+        public Outcome(String deliveryId, DeliveryState state, int attemptsMade, Instant at, Instant nextAttemptAt,
+                       String error) {
+            this(deliveryId, state, attemptsMade, at, nextAttemptAt, error, null);
+        }
     }
 
     /**
-     * Stores the outcomes of several attempts in at most three round trips: one bulk update of the deliveries, one
-     * delete of the finished ones' outbox entries ({@code $in}), one bulk update of the others' due times.
+     * Stores the outcomes of several attempts in two round trips: one bulk update of the deliveries, one bulk update
+     * of the outbox documents they are listed in (by {@code _id}: the finished ones' entries removed, the others'
+     * due times moved). A document left without entries is deleted by the next {@link #sweepOutbox}.
      */
     public void applyOutcomes(List<Outcome> outcomes) {
         if (outcomes.isEmpty()) {
             return;
         }
         Map<String, Bson> updates = new LinkedHashMap<>();
-        List<String> finished = new ArrayList<>();
-        Map<String, Bson> due = new LinkedHashMap<>();
+        List<Outcome> unlocated = new ArrayList<>();
         for (Outcome o : outcomes) {
             if (o.state() == DeliveryState.PENDING) {
                 updates.put(o.deliveryId(), Updates.combine(
                         Updates.set("attempts", o.attemptsMade()),
                         Updates.set("nextAttemptAt", Date.from(o.nextAttemptAt())),
                         Updates.set("lastError", o.error())));
-                due.put(o.deliveryId(), Updates.set("dueAt", Date.from(o.nextAttemptAt())));
             } else {
                 updates.put(o.deliveryId(), Updates.combine(
                         Updates.set("state", o.state().name()),
                         Updates.set("attempts", o.attemptsMade()), Updates.set("finishedAt", Date.from(o.at())),
                         Updates.set("nextAttemptAt", null), Updates.set("lastError", o.error())));
-                finished.add(o.deliveryId());
+            }
+            if (o.outbox() == null) {
+                unlocated.add(o);
             }
         }
         Docs.updateAll(deliveries, updates, false);
-        if (!finished.isEmpty()) {
-            outbox.deleteMany(in("_id", finished));
+        Map<String, List<PendingDelivery.OutboxSlot>> listed = new HashMap<>();
+        if (!unlocated.isEmpty()) {
+            outbox.find().forEach(doc -> {
+                Document entries = doc.get(ENTRIES, Document.class);
+                if (entries != null) {
+                    entries.forEach((key, value) -> listed.computeIfAbsent(((Document) value).getString("id"),
+                            k -> new ArrayList<>()).add(new PendingDelivery.OutboxSlot(doc.getString("_id"), key)));
+                }
+            });
         }
-        Docs.updateAll(outbox, due, false);
+        Map<String, List<Bson>> byDocument = new LinkedHashMap<>();
+        for (Outcome o : outcomes) {
+            List<PendingDelivery.OutboxSlot> slots = o.outbox() != null ? List.of(o.outbox())
+                    : listed.getOrDefault(o.deliveryId(), List.of());
+            for (PendingDelivery.OutboxSlot slot : slots) {
+                String field = ENTRIES + "." + slot.key();
+                if (o.state() == DeliveryState.PENDING) {
+                    byDocument.computeIfAbsent(slot.documentId(), k -> new ArrayList<>())
+                            .add(Updates.set(field + ".dueAt", Date.from(o.nextAttemptAt())));
+                } else {
+                    byDocument.computeIfAbsent(slot.documentId(), k -> new ArrayList<>()).add(Updates.unset(field));
+                }
+            }
+        }
+        updateOutbox(byDocument);
+    }
+
+    /**
+     * Removes these entries from the outbox (deliveries found not pending when they were to be sent: a spare entry
+     * of a batch recorded again), by {@code _id}; a document left without entries goes at the next sweep.
+     */
+    public void removeFromOutbox(Collection<PendingDelivery.OutboxSlot> slots) {
+        Map<String, List<Bson>> byDocument = new LinkedHashMap<>();
+        slots.forEach(slot -> byDocument.computeIfAbsent(slot.documentId(), k -> new ArrayList<>())
+                .add(Updates.unset(ENTRIES + "." + slot.key())));
+        updateOutbox(byDocument);
+    }
+
+    private void updateOutbox(Map<String, List<Bson>> byDocument) {
+        Map<String, Bson> writes = new LinkedHashMap<>();
+        byDocument.forEach((id, changes) -> writes.put(id, Updates.combine(changes)));
+        Docs.updateAll(outbox, writes, false);
     }
 
     // ---- attempts ----

@@ -10,9 +10,27 @@ import java.util.Objects;
  * {@code recorded} is the delivery itself (body included) when it was stored just now, by the same call that hands it
  * to the dispatcher: its first attempt then needs no read of the store. Null when it comes from the outbox, and for a
  * retry (the dispatcher reads those).
+ * <p>
+ * {@code outbox} is where the outbox lists it (one outbox document per recorded batch, one entry per delivery), so
+ * that its outcome removes or moves that entry by {@code _id}; null for a delivery that did not come from the store
+ * (tests of the queue).
+ * <p>
+ * {@code webhook} is the webhook as the recorder knew it when it recorded the delivery (its cache, checked against
+ * the webhooks' version at the start of that batch), and {@code webhookKnownAt} that moment ({@link System#nanoTime}):
+ * the dispatcher sends a first attempt with it, without reading the webhook again, if it is recent enough. Null with
+ * {@code recorded}.
  */
 public record PendingDelivery(String deliveryId, String webhookId, String orderingKey, long position,
-                              Instant dueAt, Delivery recorded) {
+                              Instant dueAt, Delivery recorded, OutboxSlot outbox, Webhook webhook,
+                              long webhookKnownAt) {
+
+    /** An entry of an outbox document: the document's {@code _id} and the entry's key in it. */
+    public record OutboxSlot(String documentId, String key) {
+        public OutboxSlot {
+            Objects.requireNonNull(documentId, "documentId");
+            Objects.requireNonNull(key, "key");
+        }
+    }
 
     public PendingDelivery {
         Objects.requireNonNull(deliveryId, "deliveryId");
@@ -21,8 +39,36 @@ public record PendingDelivery(String deliveryId, String webhookId, String orderi
         Objects.requireNonNull(dueAt, "dueAt");
     }
 
-    /** As the outbox holds it (the dispatcher reads the delivery). */
+    /** As the store hands it over. */
+    public PendingDelivery(String deliveryId, String webhookId, String orderingKey, long position, Instant dueAt,
+                           Delivery recorded, OutboxSlot outbox) {
+        this(deliveryId, webhookId, orderingKey, position, dueAt, recorded, outbox, null, 0);
+    }
+
+    /** Not from the store (the queue's tests). */
+    public PendingDelivery(String deliveryId, String webhookId, String orderingKey, long position, Instant dueAt,
+                           Delivery recorded) {
+        this(deliveryId, webhookId, orderingKey, position, dueAt, recorded, null, null, 0);
+    }
+
+    /** Not from the store, without the delivery (the queue's tests). */
     public PendingDelivery(String deliveryId, String webhookId, String orderingKey, long position, Instant dueAt) {
-        this(deliveryId, webhookId, orderingKey, position, dueAt, null);
+        this(deliveryId, webhookId, orderingKey, position, dueAt, null, null, null, 0);
+    }
+
+    /** The same, due at another time, without the recorded delivery and webhook (a retry reads them). */
+    public PendingDelivery dueAgainAt(Instant at) {
+        return new PendingDelivery(deliveryId, webhookId, orderingKey, position, at, null, outbox, null, 0);
+    }
+
+    /** The same, without the recorded delivery and webhook (read when it is sent). */
+    public PendingDelivery withoutRecorded() {
+        return new PendingDelivery(deliveryId, webhookId, orderingKey, position, dueAt, null, outbox, null, 0);
+    }
+
+    /** The same, carrying its webhook as the recorder knew it at {@code knownAt} ({@link System#nanoTime}). */
+    public PendingDelivery withWebhook(Webhook known, long knownAt) {
+        return new PendingDelivery(deliveryId, webhookId, orderingKey, position, dueAt, recorded, outbox, known,
+                knownAt);
     }
 }

@@ -86,6 +86,15 @@ public class WebhookDispatcher implements AutoCloseable {
      * attempts wait that much longer, the receivers' slots do not (they are free once the request ended).
      */
     static final Duration OUTCOME_LINGER = Duration.ofMillis(20);
+    /**
+     * How recent the webhook a delivery recorded just now carries must be for its first attempt to use it instead of
+     * reading the webhook. A change made through this process (deleted, disabled by a 410, secret rotated) is always
+     * seen: a webhook known before it is not used. One made through another instance at most this much before the
+     * attempt may go unseen by it, as if it had come a moment later (the recorder's cache, per batch, works the same
+     * way).
+     */
+    static final Duration CARRIED_WEBHOOK_MAX_AGE = Duration.ofSeconds(1);
+    private volatile long carriedWebhookMaxAgeNanos = CARRIED_WEBHOOK_MAX_AGE.toNanos();
     private static final int OUTCOME_BATCH = 256;
 
     private final NotificationStore store;
@@ -284,8 +293,8 @@ public class WebhookDispatcher implements AutoCloseable {
     }
 
     /**
-     * Reads the outbox (the one scan) and adopts every pending delivery the queue does not know. Package-visible for
-     * tests.
+     * Reads the outbox (the one scan), adopts every pending delivery the queue does not know and deletes the outbox
+     * documents left without entries. Package-visible for tests.
      */
     void sweep() {
         lock.lock();
@@ -295,7 +304,7 @@ public class WebhookDispatcher implements AutoCloseable {
             lock.unlock();
         }
         outboxReads.incrementAndGet();
-        List<PendingDelivery> stored = store.pending();
+        List<PendingDelivery> stored = store.sweepOutbox();
         lock.lock();
         try {
             if (dispatching) {
@@ -310,6 +319,11 @@ public class WebhookDispatcher implements AutoCloseable {
         }
     }
 
+    /** For tests: how recent a carried webhook must be (default {@link #CARRIED_WEBHOOK_MAX_AGE}). */
+    void carriedWebhookMaxAge(Duration maxAge) {
+        this.carriedWebhookMaxAgeNanos = maxAge.toNanos();
+    }
+
     /** How often the outbox was read in full: at start, on taking over, on the sweep (for tests and operators). */
     public long outboxReads() {
         return outboxReads.get();
@@ -318,14 +332,26 @@ public class WebhookDispatcher implements AutoCloseable {
     /**
      * Hands the deliveries taken from the queue to the workers, after reading their webhooks in one round trip for
      * all, and the deliveries in one more, except those recorded just now (their first attempt, the recorder handed
-     * them over as stored): a delivery no longer pending leaves the queue; one of a deleted or disabled webhook is
-     * given up without an attempt.
+     * them over as stored, with their webhook as it knew it: if that is at most {@link #CARRIED_WEBHOOK_MAX_AGE} old
+     * for every delivery of a webhook in the pass, that webhook is not read): a delivery no longer pending leaves the
+     * queue; one of a deleted or disabled webhook is given up without an attempt.
      */
     private void submit(List<PendingDelivery> due) {
         Map<String, Delivery> deliveries = new HashMap<>();
         Map<String, Webhook> webhooks;
         try {
-            webhooks = store.findWebhooks(due.stream().map(PendingDelivery::webhookId).distinct().toList());
+            long now = System.nanoTime();
+            long lastLocalChange = NotificationStore.lastLocalWebhookChange();
+            List<String> toReadWebhooks = due.stream().filter(p -> p.webhook() == null
+                    || now - p.webhookKnownAt() > carriedWebhookMaxAgeNanos
+                    || p.webhookKnownAt() - lastLocalChange <= 0)
+                    .map(PendingDelivery::webhookId).distinct().toList();
+            webhooks = toReadWebhooks.isEmpty() ? new HashMap<>() : new HashMap<>(store.findWebhooks(toReadWebhooks));
+            for (PendingDelivery pending : due) {
+                if (pending.webhook() != null && !toReadWebhooks.contains(pending.webhookId())) {
+                    webhooks.putIfAbsent(pending.webhookId(), pending.webhook());
+                }
+            }
             // a delivery recorded just now, of a webhook still enabled, is sent as recorded; the others are read
             List<String> toRead = new ArrayList<>();
             for (PendingDelivery pending : due) {
@@ -367,6 +393,17 @@ public class WebhookDispatcher implements AutoCloseable {
             }
         }
         if (!gone.isEmpty()) {
+            // their entries are spare (a batch recorded again listed them twice) or left by a crash: removed, so
+            // that the sweep does not adopt them again
+            List<PendingDelivery.OutboxSlot> spare = gone.stream().map(PendingDelivery::outbox)
+                    .filter(java.util.Objects::nonNull).toList();
+            if (!spare.isEmpty()) {
+                try {
+                    store.removeFromOutbox(spare);
+                } catch (RuntimeException e) {
+                    log.warn("spare outbox entries could not be removed, the sweep finds them again: {}", e.toString());
+                }
+            }
             lock.lock();
             try {
                 gone.forEach(queue::finished);
@@ -482,7 +519,7 @@ public class WebhookDispatcher implements AutoCloseable {
         for (Result r : batch) {
             String id = r.pending().deliveryId();
             if (r.notAttempted() != null) {
-                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                outcomes.add(outcome(r, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
                         r.notAttempted()));
                 givenUp.add(id);
                 continue;
@@ -490,7 +527,7 @@ public class WebhookDispatcher implements AutoCloseable {
             attempts.add(new DeliveryAttempt(id, r.delivery().webhookId(), r.number(), r.start(), r.status(),
                     r.millis(), r.error()));
             if (r.status() >= 200 && r.status() < 300) {
-                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.DELIVERED, r.number(), r.end(), null,
+                outcomes.add(outcome(r, DeliveryState.DELIVERED, r.number(), r.end(), null,
                         null));
                 delivered.add(id);
                 continue;
@@ -499,17 +536,17 @@ public class WebhookDispatcher implements AutoCloseable {
             String reason = r.error() != null ? r.error() : "http-" + r.status();
             if (r.status() == 410) {
                 disable.put(r.delivery().webhookId(), "The receiver answered 410 Gone at " + r.end() + ".");
-                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                outcomes.add(outcome(r, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
                         reason));
                 givenUp.add(id);
                 continue;
             }
             Optional<Instant> next = schedule.next(r.number(), r.end(), random);
             if (next.isPresent()) {
-                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.PENDING, r.number(), r.end(),
+                outcomes.add(outcome(r, DeliveryState.PENDING, r.number(), r.end(),
                         next.get(), reason));
             } else {
-                outcomes.add(new NotificationStore.Outcome(id, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
+                outcomes.add(outcome(r, DeliveryState.GIVEN_UP, r.number(), r.end(), null,
                         reason));
                 givenUp.add(id);
                 log.info("webhook delivery {} given up after {} attempts, last: {}", id, r.number(), reason);
@@ -539,6 +576,12 @@ public class WebhookDispatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static NotificationStore.Outcome outcome(Result r, DeliveryState state, int attemptsMade, Instant at,
+                                                     Instant nextAttemptAt, String error) {
+        return new NotificationStore.Outcome(r.pending().deliveryId(), state, attemptsMade, at, nextAttemptAt, error,
+                r.pending().outbox());
     }
 
     /** An attempt that ended without an answer, with the error code the log shows. */

@@ -2,6 +2,8 @@ package io.consentledger.query.notification.feed;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
@@ -34,12 +36,14 @@ import static com.mongodb.client.model.Filters.in;
  * writer, a processor on <b>one segment</b>, which stores entry n before it numbers n+1; so a reader never sees n+1
  * without n, and a page never misses or repeats an entry while new ones arrive.
  * <ul>
- *   <li>{@code notification_feed}: {@code _id} = {@code <subscriber>/<n>}, the event id and the body;</li>
+ *   <li>{@code notification_feed}: {@code _id} = {@code <subscriber>/<n>}, the event id, the body, and
+ *       {@code marker} = {@code <subscriber>/<eventId>} under a unique (sparse) index, so an event appended again
+ *       (a restart, a replay, a dead letter handled again) is found by it and not numbered twice;</li>
  *   <li>{@code notification_feed_heads}: {@code _id} = subscriber, {@code last} = the highest n readers may see;</li>
- *   <li>{@code notification_feed_events}: {@code _id} = {@code <subscriber>/<eventId>}, so an event appended again
- *       (a restart, a replay) is not numbered twice.</li>
+ *   <li>{@code notification_feed_events}: the markers of entries written before the marker moved into the entry
+ *       ({@code _id} = {@code <subscriber>/<eventId>}); read, never written, and only if it holds any.</li>
  * </ul>
- * All reads and writes are by {@code _id}, by equality or {@code $in}.
+ * All reads and writes are by {@code _id} or the unique {@code marker}, by equality or {@code $in}.
  */
 public class NotificationFeed {
 
@@ -49,11 +53,18 @@ public class NotificationFeed {
     private final MongoCollection<Document> heads;
     private final MongoCollection<Document> events;
 
+    private final boolean legacyMarkers;
+
     public NotificationFeed(MongoDatabase database) {
         this.feed = database.getCollection("notification_feed");
         this.heads = database.getCollection("notification_feed_heads");
         this.events = database.getCollection("notification_feed_events");
+        // sparse: entries written before the marker moved into them have none
+        feed.createIndex(Indexes.ascending(MARKER), new IndexOptions().unique(true).sparse(true).name("marker_unique"));
+        this.legacyMarkers = events.find().limit(1).first() != null;
     }
+
+    private static final String MARKER = "marker";
 
     /** One notification for one subscriber's feed: what {@link #appendAll} takes. */
     public record Append(Subscriber subscriber, String eventId, String body) {
@@ -69,12 +80,14 @@ public class NotificationFeed {
     }
 
     /**
-     * Appends notifications to their subscribers' feeds, each event once per subscriber, in the order given, in six
-     * round trips whatever their number: the markers ({@code $in}), the heads ({@code $in}), the entries already at
-     * the numbers about to be given ({@code $in}: a batch that failed after its insert and is handled again finds
-     * its own entries there and keeps their numbers), one ordered insert of the new entries, one bulk upsert of the
-     * markers, one bulk {@code $max} of the heads. The heads move last, so a reader never sees a number before its
-     * entry is stored. Only one thread may append (see above).
+     * Appends notifications to their subscribers' feeds, each event once per subscriber, in the order given, in five
+     * round trips whatever their number: the entries already written for these events ({@code $in} on the unique
+     * {@code marker}: a batch that failed after its insert and is handled again finds its own entries and keeps
+     * their numbers), the heads ({@code $in}), the entries already at the numbers about to be given ({@code $in}:
+     * another event's, written by a failed batch that is not handled again in the same shape, is stepped over), one
+     * ordered insert of the new entries, each carrying its marker, and one bulk {@code $max} of the heads. The heads
+     * move last, so a reader never sees a number before its entry is stored. Only one thread may append (see
+     * above).
      *
      * @return each append's number in its feed, in the order given
      */
@@ -83,8 +96,16 @@ public class NotificationFeed {
             return List.of();
         }
         Map<String, Long> markers = new HashMap<>();
-        events.find(in("_id", appends.stream().map(a -> markerId(a)).distinct().toList()))
-                .forEach(d -> markers.put(d.getString("_id"), d.get("seq", Number.class).longValue()));
+        List<String> markerIds = appends.stream().map(NotificationFeed::markerId).distinct().toList();
+        feed.find(in(MARKER, markerIds)).projection(Projections.include("_id", MARKER))
+                .forEach(d -> markers.put(d.getString(MARKER), seqOf(d.getString("_id"))));
+        if (legacyMarkers) {
+            List<String> unfound = markerIds.stream().filter(id -> !markers.containsKey(id)).toList();
+            if (!unfound.isEmpty()) {
+                events.find(in("_id", unfound))
+                        .forEach(d -> markers.put(d.getString("_id"), d.get("seq", Number.class).longValue()));
+            }
+        }
         Map<String, Long> lastOf = new HashMap<>();
         heads.find(in("_id", appends.stream().map(a -> a.subscriber().key()).distinct().toList()))
                 .forEach(d -> lastOf.put(d.getString("_id"), d.get("last", Number.class).longValue()));
@@ -126,7 +147,8 @@ public class NotificationFeed {
                             : Optional.ofNullable(feed.find(eq("_id", id)).first()).map(d -> d.getString("eventId"))
                                       .orElse(null);
                     if (holder == null) {
-                        inserts.add(new Document("_id", id).append("eventId", a.eventId()).append("body", a.body()));
+                        inserts.add(new Document("_id", id).append("eventId", a.eventId()).append("body", a.body())
+                                .append(MARKER, marker));
                         break;
                     }
                     if (holder.equals(a.eventId())) {
@@ -145,13 +167,14 @@ public class NotificationFeed {
         if (!inserts.isEmpty()) {
             feed.insertMany(inserts, new InsertManyOptions().ordered(true));
         }
-        Map<String, Bson> markerWrites = new LinkedHashMap<>();
-        newMarkers.forEach((id, n) -> markerWrites.put(id, Updates.setOnInsert("seq", n)));
-        Docs.updateAll(events, markerWrites, true);
         Map<String, Bson> headWrites = new LinkedHashMap<>();
         newHeads.forEach((key, n) -> headWrites.put(key, Updates.max("last", n)));
         Docs.updateAll(heads, headWrites, true);
         return numbers;
+    }
+
+    private static long seqOf(String entryId) {
+        return Long.parseLong(entryId.substring(entryId.lastIndexOf('/') + 1));
     }
 
     private static String markerId(Append append) {

@@ -427,10 +427,18 @@ class WebhookDispatcherTest {
             super(database);
         }
 
+        final List<String> webhooksRead = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         @Override
         public List<Delivery> findDeliveries(java.util.Collection<String> ids) {
             read.addAll(ids);
             return super.findDeliveries(ids);
+        }
+
+        @Override
+        public java.util.Map<String, Webhook> findWebhooks(java.util.Collection<String> ids) {
+            webhooksRead.addAll(ids);
+            return super.findWebhooks(ids);
         }
     }
 
@@ -466,6 +474,28 @@ class WebhookDispatcherTest {
             assertThatCode(() -> verifier.verify(r.body(), r.headers())).doesNotThrowAnyException();
             String eventId = r.header("webhook-id").substring(0, r.header("webhook-id").indexOf('/'));
             assertThat(r.body()).contains("\"eventId\":\"" + eventId + "\"");
+        }
+    }
+
+    @Test
+    void aFirstAttemptSoonAfterTheRecordingUsesTheWebhookTheRecorderKnewAndARetryReadsIt() throws Exception {
+        ReadCountingStore counting = new ReadCountingStore(stores.database());
+        NotificationRecorder queued = readCountingRecorder(counting, 4);
+        dispatcher.carriedWebhookMaxAge(Duration.ofHours(1)); // "soon", however slow the machine
+        Receiver receiver = receiver(Receiver.answering(n -> n == 1 ? 500 : 204)); // the first request fails
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+
+        for (int i = 1; i <= 5; i++) {
+            queued.record(revoked("c-" + i), "ev-" + i, i);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.rangeClosed(1, 5)
+                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        assertThat(receiver.requests).hasSize(6);
+        assertThat(counting.webhooksRead).containsExactly(hook.webhookId()); // for the retry only
+        com.standardwebhooks.Webhook verifier = new com.standardwebhooks.Webhook(hook.secret());
+        for (Receiver.Received r : receiver.requests) {
+            assertThatCode(() -> verifier.verify(r.body(), r.headers())).doesNotThrowAnyException();
         }
     }
 
@@ -507,6 +537,36 @@ class WebhookDispatcherTest {
                 .containsExactlyInAnyOrder(java.util.stream.IntStream.rangeClosed(1, 5)
                         .mapToObj(i -> "ev-" + i + "/" + hook.webhookId()).toArray(String[]::new));
         assertThat(store.pending()).isEmpty();
+    }
+
+    @Test
+    void aBatchRecordedAgainAfterACrashIsSentOnceAndItsSpareOutboxEntriesAreRemoved() throws Exception {
+        Receiver receiver = receiver(Receiver.answering(n -> 204));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+        dispatcher.close(); // the ledger is down
+        NotificationRecorder noDispatcher = new NotificationRecorder(store, null, Clock.systemUTC());
+        var batch = java.util.stream.IntStream.rangeClosed(1, 3).mapToObj(i -> io.consentledger.query.notification
+                .NotificationMapper.map(revoked("c-" + i), "ev-" + i, i).orElseThrow()).toList();
+        noDispatcher.recordAll(batch);
+        noDispatcher.recordAll(batch); // the batch handled again (its token was not stored): listed twice
+        var outbox = stores.database().getCollection("notification_outbox");
+        assertThat(outbox.countDocuments()).isEqualTo(2);
+        assertThat(store.pending()).hasSize(3);
+
+        queuedRecorder(4); // a restart: the outbox is read once
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.pending().stream().noneMatch(p ->
+                state(p.deliveryId()) == DeliveryState.PENDING));
+        // a sweep adopts the spare entries (read, not pending any more, removed); the next deletes the empty documents
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            dispatcher.sweep();
+            return outbox.countDocuments() == 0;
+        });
+        Thread.sleep(200);
+        assertThat(receiver.requests).extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrder("ev-1/" + hook.webhookId(), "ev-2/" + hook.webhookId(),
+                        "ev-3/" + hook.webhookId());
     }
 
     @Test

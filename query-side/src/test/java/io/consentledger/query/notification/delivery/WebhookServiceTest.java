@@ -203,4 +203,57 @@ class WebhookServiceTest {
                 .containsExactly(DeliveryState.PENDING, 0);
         assertThat(store.pending()).extracting(PendingDelivery::deliveryId).containsExactly(id);
     }
+
+    @Test
+    void aRetriedDeliveryIsDueInTheOutboxWhenItsRetryIsAndTheSweepDeletesEmptiedOutboxDocuments() {
+        String hook = service.register(MESSENGER, "https://hooks.example.com/m", List.of("consent.revoked"))
+                .webhookId();
+        for (int i = 1; i <= 3; i++) {
+            recorder.record(new ConsentRevoked("c-" + i, "messenger", "cust-9", "bank-1", List.of("l-1"),
+                    RevocationReason.CUSTOMER_REQUEST, Initiator.CUSTOMER, T0), "ev-" + i, 10 + i);
+        }
+        Instant later = T0.plusSeconds(300);
+
+        store.reschedule("ev-1/" + hook, 1, later, "http-500");
+        store.markDelivered("ev-2/" + hook, 1, T0);
+
+        assertThat(store.pending()).extracting(PendingDelivery::deliveryId, PendingDelivery::dueAt)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ev-1/" + hook, later),
+                        org.assertj.core.groups.Tuple.tuple("ev-3/" + hook, T0));
+        store.giveUp("ev-3/" + hook, 8, T0, "http-500");
+        store.markDelivered("ev-1/" + hook, 2, later);
+        assertThat(store.pending()).isEmpty();
+        assertThat(stores.database().getCollection("notification_outbox").countDocuments()).isEqualTo(3);
+        assertThat(store.sweepOutbox()).isEmpty(); // the dispatcher's sweep deletes the emptied documents
+        assertThat(stores.database().getCollection("notification_outbox").countDocuments()).isZero();
+    }
+
+    @Test
+    void theOutboxAnEarlierVersionLeftIsAdoptedWhenTheStoreStarts() {
+        String hook = service.register(MESSENGER, "https://hooks.example.com/m", List.of("consent.revoked"))
+                .webhookId();
+        recorder.record(new ConsentRevoked("c-1", "messenger", "cust-9", "bank-1", List.of("l-1"),
+                RevocationReason.CUSTOMER_REQUEST, Initiator.CUSTOMER, T0), "ev-1", 10);
+        recorder.record(new ConsentRevoked("c-2", "messenger", "cust-9", "bank-1", List.of("l-1"),
+                RevocationReason.CUSTOMER_REQUEST, Initiator.CUSTOMER, T0), "ev-2", 11);
+        // the outbox as the earlier version wrote it: one document per pending delivery
+        var outbox = stores.database().getCollection("notification_outbox");
+        outbox.deleteMany(new org.bson.Document());
+        Instant later = T0.plusSeconds(300);
+        outbox.insertMany(List.of(
+                new org.bson.Document("_id", "ev-1/" + hook).append("webhookId", hook)
+                        .append("orderingKey", "consent:c-1").append("position", 10L).append("dueAt", java.util.Date.from(T0)),
+                new org.bson.Document("_id", "ev-2/" + hook).append("webhookId", hook)
+                        .append("orderingKey", "consent:c-2").append("position", 11L)
+                        .append("dueAt", java.util.Date.from(later))));
+
+        NotificationStore upgraded = new NotificationStore(stores.database());
+
+        assertThat(upgraded.pending()).extracting(PendingDelivery::deliveryId, PendingDelivery::dueAt)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ev-1/" + hook, T0),
+                        org.assertj.core.groups.Tuple.tuple("ev-2/" + hook, later));
+        assertThat(outbox.countDocuments(new org.bson.Document("d", new org.bson.Document("$exists", false)))).isZero();
+        upgraded.markDelivered("ev-1/" + hook, 1, T0);
+        assertThat(upgraded.pending()).extracting(PendingDelivery::deliveryId).containsExactly("ev-2/" + hook);
+    }
 }

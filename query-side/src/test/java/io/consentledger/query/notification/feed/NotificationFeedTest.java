@@ -210,4 +210,45 @@ class NotificationFeedTest {
         assertThat(feed.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::eventId)
                 .containsExactly("ev-1", "ev-2", "ev-3");
     }
+
+    @Test
+    void anEntryFoundByItsMarkerKeepsItsNumberWhateverTheShapeOfTheBatchHandledAgain() {
+        feed.append(MESSENGER, "ev-1", "{}");
+        // a batch stored the entries of ev-2 and ev-3 (each with its marker), then failed before the head moved
+        stores.database().getCollection("notification_feed").insertMany(List.of(
+                new org.bson.Document("_id", "RECIPIENT:messenger/2").append("eventId", "ev-2").append("body", "{}")
+                        .append("marker", "RECIPIENT:messenger/ev-2"),
+                new org.bson.Document("_id", "RECIPIENT:messenger/3").append("eventId", "ev-3").append("body", "{}")
+                        .append("marker", "RECIPIENT:messenger/ev-3")));
+
+        // handled again without ev-2 (dead-lettered, say), which comes later on its own
+        assertThat(feed.appendAll(List.of(new NotificationFeed.Append(MESSENGER, "ev-3", "{}"),
+                new NotificationFeed.Append(MESSENGER, "ev-4", "{}")))).containsExactly(3L, 4L);
+        assertThat(feed.append(MESSENGER, "ev-2", "{}")).isEqualTo(2);
+
+        assertThat(feed.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::eventId)
+                .containsExactly("ev-1", "ev-2", "ev-3", "ev-4");
+        assertThat(stores.database().getCollection("notification_feed_events").countDocuments()).isZero();
+    }
+
+    @Test
+    void markersWrittenBeforeTheyMovedIntoTheEntriesAreStillHonoured() {
+        // a feed as the earlier version left it: entries without a marker, markers in their own collection
+        var database = stores.database();
+        database.getCollection("notification_feed").insertMany(List.of(
+                new org.bson.Document("_id", "RECIPIENT:messenger/1").append("eventId", "ev-1").append("body", "{}"),
+                new org.bson.Document("_id", "RECIPIENT:messenger/2").append("eventId", "ev-2").append("body", "{}")));
+        database.getCollection("notification_feed_events").insertMany(List.of(
+                new org.bson.Document("_id", "RECIPIENT:messenger/ev-1").append("seq", 1L),
+                new org.bson.Document("_id", "RECIPIENT:messenger/ev-2").append("seq", 2L)));
+        database.getCollection("notification_feed_heads").insertOne(
+                new org.bson.Document("_id", "RECIPIENT:messenger").append("last", 2L));
+        NotificationFeed upgraded = new NotificationFeed(database);
+
+        assertThat(upgraded.appendAll(List.of(new NotificationFeed.Append(MESSENGER, "ev-1", "{}"),
+                new NotificationFeed.Append(MESSENGER, "ev-3", "{}")))).containsExactly(1L, 3L);
+
+        assertThat(upgraded.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::eventId)
+                .containsExactly("ev-1", "ev-2", "ev-3");
+    }
 }
