@@ -167,14 +167,7 @@ class CrashRecoveryIT {
             try {
                 retries.submit(() -> load.answered.parallelStream().forEach(op -> {
                     Api.Response again = op.api.post(anyCommand() + op.path, op.body, op.key);
-                    // A share's outcome is written just after its answer (docs/decisions.md, p5-shares): when the
-                    // instance was killed in between, the key's record stays PENDING, is taken over, and the consent
-                    // answers the repeated shareId with the first answer, but the filter cannot tell it was a replay,
-                    // so the Idempotency-Replayed header may be missing for a share, and only for a share. Status and
-                    // body must still be the first answer's, and no commit may follow (checked below).
-                    boolean mayLackHeader = op.path.contains("/shares/");
-                    if (again.status() != op.status || !again.body().equals(op.response)
-                            || (!again.replayed() && !mayLackHeader)) {
+                    if (again.status() != op.status || !again.body().equals(op.response) || !again.replayed()) {
                         different.add(op.describe() + " -> " + again.status() + " replayed=" + again.replayed() + " " + again.body());
                     }
                 })).get();

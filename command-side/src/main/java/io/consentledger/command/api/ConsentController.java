@@ -16,7 +16,9 @@ import io.consentledger.contracts.consent.ReauthoriseConsent;
 import io.consentledger.contracts.consent.RejectConsent;
 import io.consentledger.contracts.consent.RequestConsent;
 import io.consentledger.contracts.consent.RevokeConsent;
+import io.consentledger.command.api.idempotency.IdempotencyFilter;
 import io.consentledger.contracts.share.BalanceShareRecorded;
+import io.consentledger.contracts.share.RepeatedShare;
 import io.consentledger.contracts.share.ShareBalance;
 import io.consentledger.contracts.share.ShareTransactions;
 import io.consentledger.contracts.share.SharedTransaction;
@@ -107,8 +109,8 @@ public class ConsentController {
         String shareId = body.shareId() != null ? body.shareId() : UUID.randomUUID().toString();
         ShareBalance command = Requests.build(() -> new ShareBalance(id(consentId), shareId, body.linkId(), body.amount(),
                 body.currency(), body.asOf(), body.purpose()));
-        commands.update(command, UNKNOWN);
-        return ResponseEntity.status(201).body(new BalanceShareRecorded(shareId, consentId, command.linkId()));
+        Object answer = commands.update(command, UNKNOWN);
+        return shareAnswer(answer).body(new BalanceShareRecorded(shareId, consentId, command.linkId()));
     }
 
     @Operation(summary = "Share a link's transactions under the consent (sent by the provider); refused whole if any breaks a rule")
@@ -120,9 +122,20 @@ public class ConsentController {
                 required(body.transactions(), "transactions").stream()
                         .map(t -> required(t, "transactions[]").toTransaction()).toList(),
                 body.purpose()));
-        List<String> fresh = commands.update(command, UNKNOWN);
-        return ResponseEntity.status(201).body(new TransactionsShareRecorded(shareId, consentId, command.linkId(),
+        Object answer = commands.update(command, UNKNOWN);
+        @SuppressWarnings("unchecked")
+        List<String> fresh = (List<String>) (answer instanceof RepeatedShare repeated ? repeated.firstAnswer() : answer);
+        return shareAnswer(answer).body(new TransactionsShareRecorded(shareId, consentId, command.linkId(),
                 command.transactions().stream().map(SharedTransaction::transactionId).toList(), fresh));
+    }
+
+    /**
+     * 201, marked as a replay when the consent answered from its record of the same share (a retry whose key's
+     * outcome was lost, or the same {@code shareId} sent again under another key or none).
+     */
+    private static ResponseEntity.BodyBuilder shareAnswer(Object answer) {
+        ResponseEntity.BodyBuilder created = ResponseEntity.status(201);
+        return answer instanceof RepeatedShare ? created.header(IdempotencyFilter.REPLAYED_HEADER, "true") : created;
     }
 
     private static String id(String consentId) {

@@ -30,6 +30,7 @@ import io.consentledger.contracts.consent.RejectConsent;
 import io.consentledger.contracts.consent.RequestConsent;
 import io.consentledger.contracts.consent.RevokeConsent;
 import io.consentledger.contracts.share.BalanceShared;
+import io.consentledger.contracts.share.RepeatedShare;
 import io.consentledger.contracts.share.ShareBalance;
 import io.consentledger.contracts.share.ShareTransactions;
 import io.consentledger.contracts.share.SharedTransaction;
@@ -218,11 +219,11 @@ public class Consent {
     }
 
     @CommandHandler
-    public String handle(ShareBalance command, Clock clock, ClockSkew skew, LinkDirectory directory,
+    public Object handle(ShareBalance command, Clock clock, ClockSkew skew, LinkDirectory directory,
                          @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
         if (alreadyRecorded(command.shareId(), ShareFingerprint.of(command)) != null) {
-            return command.shareId();
+            return new RepeatedShare(command.shareId());
         }
         Instant now = clock.instant();
         skew.requireNotFuture(command.asOf(), now, "asOf");
@@ -239,12 +240,12 @@ public class Consent {
     }
 
     @CommandHandler
-    public List<String> handle(ShareTransactions command, Clock clock, ClockSkew skew, LinkDirectory directory,
-                               @MetaDataValue(Attribution.PARTY) String party) {
+    public Object handle(ShareTransactions command, Clock clock, ClockSkew skew, LinkDirectory directory,
+                         @MetaDataValue(Attribution.PARTY) String party) {
         requireOwningProvider(party);
         RecordedShare earlier = alreadyRecorded(command.shareId(), ShareFingerprint.of(command));
         if (earlier != null) {
-            return earlier.newTransactionIds();
+            return new RepeatedShare(earlier.newTransactionIds());
         }
         Instant now = clock.instant();
         command.transactions().forEach(t -> skew.requireNotFuture(t.bookedAt(), now, "transactions[].bookedAt"));

@@ -15,6 +15,7 @@ import io.consentledger.contracts.share.ShareTransactions;
 import io.consentledger.contracts.share.SharedTransaction;
 import io.consentledger.contracts.share.TransactionFacts;
 import io.consentledger.contracts.share.TransactionsShared;
+import io.consentledger.contracts.share.RepeatedShare;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -63,7 +64,7 @@ class ConsentShareIdTest extends ConsentFixture {
         fixture.given(requested(), authorised(), balanceShared("share-1", NOW.minusSeconds(70)))
                .when(balance("share-1", BALANCE))
                .expectSuccessfulHandlerExecution()
-               .expectResultMessagePayload("share-1")
+               .expectResultMessagePayload(new RepeatedShare("share-1"))
                .expectNoEvents();
     }
 
@@ -77,7 +78,7 @@ class ConsentShareIdTest extends ConsentFixture {
                        transactionsShared("s2", List.of(), NOW.minusSeconds(50), t2))
                .when(transactions("s1", t1, t2))
                .expectSuccessfulHandlerExecution()
-               .expectResultMessagePayload(List.of("t2"))
+               .expectResultMessagePayload(new RepeatedShare(List.of("t2")))
                .expectNoEvents();
     }
 
@@ -102,7 +103,7 @@ class ConsentShareIdTest extends ConsentFixture {
     void theSameAmountWrittenWithAnotherScaleIsTheSameShare() {
         fixture.given(requested(), authorised(), balanceShared("share-1", NOW.minusSeconds(70)))
                .when(balance("share-1", new BigDecimal("1234.560")))
-               .expectResultMessagePayload("share-1")
+               .expectResultMessagePayload(new RepeatedShare("share-1"))
                .expectNoEvents();
     }
 
@@ -112,7 +113,7 @@ class ConsentShareIdTest extends ConsentFixture {
                                AccessFrequency.once()),
                        authorised(), balanceShared("share-1", NOW.minusSeconds(70)))
                .when(balance("share-1", BALANCE))
-               .expectResultMessagePayload("share-1")
+               .expectResultMessagePayload(new RepeatedShare("share-1"))
                .expectNoEvents();
     }
 
@@ -122,7 +123,7 @@ class ConsentShareIdTest extends ConsentFixture {
                        new ConsentRevoked(CONSENT, RECIPIENT, CUSTOMER, PROVIDER, List.of("link-1", "link-2"),
                                RevocationReason.CUSTOMER_REQUEST, Initiator.CUSTOMER, NOW.minusSeconds(30)))
                .when(balance("share-1", BALANCE))
-               .expectResultMessagePayload("share-1")
+               .expectResultMessagePayload(new RepeatedShare("share-1"))
                .expectNoEvents();
     }
 
@@ -140,7 +141,7 @@ class ConsentShareIdTest extends ConsentFixture {
         // still remembered 25 hours on: no later share has pushed it out
         fixture.given(requested(), authorised(), balanceShared("share-1", longAgo))
                .when(balance("share-1", BALANCE))
-               .expectResultMessagePayload("share-1")
+               .expectResultMessagePayload(new RepeatedShare("share-1"))
                .expectNoEvents();
     }
 

@@ -53,6 +53,9 @@ class ShareRetryHttpTest extends HttpTestSupport {
 
         assertThat(retry.status()).as(retry.raw()).isEqualTo(201);
         assertThat(retry.json()).isEqualTo(first.json());
+        // the consent answered from its record of the share: the answer is a replay, and says so
+        assertThat(retry.headers().firstValue("Idempotency-Replayed")).contains("true");
+        assertThat(first.headers().firstValue("Idempotency-Replayed")).isEmpty();
         assertThat(eventsOf(consentId, BalanceShared.class)).isEqualTo(1);
     }
 
@@ -71,6 +74,8 @@ class ShareRetryHttpTest extends HttpTestSupport {
         assertThat(retry.status()).as(retry.raw()).isEqualTo(201);
         assertThat(retry.json()).isEqualTo(first.json());
         assertThat(retry.json().path("newTransactionIds").values()).extracting(n -> n.asString()).containsExactly("tx-1", "tx-2");
+        assertThat(retry.headers().firstValue("Idempotency-Replayed")).contains("true");
+        assertThat(first.headers().firstValue("Idempotency-Replayed")).isEmpty();
         assertThat(eventsOf(consentId, TransactionsShared.class)).isEqualTo(1);
     }
 
