@@ -342,10 +342,10 @@ public class WebhookDispatcher implements AutoCloseable {
         try {
             long now = System.nanoTime();
             long lastLocalChange = NotificationStore.lastLocalWebhookChange();
-            List<String> toReadWebhooks = due.stream().filter(p -> p.webhook() == null
+            java.util.Set<String> toReadWebhooks = due.stream().filter(p -> p.webhook() == null
                     || now - p.webhookKnownAt() > carriedWebhookMaxAgeNanos
                     || p.webhookKnownAt() - lastLocalChange <= 0)
-                    .map(PendingDelivery::webhookId).distinct().toList();
+                    .map(PendingDelivery::webhookId).collect(java.util.stream.Collectors.toSet());
             webhooks = toReadWebhooks.isEmpty() ? new HashMap<>() : new HashMap<>(store.findWebhooks(toReadWebhooks));
             for (PendingDelivery pending : due) {
                 if (pending.webhook() != null && !toReadWebhooks.contains(pending.webhookId())) {

@@ -453,6 +453,15 @@ class WebhookDispatcherTest {
         return new NotificationRecorder(counting, null, Clock.systemUTC(), dispatcher::enqueue);
     }
 
+    /** Records the revocation of consents c-1 to c-5 (events ev-1 to ev-5) and waits until each is delivered. */
+    private void recordFiveRevocationsAndAwaitTheirDelivery(NotificationRecorder queued, RegisteredWebhook hook) {
+        for (int i = 1; i <= 5; i++) {
+            queued.record(revoked("c-" + i), "ev-" + i, i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.rangeClosed(1, 5)
+                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+    }
+
     @Test
     void aDeliveryRecordedJustNowIsSentAsRecordedWithoutReadingItAgainButARetryIsRead() throws Exception {
         ReadCountingStore counting = new ReadCountingStore(stores.database());
@@ -460,12 +469,7 @@ class WebhookDispatcherTest {
         Receiver receiver = receiver(Receiver.answering(n -> n == 1 ? 500 : 204)); // the first request fails
         RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
 
-        for (int i = 1; i <= 5; i++) {
-            queued.record(revoked("c-" + i), "ev-" + i, i);
-        }
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.rangeClosed(1, 5)
-                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        recordFiveRevocationsAndAwaitTheirDelivery(queued, hook);
         String failed = receiver.requests.get(0).header("webhook-id");
         assertThat(counting.read).containsExactly(failed); // only the retry was read from the store
         assertThat(receiver.requests).hasSize(6);
@@ -485,12 +489,7 @@ class WebhookDispatcherTest {
         Receiver receiver = receiver(Receiver.answering(n -> n == 1 ? 500 : 204)); // the first request fails
         RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
 
-        for (int i = 1; i <= 5; i++) {
-            queued.record(revoked("c-" + i), "ev-" + i, i);
-        }
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.rangeClosed(1, 5)
-                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        recordFiveRevocationsAndAwaitTheirDelivery(queued, hook);
         assertThat(receiver.requests).hasSize(6);
         assertThat(counting.webhooksRead).containsExactly(hook.webhookId()); // for the retry only
         com.standardwebhooks.Webhook verifier = new com.standardwebhooks.Webhook(hook.secret());
