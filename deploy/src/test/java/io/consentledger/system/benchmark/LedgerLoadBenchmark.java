@@ -145,7 +145,15 @@ public final class LedgerLoadBenchmark {
      * encrypting arm's more, and the ratio rose from 0.71 to 0.99 across the measured windows (docs/decisions.md).
      */
     private final int encryptionAbWarmupMinWindows = Integer.getInteger("bench.encryptionAbWarmupMinWindows", 3);
-    private final int encryptionAbWarmupMaxWindows = Integer.getInteger("bench.encryptionAbWarmupMaxWindows", 12);
+    private final int encryptionAbWarmupMaxWindows = Integer.getInteger("bench.encryptionAbWarmupMaxWindows", 15);
+    /**
+     * p8-encab, after run 10: a window settles an arm only if, besides the rule above, the arm's C2 compiler thread used
+     * less than this share of the arm's CPU in it ({@code bench.encryptionAbWarmupMaxC2Share}; 1 turns the condition
+     * off). In run 10 the CPU rule ended the warm-up after 3 windows while each arm's C2 thread was still compiling
+     * about 200 methods per window (19 s of compile time in 20 s), a quarter of the arm's CPU (docs/decisions.md).
+     */
+    private final double encryptionAbWarmupMaxC2Share =
+            Double.parseDouble(System.getProperty("bench.encryptionAbWarmupMaxC2Share", "0.10"));
 
     /**
      * The half load's generators (p6-latency), comma-separated, each its own open loop in this order after a drain
@@ -831,7 +839,8 @@ public final class LedgerLoadBenchmark {
             int window = ratio.size() + 1;
             double[] w = sideBySide("A/B encryption warm-up " + window + ", side by side (not counted)", concurrency, pools,
                                     pids, window % 2 == 1);
-            boolean both = window > 1 && w[2] >= 0.95 * lowestOn && w[3] >= 0.95 * lowestOff;
+            boolean both = window > 1 && w[2] >= 0.95 * lowestOn && w[3] >= 0.95 * lowestOff
+                    && w[8] < encryptionAbWarmupMaxC2Share * w[2] && w[9] < encryptionAbWarmupMaxC2Share * w[3];
             settledInRow = both ? settledInRow + 1 : 0;
             lowestOn = Math.min(lowestOn, w[2]);
             lowestOff = Math.min(lowestOff, w[3]);
@@ -851,11 +860,13 @@ public final class LedgerLoadBenchmark {
                 : String.format(Locale.ROOT, "NOT settled after the most windows allowed, %d (%s s): measured anyway",
                                 ratio.size(), seconds(start));
         String line = String.format(Locale.ROOT, "A/B encryption side-by-side warm-up (not counted), %s; rule: a window settles an "
-                                            + "arm when its CPU per command is no more than 5%% below the arm's lowest before it, two "
-                                            + "windows in a row settling both arms end it (at least %d, at most %d windows)%n"
+                                            + "arm when its CPU per command is no more than 5%% below the arm's lowest before it and "
+                                            + "its C2 compiler thread used less than %.0f%% of the arm's CPU, two windows in a row "
+                                            + "settling both arms end it (at least %d, at most %d windows)%n"
                                             + "  on/off per warm-up window %s%n  CPU per command on %s; off %s ms%n"
                                             + "  of which the C2 compiler thread: on %s; off %s ms%n",
-                                    verdict, encryptionAbWarmupMinWindows, encryptionAbWarmupMaxWindows,
+                                    verdict, 100 * encryptionAbWarmupMaxC2Share, encryptionAbWarmupMinWindows,
+                                    encryptionAbWarmupMaxWindows,
                                     ratios(ratio.stream().mapToDouble(Double::doubleValue).toArray()),
                                     ratios(cpuOn.stream().mapToDouble(Double::doubleValue).toArray()),
                                     ratios(cpuOff.stream().mapToDouble(Double::doubleValue).toArray()),
