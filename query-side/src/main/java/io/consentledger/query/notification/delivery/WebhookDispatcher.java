@@ -631,7 +631,10 @@ public class WebhookDispatcher implements AutoCloseable {
         connection.setConnectTimeout((int) settings.connectTimeout().toMillis());
         connection.setReadTimeout((int) settings.totalTimeout().toMillis());
         connection.setDoOutput(true);
-        connection.setFixedLengthStreamingMode(body.length);
+        // not in streaming mode: the JDK then checks a kept-alive connection before each streamed POST with a 1 ms
+        // read that times out (an exception and a stall per request); a buffered body (a few hundred bytes) is sent
+        // with its Content-Length, and a request that fails on a kept-alive connection the receiver had closed is sent
+        // once more on a new one (the same webhook-id: a receiver that got it twice sees a duplicate, as after a retry)
         connection.setRequestProperty("Content-Type", "application/json");
         connection.setRequestProperty("Accept", "*/*");
         connection.setRequestProperty("User-Agent", "ConsentLedger-Webhooks/1");
