@@ -108,18 +108,20 @@ final class LedgerBenchmarkExtras {
             receiverThreads.add(thread);
             return thread;
         }));
+        // as cheap as a real receiver's acknowledgement: the body is read and the share id picked out of it, nothing
+        // parsed or verified (the query side's tests verify the signatures with the Standard Webhooks library); the
+        // ledger writes the body compactly, so a share.recorded carries "shareId":"<id>"
         receiver.createContext("/hooks/", exchange -> {
             long now = System.nanoTime();
             try (InputStream body = exchange.getRequestBody()) {
-                JsonNode notification = JSON.readTree(body);
+                String notification = new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 deliveries.increment();
-                if ("share.recorded".equals(notification.path("type").asText())) {
-                    if (deliveredAt.putIfAbsent(notification.path("shareId").asText(), now) != null) {
-                        duplicates.increment();
-                    }
+                String shareId = shareIdOf(notification);
+                if (shareId != null && deliveredAt.putIfAbsent(shareId, now) != null) {
+                    duplicates.increment();
                 }
             } catch (Exception e) {
-                // a body that is not JSON still gets its 204: the ledger's delivery is what is measured
+                // an unreadable body still gets its 204: the ledger's delivery is what is measured
             }
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
@@ -144,6 +146,20 @@ final class LedgerBenchmarkExtras {
             }
         }
         print("Webhooks: one per recipient, to the loopback receiver on port " + port);
+    }
+
+    /** The share id of a {@code share.recorded} body, null for another notification. */
+    static String shareIdOf(String body) {
+        if (!body.contains("\"type\":\"share.recorded\"")) {
+            return null;
+        }
+        int at = body.indexOf("\"shareId\":\"");
+        if (at < 0) {
+            return null;
+        }
+        int from = at + "\"shareId\":\"".length();
+        int to = body.indexOf('"', from);
+        return to < 0 ? null : body.substring(from, to);
     }
 
     void stopWebhooks() {
