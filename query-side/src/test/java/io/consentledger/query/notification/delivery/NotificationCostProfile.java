@@ -86,6 +86,37 @@ class NotificationCostProfile {
         }
     }
 
+    /** The feed's appends (its reads by marker, marker2, _id and also) cost the same in a small and a large feed. */
+    @Test
+    void feedAppendCostByFeedSize() {
+        try (TestStores stores = TestStores.open()) {
+            NotificationFeed feed = new NotificationFeed(stores.database());
+            Subscriber bank = Subscriber.provider("bank-1");
+            int next = 0;
+            for (int size : new int[]{1_000, 20_000, 40_000}) {
+                while (next < size) {
+                    List<NotificationFeed.Append> appends = new java.util.ArrayList<>();
+                    for (int i = 0; i < 50; i++, next++) {
+                        appends.add(new NotificationFeed.Append(bank, "ev-" + next, "{}"));
+                        appends.add(new NotificationFeed.Append(MESSENGER, "ev-" + next, "{}"));
+                    }
+                    feed.appendAll(appends);
+                }
+                long t0 = System.nanoTime();
+                for (int b = 0; b < 40; b++) {
+                    List<NotificationFeed.Append> appends = new java.util.ArrayList<>();
+                    for (int i = 0; i < 50; i++, next++) {
+                        appends.add(new NotificationFeed.Append(bank, "ev-" + next, "{}"));
+                        appends.add(new NotificationFeed.Append(MESSENGER, "ev-" + next, "{}"));
+                    }
+                    feed.appendAll(appends);
+                }
+                System.out.printf("PROFILE feed of %d events: %.1f us per event appended%n", size,
+                        (System.nanoTime() - t0) / 1000.0 / 2000);
+            }
+        }
+    }
+
     private static Map<String, Long> cpuByGroup(ThreadMXBean threads) {
         Map<String, Long> byGroup = new HashMap<>();
         for (long id : threads.getAllThreadIds()) {
