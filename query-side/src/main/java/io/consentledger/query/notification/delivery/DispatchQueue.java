@@ -124,13 +124,15 @@ final class DispatchQueue {
     /**
      * The attempt's request has ended (answered, failed or not made): the webhook's slot is free for another lane,
      * while this lane stays busy until the outcome is stored ({@link #finished} or {@link #retryAt}).
+     *
+     * @return whether a delivery waiting for the slot may be taken now (else a pass would find nothing new)
      */
-    void attemptEnded(PendingDelivery delivery) {
+    boolean attemptEnded(PendingDelivery delivery) {
         Lane lane = lanes.get(laneKey(delivery));
         if (lane == null || lane.inFlight == null || !lane.inFlight.deliveryId().equals(delivery.deliveryId())) {
-            return;
+            return false;
         }
-        freeSlot(delivery);
+        return freeSlot(delivery);
     }
 
     /** An attempt ended and the delivery left the outbox (delivered, given up) or was not pending any more. */
@@ -205,9 +207,10 @@ final class DispatchQueue {
         return lane;
     }
 
-    private void freeSlot(PendingDelivery delivery) {
+    /** Frees the delivery's slot; true if a parked lane head of its webhook went back to {@code ready}. */
+    private boolean freeSlot(PendingDelivery delivery) {
         if (!holdingSlot.remove(delivery.deliveryId())) {
-            return; // freed when its attempt ended
+            return false; // freed when its attempt ended
         }
         inFlightOf.computeIfPresent(delivery.webhookId(), (k, n) -> n <= 1 ? null : n - 1);
         // a slot of this webhook is free: one of its parked lane heads may go again
@@ -217,7 +220,9 @@ final class DispatchQueue {
             if (waitingForSlot.isEmpty()) {
                 parked.remove(delivery.webhookId());
             }
+            return true;
         }
+        return false;
     }
 
     /** Puts the lane's first delivery where it can be taken, unless the lane is busy. */

@@ -54,8 +54,11 @@ import static com.mongodb.client.model.Filters.in;
  *       {@code _id}), its entries in {@code d} by key ({@code k0}, {@code k1}, …): each delivery's id, webhook, lane,
  *       position and due time. A finished delivery's entry is removed ({@code $unset}), a retried one's due time
  *       moved ({@code $set}), by the document's {@code _id}; a document with no entry left is deleted.</li>
- *   <li>{@code notification_attempts}: one per attempt, {@code _id} = {@code webhookId/<n>} with n counting that
- *       webhook's attempts from 1, so the newest page of a webhook's log is an {@code $in} on ids.</li>
+ *   <li>{@code notification_attempts}: the webhooks' delivery logs, one <b>log page</b> per webhook and stored batch
+ *       of outcomes, {@code _id} = {@code webhookId/L<k>} with k counting that webhook's pages from 1 (its
+ *       {@code logSeq}), the attempts in {@code attempts}, numbered from {@code from} in the webhook's
+ *       {@code attemptSeq}; so the newest attempts of a webhook's log are an {@code $in} on ids. Data written
+ *       before p8 has one document per attempt, {@code _id} = {@code webhookId/<n>}: read below the first page.</li>
  * </ul>
  * Webhook secrets are stored as they are: signing needs them.
  */
@@ -521,22 +524,14 @@ public class NotificationStore {
 
     /** Appends an attempt to its webhook's log. */
     public void recordAttempt(DeliveryAttempt attempt) {
-        Document counter = webhooks.findOneAndUpdate(eq("_id", attempt.webhookId()), Updates.inc("attemptSeq", 1L),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-        if (counter == null) { // the webhook was deleted meanwhile: its log goes on with the kept copy
-            counter = deleted.findOneAndUpdate(eq("_id", attempt.webhookId()), Updates.inc("attemptSeq", 1L),
-                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-        }
-        if (counter == null) {
-            return;
-        }
-        long seq = counter.getLong("attemptSeq");
-        attempts.insertOne(attemptDoc(attempt.webhookId() + "/" + seq, attempt));
+        recordAttempts(List.of(attempt));
     }
 
     /**
-     * Appends attempts to their webhooks' logs, in the order given: one counter update per webhook (its
-     * {@code attemptSeq} moved by its number of attempts at once), then one insert of them all.
+     * Appends attempts to their webhooks' logs, in the order given: per webhook one counter update (its
+     * {@code attemptSeq} moved by its number of attempts, its {@code logSeq} by one) and one <b>log page</b>
+     * ({@code _id} = {@code webhookId/L<logSeq>}) holding those attempts, numbered from {@code from}; the pages of
+     * all webhooks in one insert. A webhook deleted meanwhile goes on with its kept copy's counters.
      */
     public void recordAttempts(List<DeliveryAttempt> batch) {
         Map<String, List<DeliveryAttempt>> byWebhook = new LinkedHashMap<>();
@@ -544,29 +539,35 @@ public class NotificationStore {
         List<Document> docs = new ArrayList<>();
         byWebhook.forEach((webhookId, ofOne) -> {
             long count = ofOne.size();
-            Document counter = webhooks.findOneAndUpdate(eq("_id", webhookId), Updates.inc("attemptSeq", count),
-                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            Bson counters = Updates.combine(Updates.inc("attemptSeq", count), Updates.inc(LOG_SEQ, 1L));
+            FindOneAndUpdateOptions after = new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)
+                    .projection(Projections.include("attemptSeq", LOG_SEQ));
+            Document counter = webhooks.findOneAndUpdate(eq("_id", webhookId), counters, after);
             if (counter == null) { // the webhook was deleted meanwhile: its log goes on with the kept copy
-                counter = deleted.findOneAndUpdate(eq("_id", webhookId), Updates.inc("attemptSeq", count),
-                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+                counter = deleted.findOneAndUpdate(eq("_id", webhookId), counters, after);
             }
             if (counter == null) {
                 return;
             }
-            long seq = counter.get("attemptSeq", Number.class).longValue() - count + 1;
-            for (DeliveryAttempt attempt : ofOne) {
-                docs.add(attemptDoc(webhookId + "/" + seq++, attempt));
-            }
+            long from = counter.get("attemptSeq", Number.class).longValue() - count + 1;
+            long page = counter.get(LOG_SEQ, Number.class).longValue();
+            docs.add(new Document("_id", pageId(webhookId, page)).append("webhookId", webhookId)
+                    .append("from", from).append("attempts", ofOne.stream().map(NotificationStore::attemptEntry).toList()));
         });
         if (!docs.isEmpty()) {
             attempts.insertMany(docs, new InsertManyOptions().ordered(true));
         }
     }
 
-    private static Document attemptDoc(String id, DeliveryAttempt attempt) {
-        return new Document("_id", id)
-                .append("deliveryId", attempt.deliveryId())
-                .append("webhookId", attempt.webhookId())
+    /** The counter of a webhook's log pages (absent on a webhook whose log has only single-attempt documents). */
+    private static final String LOG_SEQ = "logSeq";
+
+    private static String pageId(String webhookId, long page) {
+        return webhookId + "/L" + page;
+    }
+
+    private static Document attemptEntry(DeliveryAttempt attempt) {
+        return new Document("deliveryId", attempt.deliveryId())
                 .append("number", attempt.number())
                 .append("at", Date.from(attempt.at()))
                 .append("statusCode", attempt.statusCode())
@@ -574,7 +575,12 @@ public class NotificationStore {
                 .append("error", attempt.error());
     }
 
-    /** The newest {@code limit} attempts of a webhook, newest first. */
+    /**
+     * The newest {@code limit} attempts of a webhook, newest first: its counters, then its newest {@code limit} log
+     * pages ({@code $in} on ids; each holds at least one attempt); and only if those are all its pages and hold fewer
+     * than {@code limit}, the single-attempt documents written before log pages ({@code _id} = {@code webhookId/<n>},
+     * n counting the webhook's attempts), below the first page's numbers.
+     */
     public List<DeliveryAttempt> attemptsOf(String webhookId, int limit) {
         Document doc = webhooks.find(eq("_id", webhookId)).first();
         if (doc == null) {
@@ -583,17 +589,50 @@ public class NotificationStore {
         if (doc == null) {
             return List.of();
         }
-        long last = doc.getLong("attemptSeq");
-        List<String> ids = new ArrayList<>();
-        for (long seq = last; seq > 0 && ids.size() < limit; seq--) {
-            ids.add(webhookId + "/" + seq);
+        long last = doc.get("attemptSeq", Number.class).longValue();
+        long pages = doc.get(LOG_SEQ) == null ? 0 : doc.get(LOG_SEQ, Number.class).longValue();
+        List<DeliveryAttempt> found = new ArrayList<>();
+        long oldestRead = pages + 1;
+        if (pages > 0) {
+            List<String> ids = new ArrayList<>();
+            for (long page = pages; page > 0 && ids.size() < limit; page--) {
+                ids.add(pageId(webhookId, page));
+            }
+            oldestRead = pages - ids.size() + 1;
+            Map<String, Document> byId = new HashMap<>();
+            attempts.find(in("_id", ids)).forEach(d -> byId.put(d.getString("_id"), d));
+            long below = last + 1;
+            for (String id : ids) {
+                Document page = byId.get(id);
+                if (page == null) {
+                    continue; // its counter moved, its insert failed: those numbers have no entries
+                }
+                List<Document> entries = page.getList("attempts", Document.class);
+                for (int i = entries.size() - 1; i >= 0 && found.size() < limit; i--) {
+                    found.add(attempt(entries.get(i), webhookId));
+                }
+                below = Math.min(below, page.get("from", Number.class).longValue());
+            }
+            last = below - 1;
         }
-        Map<String, Document> byId = new HashMap<>();
-        attempts.find(in("_id", ids)).forEach(d -> byId.put(d.getString("_id"), d));
-        return ids.stream().map(byId::get).filter(Objects::nonNull).map(d -> new DeliveryAttempt(
-                d.getString("deliveryId"), d.getString("webhookId"), d.getInteger("number"),
-                d.getDate("at").toInstant(), d.getInteger("statusCode"), d.getLong("latencyMillis"),
-                d.getString("error"))).toList();
+        if (found.size() < limit && oldestRead == 1) {
+            List<String> ids = new ArrayList<>();
+            for (long seq = last; seq > 0 && ids.size() < limit - found.size(); seq--) {
+                ids.add(webhookId + "/" + seq);
+            }
+            Map<String, Document> byId = new HashMap<>();
+            if (!ids.isEmpty()) {
+                attempts.find(in("_id", ids)).forEach(d -> byId.put(d.getString("_id"), d));
+            }
+            ids.stream().map(byId::get).filter(Objects::nonNull).forEach(d -> found.add(attempt(d, webhookId)));
+        }
+        return List.copyOf(found);
+    }
+
+    private static DeliveryAttempt attempt(Document d, String webhookId) {
+        return new DeliveryAttempt(d.getString("deliveryId"), webhookId, d.getInteger("number"),
+                d.getDate("at").toInstant(), d.getInteger("statusCode"), d.get("latencyMillis", Number.class).longValue(),
+                d.getString("error"));
     }
 
     // ---- mapping ----

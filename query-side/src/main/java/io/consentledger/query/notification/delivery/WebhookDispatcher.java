@@ -136,7 +136,12 @@ public class WebhookDispatcher implements AutoCloseable {
         this.queue = new DispatchQueue(settings.perWebhookInFlight());
         this.scheduler = named("webhook-dispatcher").newThread(this::run);
         this.recorder = named("webhook-outcomes").newThread(this::recordResults);
-        this.timeouts = Executors.newSingleThreadScheduledExecutor(named("webhook-timeouts"));
+        java.util.concurrent.ScheduledThreadPoolExecutor deadlines =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, named("webhook-timeouts"));
+        // an attempt's deadline is cancelled when it ends, nearly always: removed then, so the thread does not wake
+        // for each one when it would have passed
+        deadlines.setRemoveOnCancelPolicy(true);
+        this.timeouts = deadlines;
         this.latency = Timer.builder("ledger.notifications.attempt.latency")
                 .description("How long a webhook receiver took to answer one attempt").register(meters);
         // registered at zero, so dashboards and alerts see the series before the first delivery
@@ -374,6 +379,7 @@ public class WebhookDispatcher implements AutoCloseable {
             return;
         }
         List<PendingDelivery> gone = new ArrayList<>();
+        Runnable inline = null;
         for (PendingDelivery pending : due) {
             Delivery delivery = deliveries.get(pending.deliveryId());
             if (delivery == null || delivery.state() != DeliveryState.PENDING) {
@@ -386,8 +392,13 @@ public class WebhookDispatcher implements AutoCloseable {
                         : "webhook-disabled", clock.instant()));
                 continue;
             }
+            Runnable attempt = () -> attempt(pending, delivery, webhook);
+            if (inline == null) {
+                inline = attempt; // this worker sends one itself: one hand-over less per pass
+                continue;
+            }
             try {
-                workers.execute(() -> attempt(pending, delivery, webhook));
+                workers.execute(attempt);
             } catch (RejectedExecutionException closing) {
                 requeue(List.of(pending));
             }
@@ -411,6 +422,9 @@ public class WebhookDispatcher implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+        }
+        if (inline != null) {
+            inline.run();
         }
     }
 
@@ -457,8 +471,9 @@ public class WebhookDispatcher implements AutoCloseable {
             // the request is over: the webhook's slot goes to another lane; this lane waits for the stored outcome
             lock.lock();
             try {
-                queue.attemptEnded(pending);
-                signal();
+                if (queue.attemptEnded(pending)) {
+                    signal(); // a lane of this webhook waited for the slot: a pass hands it out (else no wake-up)
+                }
             } finally {
                 lock.unlock();
             }
@@ -616,7 +631,10 @@ public class WebhookDispatcher implements AutoCloseable {
         connection.setConnectTimeout((int) settings.connectTimeout().toMillis());
         connection.setReadTimeout((int) settings.totalTimeout().toMillis());
         connection.setDoOutput(true);
-        connection.setFixedLengthStreamingMode(body.length);
+        // not in streaming mode: the JDK then checks a kept-alive connection before each streamed POST with a 1 ms
+        // read that times out (an exception and a stall per request); a buffered body (a few hundred bytes) is sent
+        // with its Content-Length, and a request that fails on a kept-alive connection the receiver had closed is sent
+        // once more on a new one (the same webhook-id: a receiver that got it twice sees a duplicate, as after a retry)
         connection.setRequestProperty("Content-Type", "application/json");
         connection.setRequestProperty("Accept", "*/*");
         connection.setRequestProperty("User-Agent", "ConsentLedger-Webhooks/1");

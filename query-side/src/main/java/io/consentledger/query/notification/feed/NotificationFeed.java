@@ -38,7 +38,11 @@ import static com.mongodb.client.model.Filters.in;
  * <ul>
  *   <li>{@code notification_feed}: {@code _id} = {@code <subscriber>/<n>}, the event id, the body, and
  *       {@code marker} = {@code <subscriber>/<eventId>} under a unique (sparse) index, so an event appended again
- *       (a restart, a replay, a dead letter handled again) is found by it and not numbered twice;</li>
+ *       (a restart, a replay, a dead letter handled again) is found by it and not numbered twice. Since p8 <b>one
+ *       document serves both parties</b> of an event appended for two subscribers one after the other (the
+ *       recorder's order): the second one's entry id in {@code also} and its marker in {@code marker2}, each under
+ *       a unique (sparse) index too; entries written before have one document per subscriber and are read as they
+ *       are;</li>
  *   <li>{@code notification_feed_heads}: {@code _id} = subscriber, {@code last} = the highest n readers may see;</li>
  *   <li>{@code notification_feed_events}: the markers of entries written before the marker moved into the entry
  *       ({@code _id} = {@code <subscriber>/<eventId>}); read, never written, and only if it holds any.</li>
@@ -61,10 +65,17 @@ public class NotificationFeed {
         this.events = database.getCollection("notification_feed_events");
         // sparse: entries written before the marker moved into them have none
         feed.createIndex(Indexes.ascending(MARKER), new IndexOptions().unique(true).sparse(true).name("marker_unique"));
+        // an entry shared by a second subscriber: its number there and its marker (entries since p8)
+        feed.createIndex(Indexes.ascending(ALSO), new IndexOptions().unique(true).sparse(true).name("also_unique"));
+        feed.createIndex(Indexes.ascending(MARKER2), new IndexOptions().unique(true).sparse(true).name("marker2_unique"));
         this.legacyMarkers = events.find().limit(1).first() != null;
     }
 
     private static final String MARKER = "marker";
+    /** The second subscriber's entry id ({@code <subscriber>/<n>}) in a document that serves two. */
+    private static final String ALSO = "also";
+    /** The second subscriber's marker ({@code <subscriber>/<eventId>}). */
+    private static final String MARKER2 = "marker2";
 
     /** One notification for one subscriber's feed: what {@link #appendAll} takes. */
     public record Append(Subscriber subscriber, String eventId, String body) {
@@ -80,12 +91,14 @@ public class NotificationFeed {
     }
 
     /**
-     * Appends notifications to their subscribers' feeds, each event once per subscriber, in the order given, in five
+     * Appends notifications to their subscribers' feeds, each event once per subscriber, in the order given, in seven
      * round trips whatever their number: the entries already written for these events ({@code $in} on the unique
-     * {@code marker}: a batch that failed after its insert and is handled again finds its own entries and keeps
-     * their numbers), the heads ({@code $in}), the entries already at the numbers about to be given ({@code $in}:
-     * another event's, written by a failed batch that is not handled again in the same shape, is stepped over), one
-     * ordered insert of the new entries, each carrying its marker, and one bulk {@code $max} of the heads. The heads
+     * {@code marker} and {@code marker2}: a batch that failed after its insert and is handled again finds its own
+     * entries and keeps their numbers), the heads ({@code $in}), the entries already at the numbers about to be
+     * given ({@code $in} on {@code _id} and {@code also}: another event's, written by a failed batch that is not
+     * handled again in the same shape, is stepped over), one ordered insert of the new entries, each carrying its
+     * marker (an event's two subscribers one after the other: one document), and one bulk {@code $max} of the
+     * heads. The heads
      * move last, so a reader never sees a number before its entry is stored. Only one thread may append (see
      * above).
      *
@@ -99,6 +112,8 @@ public class NotificationFeed {
         List<String> markerIds = appends.stream().map(NotificationFeed::markerId).distinct().toList();
         feed.find(in(MARKER, markerIds)).projection(Projections.include("_id", MARKER))
                 .forEach(d -> markers.put(d.getString(MARKER), seqOf(d.getString("_id"))));
+        feed.find(in(MARKER2, markerIds)).projection(Projections.include(ALSO, MARKER2))
+                .forEach(d -> markers.put(d.getString(MARKER2), seqOf(d.getString(ALSO))));
         if (legacyMarkers) {
             List<String> unfound = markerIds.stream().filter(id -> !markers.containsKey(id)).toList();
             if (!unfound.isEmpty()) {
@@ -130,9 +145,12 @@ public class NotificationFeed {
         if (!candidates.isEmpty()) {
             feed.find(in("_id", List.copyOf(candidates))).projection(Projections.include("_id", "eventId"))
                     .forEach(d -> occupied.put(d.getString("_id"), d.getString("eventId")));
+            feed.find(in(ALSO, List.copyOf(candidates))).projection(Projections.include(ALSO, "eventId"))
+                    .forEach(d -> occupied.put(d.getString(ALSO), d.getString("eventId")));
         }
         List<Long> numbers = new ArrayList<>();
         List<Document> inserts = new ArrayList<>();
+        Append lastInserted = null; // the append whose document was added last, while it serves one subscriber
         Map<String, Long> newMarkers = new LinkedHashMap<>();
         Map<String, Long> newHeads = new LinkedHashMap<>();
         for (Append a : appends) {
@@ -143,12 +161,18 @@ public class NotificationFeed {
                 long n = next.get(key);
                 while (true) {
                     String id = key + "/" + n;
-                    String holder = candidates.contains(id) ? occupied.get(id)
-                            : Optional.ofNullable(feed.find(eq("_id", id)).first()).map(d -> d.getString("eventId"))
-                                      .orElse(null);
+                    String holder = candidates.contains(id) ? occupied.get(id) : holderOf(id);
                     if (holder == null) {
-                        inserts.add(new Document("_id", id).append("eventId", a.eventId()).append("body", a.body())
-                                .append(MARKER, marker));
+                        if (lastInserted != null && lastInserted.eventId().equals(a.eventId())
+                            && lastInserted.body().equals(a.body())) {
+                            // the same event for a second subscriber, right after the first: one document for both
+                            inserts.get(inserts.size() - 1).append(ALSO, id).append(MARKER2, marker);
+                            lastInserted = null;
+                        } else {
+                            inserts.add(new Document("_id", id).append("eventId", a.eventId()).append("body", a.body())
+                                    .append(MARKER, marker));
+                            lastInserted = a;
+                        }
                         break;
                     }
                     if (holder.equals(a.eventId())) {
@@ -171,6 +195,13 @@ public class NotificationFeed {
         newHeads.forEach((key, n) -> headWrites.put(key, Updates.max("last", n)));
         Docs.updateAll(heads, headWrites, true);
         return numbers;
+    }
+
+    /** The event of the entry stored as {@code id} (a document's own or its second subscriber's), or null. */
+    private String holderOf(String id) {
+        return Optional.ofNullable(feed.find(eq("_id", id)).first())
+                .or(() -> Optional.ofNullable(feed.find(eq(ALSO, id)).first()))
+                .map(d -> d.getString("eventId")).orElse(null);
     }
 
     private static long seqOf(String entryId) {
@@ -196,11 +227,10 @@ public class NotificationFeed {
         }
         List<FeedEntry> entries = new ArrayList<>();
         if (!ids.isEmpty()) {
-            feed.find(in("_id", ids)).forEach(d -> {
-                String id = d.getString("_id");
-                entries.add(new FeedEntry(Long.parseLong(id.substring(id.lastIndexOf('/') + 1)),
-                        d.getString("eventId"), d.getString("body")));
-            });
+            feed.find(in("_id", ids)).forEach(d -> entries.add(new FeedEntry(seqOf(d.getString("_id")),
+                    d.getString("eventId"), d.getString("body"))));
+            feed.find(in(ALSO, ids)).forEach(d -> entries.add(new FeedEntry(seqOf(d.getString(ALSO)),
+                    d.getString("eventId"), d.getString("body"))));
         }
         entries.sort(Comparator.comparingLong(FeedEntry::seq));
         // stop before a missing number, so the next page asks for it again rather than skipping it

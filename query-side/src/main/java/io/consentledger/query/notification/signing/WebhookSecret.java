@@ -1,5 +1,8 @@
 package io.consentledger.query.notification.signing;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -49,6 +52,36 @@ public final class WebhookSecret {
 
     byte[] key() {
         return key.clone();
+    }
+
+    /** The key's HMAC-SHA256, initialised once per secret: each use gets a copy of it (no key schedule again). */
+    private volatile Mac initialised;
+
+    /** A fresh HMAC-SHA256 keyed with this secret, for one signature (the caller's own: {@link Mac} is not shared). */
+    Mac mac() {
+        Mac prototype = initialised;
+        try {
+            if (prototype == null) {
+                prototype = Mac.getInstance("HmacSHA256");
+                prototype.init(new SecretKeySpec(key, "HmacSHA256"));
+                initialised = prototype;
+            }
+            return (Mac) prototype.clone(); // the prototype is never updated, so copying it from any thread is safe
+        } catch (CloneNotSupportedException e) {
+            return freshMac();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    private Mac freshMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     @Override

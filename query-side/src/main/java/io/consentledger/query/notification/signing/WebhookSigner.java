@@ -1,9 +1,7 @@
 package io.consentledger.query.notification.signing;
 
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
@@ -58,13 +56,8 @@ public final class WebhookSigner {
     }
 
     private static byte[] hmac(WebhookSecret secret, String messageId, long timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.key(), "HmacSHA256"));
-            mac.update((messageId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        Mac mac = secret.mac();
+        mac.update((messageId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+        return mac.doFinal(body);
     }
 }

@@ -106,11 +106,13 @@ class DispatchQueueTest {
         assertThat(ids(queue.takeDue(T0))).containsExactly("a");
         assertThat(queue.takeDue(T0)).isEmpty(); // the one slot is taken
 
-        queue.attemptEnded(d("a", "wh", "consent:c-1", 10, T0)); // answered; its outcome not stored yet
+        // answered; its outcome not stored yet; x waited (parked) for the slot: a pass has something to hand out
+        assertThat(queue.attemptEnded(d("a", "wh", "consent:c-1", 10, T0))).isTrue();
 
         assertThat(queue.inFlight("wh")).isZero();
         assertThat(ids(queue.takeDue(T0))).containsExactly("x"); // another lane may use the slot
-        queue.attemptEnded(d("x", "wh", "consent:c-2", 12, T0));
+        // nothing waited for the slot: no pass needed
+        assertThat(queue.attemptEnded(d("x", "wh", "consent:c-2", 12, T0))).isFalse();
         assertThat(queue.takeDue(T0)).isEmpty(); // b still waits for a's stored outcome
         queue.finished(d("a", "wh", "consent:c-1", 10, T0));
         assertThat(ids(queue.takeDue(T0))).containsExactly("b");

@@ -251,4 +251,87 @@ class NotificationFeedTest {
         assertThat(upgraded.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::eventId)
                 .containsExactly("ev-1", "ev-2", "ev-3");
     }
+
+    @Test
+    void anEventForBothPartiesIsOneDocumentAndEachPartyPagesItUnderItsOwnNumber() {
+        feed.append(BANK, "ev-0", "{\"n\":0}"); // the bank's feed is one ahead
+        List<Long> numbers = feed.appendAll(List.of(
+                new NotificationFeed.Append(BANK, "ev-1", "{\"n\":1}"),
+                new NotificationFeed.Append(MESSENGER, "ev-1", "{\"n\":1}"),
+                new NotificationFeed.Append(BANK, "ev-2", "{\"n\":2}"),
+                new NotificationFeed.Append(MESSENGER, "ev-2", "{\"n\":2}"),
+                new NotificationFeed.Append(BANK, "ev-3", "{\"n\":3}")));
+
+        assertThat(numbers).containsExactly(2L, 1L, 3L, 2L, 4L);
+        assertThat(stores.database().getCollection("notification_feed").countDocuments()).isEqualTo(4);
+        FeedPage messenger = feed.page(MESSENGER, null, 1);
+        assertThat(messenger.entries()).extracting(FeedEntry::seq, FeedEntry::eventId, FeedEntry::body)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "ev-1", "{\"n\":1}"));
+        assertThat(feed.page(MESSENGER, messenger.nextCursor(), 10).entries()).extracting(FeedEntry::seq,
+                FeedEntry::eventId).containsExactly(org.assertj.core.groups.Tuple.tuple(2L, "ev-2"));
+        assertThat(feed.page(BANK, null, 10).entries()).extracting(FeedEntry::seq, FeedEntry::eventId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "ev-0"),
+                        org.assertj.core.groups.Tuple.tuple(2L, "ev-1"), org.assertj.core.groups.Tuple.tuple(3L, "ev-2"),
+                        org.assertj.core.groups.Tuple.tuple(4L, "ev-3"));
+        // handled again (a restart, a replay): both parties keep their numbers, nothing is added
+        assertThat(feed.appendAll(List.of(new NotificationFeed.Append(BANK, "ev-2", "{\"n\":2}"),
+                new NotificationFeed.Append(MESSENGER, "ev-2", "{\"n\":2}")))).containsExactly(3L, 2L);
+        assertThat(feed.append(MESSENGER, "ev-1", "{\"n\":1}")).isEqualTo(1);
+        assertThat(stores.database().getCollection("notification_feed").countDocuments()).isEqualTo(4);
+    }
+
+    @Test
+    void aSharedDocumentStoredBeforeItsHeadsMovedKeepsBothNumbersWhenHandledAgain() {
+        feed.appendAll(List.of(new NotificationFeed.Append(BANK, "ev-1", "{}"),
+                new NotificationFeed.Append(MESSENGER, "ev-1", "{}")));
+        // a batch stored the shared entry of ev-2, then failed before the heads moved
+        stores.database().getCollection("notification_feed").insertOne(new Document("_id", BANK.key() + "/2")
+                .append("eventId", "ev-2").append("body", "{}").append("marker", BANK.key() + "/ev-2")
+                .append("also", MESSENGER.key() + "/2").append("marker2", MESSENGER.key() + "/ev-2"));
+        assertThat(feed.page(MESSENGER, null, 10).entries()).hasSize(1);
+
+        // handled again in another shape: the messenger's entry is found by its marker, the number by its "also"
+        assertThat(feed.appendAll(List.of(new NotificationFeed.Append(MESSENGER, "ev-2", "{}"),
+                new NotificationFeed.Append(MESSENGER, "ev-3", "{}"),
+                new NotificationFeed.Append(BANK, "ev-2", "{}")))).containsExactly(2L, 3L, 2L);
+
+        assertThat(feed.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::eventId)
+                .containsExactly("ev-1", "ev-2", "ev-3");
+        assertThat(feed.page(BANK, null, 10).entries()).extracting(FeedEntry::eventId).containsExactly("ev-1", "ev-2");
+    }
+
+    @Test
+    void aNumberHeldAsTheSecondSubscribersEntryOfAnotherEventIsSteppedOver() {
+        feed.append(MESSENGER, "ev-1", "{}");
+        // a failed batch, not handled again in its shape, left the messenger's number 2 in a shared document
+        stores.database().getCollection("notification_feed").insertOne(new Document("_id", BANK.key() + "/1")
+                .append("eventId", "ev-x").append("body", "{}").append("marker", BANK.key() + "/ev-x")
+                .append("also", MESSENGER.key() + "/2").append("marker2", MESSENGER.key() + "/ev-x"));
+
+        assertThat(feed.append(MESSENGER, "ev-3", "{}")).isEqualTo(3);
+    }
+
+    @Test
+    void aFeedWrittenOneDocumentPerSubscriberBeforeP8ReadsOnWithTheSharedDocuments() {
+        var database = stores.database();
+        // as the code before p8 wrote an event for both parties: two documents
+        database.getCollection("notification_feed").insertMany(List.of(
+                new Document("_id", BANK.key() + "/1").append("eventId", "ev-1").append("body", "{}")
+                        .append("marker", BANK.key() + "/ev-1"),
+                new Document("_id", MESSENGER.key() + "/1").append("eventId", "ev-1").append("body", "{}")
+                        .append("marker", MESSENGER.key() + "/ev-1")));
+        database.getCollection("notification_feed_heads").insertMany(List.of(
+                new Document("_id", BANK.key()).append("last", 1L), new Document("_id", MESSENGER.key()).append("last", 1L)));
+        NotificationFeed upgraded = new NotificationFeed(database);
+
+        assertThat(upgraded.appendAll(List.of(new NotificationFeed.Append(BANK, "ev-1", "{}"),
+                new NotificationFeed.Append(MESSENGER, "ev-1", "{}"), new NotificationFeed.Append(BANK, "ev-2", "{}"),
+                new NotificationFeed.Append(MESSENGER, "ev-2", "{}")))).containsExactly(1L, 1L, 2L, 2L);
+
+        assertThat(database.getCollection("notification_feed").countDocuments()).isEqualTo(3);
+        assertThat(upgraded.page(MESSENGER, null, 10).entries()).extracting(FeedEntry::seq, FeedEntry::eventId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "ev-1"), org.assertj.core.groups.Tuple.tuple(2L, "ev-2"));
+        assertThat(upgraded.page(BANK, null, 10).entries()).extracting(FeedEntry::seq, FeedEntry::eventId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "ev-1"), org.assertj.core.groups.Tuple.tuple(2L, "ev-2"));
+    }
 }
