@@ -152,8 +152,7 @@ public final class LedgerLoadBenchmark {
     private final boolean gcLog = Boolean.parseBoolean(System.getProperty("bench.gcLog", "true"));
     private Map<String, Path> pauseLogs = Map.of();
     /**
-     * Issue 17 (p8-profile): {@code bench.jfr=true} (off by default) adds, after the floor that follows the sustained
-     * levels, two closed-loop windows of {@code bench.jfrSeconds} at the plateau's concurrency: one to measure each
+     * Issue 17 (p8-profile): {@code bench.jfr=true} (off by default) adds, after the half load, two closed-loop windows of {@code bench.jfrSeconds} at the plateau's concurrency: one to measure each
      * process's CPU per accepted command by thread group, then one with a JFR recording ({@code settings=profile}) of
      * every application and the store, written to the log directory and summarised by {@link JfrProfile}.
      */
@@ -303,6 +302,9 @@ public final class LedgerLoadBenchmark {
             print("GC and safepoint logs (jcmd VM.log): " + pauseLogs.values());
         }
 
+        if (jfr) {
+            initialiseJfr();
+        }
         setup();
         LedgerBenchmarkExtras extras = new LedgerBenchmarkExtras(query); // issues 11 and 12; off by default
         if (extras.webhooksBeforeSustained) {
@@ -336,7 +338,6 @@ public final class LedgerLoadBenchmark {
         FloorResult floorAfter = floor("floor after the mix");
         double floorRate = Math.max(floor.perSecond, floorAfter.perSecond);
         double ratio = plateau / floorRate;
-        List<String> profile = jfr ? profileWindows(bestLevel) : List.of();
 
         extras.startWebhooks(); // if not yet: after the sustained levels (-Dbench.webhooksBeforeSustained=false)
         extras.abPhase(bestLevel, (name, concurrency, seconds) -> closedLoop(name, concurrency, seconds, false).okPerSecond());
@@ -361,6 +362,8 @@ public final class LedgerLoadBenchmark {
             }
         }
         OpenResult half = halves.get(0);
+        // after the half load, so that the profile's recording cannot touch the figures of record
+        List<String> profile = jfr ? profileWindows(bestLevel) : List.of();
 
         // Top-up to the number of access records wanted.
         awaitProjection("after half load");
@@ -1090,6 +1093,23 @@ public final class LedgerLoadBenchmark {
         }
         lines.forEach(LedgerLoadBenchmark::print);
         return lines;
+    }
+
+    /**
+     * Starts and stops a short JFR recording in every JVM before the setup and the warm-up: JFR's first start
+     * retransforms the JDK's I/O classes, which throws away the compiled code that inlined them (so we read it: the JIT
+     * threads took 2.2 ms per command in that window, against 0.12 before). Started at the plateau
+     * (run 1 of p8-profile), that recompilation took the window from 485 to 89 commands/s, 6 times the CPU per command,
+     * and was still going on in the half load after it. Started here, the warm-up recompiles it.
+     */
+    private void initialiseJfr() throws Exception {
+        for (Map.Entry<String, Long> p : probePids().entrySet()) {
+            if (!p.getKey().equals("bench")) {
+                jcmd(p.getValue(), "JFR.start name=p8init settings=profile");
+                jcmd(p.getValue(), "JFR.stop name=p8init");
+            }
+        }
+        print("JFR initialised in every JVM (a recording started and stopped before the setup)");
     }
 
     /** The CPU of a process by thread group ({@link OpenLoopProbe#threadGroups}), then its total. */
