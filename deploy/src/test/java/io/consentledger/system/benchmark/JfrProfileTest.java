@@ -62,9 +62,12 @@ class JfrProfileTest {
     }
 
     private static void burn() {
-        long end = System.nanoTime() + 700_000_000L;
+        // 700 ms of this thread's CPU (at most 30 s of wall time): on a loaded machine a wall-clock loop got a few samples
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuEnd = threads.getCurrentThreadCpuTime() + 700_000_000L;
+        long wallEnd = System.nanoTime() + 30_000_000_000L;
         long x = 0;
-        while (System.nanoTime() < end) {
+        while (threads.getCurrentThreadCpuTime() < cpuEnd && System.nanoTime() < wallEnd) {
             byte[] chunk = new byte[4096];
             chunk[x % 4096 < 0 ? 0 : (int) (x % 4096)] = 1;
             sink = chunk;
