@@ -170,6 +170,13 @@ public final class LedgerLoadBenchmark {
     /** Each JVM's GC and safepoint log (jcmd VM.log, started after start-up), read for the open loops' pauses. */
     private final boolean gcLog = Boolean.parseBoolean(System.getProperty("bench.gcLog", "true"));
     private Map<String, Path> pauseLogs = Map.of();
+    /**
+     * Issue 17 (p8-profile): {@code bench.jfr=true} (off by default) adds, after the half load, two closed-loop windows of {@code bench.jfrSeconds} at the plateau's concurrency: one to measure each
+     * process's CPU per accepted command by thread group, then one with a JFR recording ({@code settings=profile}) of
+     * every application and the store, written to the log directory and summarised by {@link JfrProfile}.
+     */
+    private final boolean jfr = Boolean.getBoolean("bench.jfr");
+    private final int jfrSeconds = Integer.getInteger("bench.jfrSeconds", 40);
 
     /** Extra arguments for every application, space-separated (for example a setting to compare). */
     private final List<String> appArgs = Arrays.stream(System.getProperty("bench.appArgs", "").trim().split("\\s+"))
@@ -314,6 +321,9 @@ public final class LedgerLoadBenchmark {
             print("GC and safepoint logs (jcmd VM.log): " + pauseLogs.values());
         }
 
+        if (jfr) {
+            initialiseJfr();
+        }
         setup();
         LedgerBenchmarkExtras extras = new LedgerBenchmarkExtras(query); // issues 11 and 12; off by default
         if (extras.webhooksBeforeSustained) {
@@ -371,6 +381,8 @@ public final class LedgerLoadBenchmark {
             }
         }
         OpenResult half = halves.get(0);
+        // after the half load, so that the profile's recording cannot touch the figures of record
+        List<String> profile = jfr ? profileWindows(bestLevel) : List.of();
 
         // Top-up to the number of access records wanted.
         awaitProjection("after half load");
@@ -433,6 +445,7 @@ public final class LedgerLoadBenchmark {
         if (encryption != null) {
             r.append(encryption).append('\n');
         }
+        profile.forEach(line -> r.append(line).append('\n'));
         extras.stopWebhooks();
         r.append(String.format(Locale.ROOT, "Access records stored: %d%n", stored));
         r.append(String.format(Locale.ROOT, "Audit GET /audit/access?customerId=: p50 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)%n",
@@ -1161,6 +1174,106 @@ public final class LedgerLoadBenchmark {
     }
 
     /**
+     * Issue 17 (p8-profile, {@code bench.jfr}): at the plateau's concurrency, one closed-loop window of
+     * {@code bench.jfrSeconds} that measures every process's CPU per accepted command by thread group (from /proc, no
+     * profiler attached), then one of the same length with a JFR recording ({@code settings=profile}: CPU samples every
+     * 10 ms per running Java thread, allocation samples, per-thread allocation, collections) of every application and
+     * the store, started just before the window's callers and stopped right after them, written to
+     * {@code <log dir>/load-benchmark/profile-<process>.jfr} and summarised by {@link JfrProfile}. Returns the lines.
+     */
+    private List<String> profileWindows(int concurrency) throws Exception {
+        List<String> lines = new ArrayList<>();
+        Map<String, Long> pids = probePids();
+        Path dir = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs"), "load-benchmark");
+        Files.createDirectories(dir);
+        for (int window = 0; window < 2; window++) {
+            boolean recording = window == 1;
+            String name = recording ? "profile window with JFR" : "profile window, CPU only";
+            if (recording) {
+                for (Map.Entry<String, Long> p : pids.entrySet()) {
+                    if (!p.getKey().equals("bench")) {
+                        print(p.getKey() + " JFR: " + jcmd(p.getValue(), "JFR.start name=p8profile settings=profile").trim()
+                                                                .replaceAll("\\s+", " "));
+                    }
+                }
+            }
+            Map<String, long[]> before = new HashMap<>();
+            pids.forEach((n, pid) -> before.put(n, withTotal(pid)));
+            ClosedResult result = closedLoop(name + " c=" + concurrency, concurrency, jfrSeconds, false);
+            Map<String, long[]> after = new HashMap<>();
+            pids.forEach((n, pid) -> after.put(n, withTotal(pid)));
+            Map<String, Path> files = new HashMap<>();
+            if (recording) {
+                for (Map.Entry<String, Long> p : pids.entrySet()) {
+                    if (!p.getKey().equals("bench")) {
+                        Path file = dir.resolve("profile-" + p.getKey() + ".jfr").toAbsolutePath();
+                        jcmd(p.getValue(), "JFR.stop name=p8profile filename=" + file);
+                        files.put(p.getKey(), file);
+                    }
+                }
+            }
+            long commands = Math.round(result.okPerSecond() * jfrSeconds);
+            lines.add(String.format(Locale.ROOT, "%s at concurrency %d, %d s: %.1f commands/s 2xx (shares %.1f/s), p50 %.1f ms, "
+                                            + "p99 %.1f ms; CPU per accepted command (ms) by process and thread group "
+                                            + "[http requests, processors, GC, JIT, other] :", name, concurrency, jfrSeconds,
+                                    result.okPerSecond(), result.sharesPerSecond(), ms(result.latency(), 50),
+                                    ms(result.latency(), 99)));
+            double all = 0;
+            Map<String, Double> javaCpuMs = new HashMap<>();
+            for (String n : pids.keySet()) {
+                long[] b = before.get(n);
+                long[] a = after.get(n);
+                double[] perCommand = new double[a.length];
+                for (int g = 0; g < a.length; g++) {
+                    perCommand[g] = commands == 0 ? 0 : (a[g] - b[g]) / 1e6 / commands;
+                }
+                double total = perCommand[a.length - 1];
+                all += total;
+                javaCpuMs.put(n, (total - perCommand[2] - perCommand[3]) * commands); // GC and JIT threads are not sampled
+                lines.add(String.format(Locale.ROOT, "  %-10s %.3f ms (%.2f cores) [%.3f, %.3f, %.3f, %.3f, %.3f]", n, total,
+                                        total * result.okPerSecond() / 1000, perCommand[0], perCommand[1], perCommand[2],
+                                        perCommand[3], perCommand[4]));
+            }
+            lines.add(String.format(Locale.ROOT, "  all processes: %.3f ms per accepted command", all));
+            for (Map.Entry<String, Path> f : files.entrySet()) {
+                try {
+                    lines.addAll(JfrProfile.read(f.getValue()).report(f.getKey() + " (" + f.getValue() + ")", commands,
+                                                                      javaCpuMs.get(f.getKey()), 25));
+                } catch (Exception e) {
+                    lines.add("JFR profile of " + f.getKey() + " not read: " + e);
+                }
+            }
+        }
+        lines.forEach(LedgerLoadBenchmark::print);
+        return lines;
+    }
+
+    /**
+     * Starts and stops a short JFR recording in every JVM before the setup and the warm-up: JFR's first start
+     * retransforms the JDK's I/O classes, which throws away the compiled code that inlined them (so we read it: the JIT
+     * threads took 2.2 ms per command in that window, against 0.12 before). Started at the plateau
+     * (run 1 of p8-profile), that recompilation took the window from 485 to 89 commands/s, 6 times the CPU per command,
+     * and was still going on in the half load after it. Started here, the warm-up recompiles it.
+     */
+    private void initialiseJfr() throws Exception {
+        for (Map.Entry<String, Long> p : probePids().entrySet()) {
+            if (!p.getKey().equals("bench")) {
+                jcmd(p.getValue(), "JFR.start name=p8init settings=profile");
+                jcmd(p.getValue(), "JFR.stop name=p8init");
+            }
+        }
+        print("JFR initialised in every JVM (a recording started and stopped before the setup)");
+    }
+
+    /** The CPU of a process by thread group ({@link OpenLoopProbe#threadGroups}), then its total. */
+    private static long[] withTotal(long pid) {
+        long[] groups = OpenLoopProbe.threadGroups(pid);
+        long[] out = Arrays.copyOf(groups, groups.length + 1);
+        out[groups.length] = ProcessCpu.nanos(pid);
+        return out;
+    }
+
+    /**
      * Runs the mix until the JIT has settled: at least {@code bench.warmupSeconds}, then windows of
      * {@code bench.warmupWindowSeconds} until two windows in a row are no more than 5% faster than the best before
      * them, at most {@code bench.warmupMaxSeconds}. On 2 cores, C2 keeps compiling Spring and Axon for minutes: with a fixed 30 s
@@ -1194,6 +1307,8 @@ public final class LedgerLoadBenchmark {
         LongAdder all = new LongAdder();
         AtomicBoolean stop = new AtomicBoolean();
         long sharesAtStart = sharesAccepted.sum();
+        Map<String, Long> cpuPids = ledger == null ? Map.of() : probePids();
+        Map<String, Long> cpuBefore = processCpu(cpuPids);
         CountDownLatch done = new CountDownLatch(concurrency);
         for (int i = 0; i < concurrency; i++) {
             Thread caller = new Thread(() -> {
@@ -1244,6 +1359,7 @@ public final class LedgerLoadBenchmark {
         stop.set(true);
         double elapsed = (System.nanoTime() - start) / 1e9;
         long okCount = ok.sum();
+        Map<String, Long> cpuAfter = processCpu(cpuPids);
         long allCount = all.sum();
         long sharesCount = sharesAccepted.sum() - sharesAtStart;
         done.await(90, TimeUnit.SECONDS);
@@ -1252,6 +1368,16 @@ public final class LedgerLoadBenchmark {
         print(String.format(Locale.ROOT, "%s: %.1f commands/s answered 2xx (%.1f all) over %.1f s; p50 %.1f ms, p99 %.1f ms; %s",
                             name, result.okPerSecond(), result.allPerSecond(), elapsed, ms(total, 50), ms(total, 99),
                             outcomes.describe()));
+        if (okCount > 0 && !cpuPids.isEmpty()) { // issue 17: is the system warm? CPU per command, window by window
+            StringBuilder b = new StringBuilder("  CPU per 2xx command (ms): ");
+            double sum = 0;
+            for (String p : cpuPids.keySet()) {
+                double perCommand = (cpuAfter.get(p) - cpuBefore.get(p)) / 1e6 / okCount;
+                sum += perCommand;
+                b.append(String.format(Locale.ROOT, "%s %.3f, ", p, perCommand));
+            }
+            print(b.append(String.format(Locale.ROOT, "all %.3f", sum)).toString());
+        }
         return result;
     }
 

@@ -36,6 +36,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -46,7 +47,9 @@ import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
 import java.util.Arrays;
@@ -69,6 +72,30 @@ import java.util.Objects;
 public class LedgerSecurityAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerSecurityAutoConfiguration.class);
+
+    /**
+     * No Spring Security observations: {@code management.observations.enable.spring.security=false} already kept them
+     * from being recorded, but the filter chain still wrapped each of its filters in an observation per request
+     * (issue 17's profile). An application that wants them declares its own {@link SecurityObservationSettings}.
+     */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
+    public SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * Spring Security's strict firewall as it is by default, except that header names and values are checked by
+     * {@link HeaderCharacters} (the same rule, without a regular expression per {@code getHeader}).
+     */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean(HttpFirewall.class)
+    public HttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HeaderCharacters::allowedName);
+        firewall.setAllowedHeaderValues(HeaderCharacters::allowedValue);
+        return firewall;
+    }
 
     /** The per-address budget of failed authentications; none when rate limits are off. */
     @Bean
