@@ -68,11 +68,15 @@ class JfrProfileTest {
         long wallEnd = System.nanoTime() + 30_000_000_000L;
         long x = 0;
         while (threads.getCurrentThreadCpuTime() < cpuEnd && System.nanoTime() < wallEnd) {
-            byte[] chunk = new byte[4096];
-            chunk[x % 4096 < 0 ? 0 : (int) (x % 4096)] = 1;
-            sink = chunk;
-            chunks++;
-            for (int i = 0; i < 2000; i++) {
+            for (int c = 0; c < 16; c++) {
+                byte[] chunk = new byte[4096];
+                chunk[x % 4096 < 0 ? 0 : (int) (x % 4096)] = 1;
+                sink = chunk;
+                chunks++;
+            }
+            // most of each pass in Java code: JFR's execution samples skip a thread inside the VM, where the CPU
+            // time query runs (with 2,000 iterations a pass, a run got no sample at all)
+            for (int i = 0; i < 50_000; i++) {
                 x += i * 31L ^ x;
             }
         }
