@@ -60,17 +60,14 @@ public final class WebhookSecret {
     /** A fresh HMAC-SHA256 keyed with this secret, for one signature (the caller's own: {@link Mac} is not shared). */
     Mac mac() {
         Mac prototype = initialised;
+        if (prototype == null) {
+            prototype = freshMac();
+            initialised = prototype;
+        }
         try {
-            if (prototype == null) {
-                prototype = Mac.getInstance("HmacSHA256");
-                prototype.init(new SecretKeySpec(key, "HmacSHA256"));
-                initialised = prototype;
-            }
             return (Mac) prototype.clone(); // the prototype is never updated, so copying it from any thread is safe
         } catch (CloneNotSupportedException e) {
             return freshMac();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }
 
