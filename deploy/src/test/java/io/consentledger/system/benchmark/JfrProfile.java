@@ -165,45 +165,25 @@ final class JfrProfile {
         return type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName();
     }
 
+    /** Package prefixes and their library, the more specific first (spring security before spring). */
+    private static final String[][] LIBRARIES = {
+            {"io.consentledger.", "ledger"}, {"org.axonframework.", "axon"},
+            {"com.mongodb.", "mongodb driver"}, {"org.bson.", "mongodb driver"},
+            {"de.bwaldvogel.", "mongo-java-server"}, {"io.netty.", "netty"},
+            {"com.fasterxml.jackson.", "jackson"}, {"tools.jackson.", "jackson"},
+            {"org.springframework.security.", "spring security"}, {"org.springframework.", "spring"},
+            {"org.apache.catalina.", "tomcat"}, {"org.apache.coyote.", "tomcat"}, {"org.apache.tomcat.", "tomcat"},
+            {"io.micrometer.", "micrometer"},
+            {"ch.qos.logback.", "logging"}, {"org.slf4j.", "logging"}, {"org.apache.logging.", "logging"},
+            {"jakarta.", "jakarta"}, {"java.", "jdk"}, {"javax.", "jdk"}, {"jdk.", "jdk"}, {"sun.", "jdk"},
+            {"com.sun.", "jdk"}};
+
     /** The library a class belongs to, for grouping. */
     static String library(String type) {
-        if (type.startsWith("io.consentledger.")) {
-            return "ledger";
-        }
-        if (type.startsWith("org.axonframework.")) {
-            return "axon";
-        }
-        if (type.startsWith("com.mongodb.") || type.startsWith("org.bson.")) {
-            return "mongodb driver";
-        }
-        if (type.startsWith("de.bwaldvogel.")) {
-            return "mongo-java-server";
-        }
-        if (type.startsWith("io.netty.")) {
-            return "netty";
-        }
-        if (type.startsWith("com.fasterxml.jackson.") || type.startsWith("tools.jackson.")) {
-            return "jackson";
-        }
-        if (type.startsWith("org.springframework.security.")) {
-            return "spring security";
-        }
-        if (type.startsWith("org.springframework.")) {
-            return "spring";
-        }
-        if (type.startsWith("org.apache.catalina.") || type.startsWith("org.apache.coyote.")
-                || type.startsWith("org.apache.tomcat.")) {
-            return "tomcat";
-        }
-        if (type.startsWith("io.micrometer.")) {
-            return "micrometer";
-        }
-        if (type.startsWith("ch.qos.logback.") || type.startsWith("org.slf4j.") || type.startsWith("org.apache.logging.")) {
-            return "logging";
-        }
-        if (type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("jdk.") || type.startsWith("sun.")
-                || type.startsWith("com.sun.") || type.startsWith("jakarta.")) {
-            return type.startsWith("jakarta.") ? "jakarta" : "jdk";
+        for (String[] library : LIBRARIES) {
+            if (type.startsWith(library[0])) {
+                return library[1];
+            }
         }
         String[] parts = type.split("\\.");
         return parts.length > 2 ? parts[0] + "." + parts[1] : type;
