@@ -19,6 +19,10 @@ import java.util.Map;
  * The ledger as it runs in production, on one machine: the embedded store and any number of command-side and
  * query-side instances, each a process of its own, started from the packaged jars. Logs go to
  * {@code deploy/target/system-test-logs}.
+ * <p>
+ * With {@code CONSENT_LEDGER_TEST_MONGODB_URI} set ({@link ExternalStore}) no store process is started: the
+ * applications use that MongoDB, in a database of this run's own, dropped by {@link #close()}. The store cannot be
+ * killed or restarted then ({@link #storeIsExternal()}).
  */
 public final class LedgerProcesses implements AutoCloseable {
 
@@ -33,6 +37,9 @@ public final class LedgerProcesses implements AutoCloseable {
     private final List<Instance> querySide = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String mongoUri;
     private volatile Process store;
+    /** Null: the embedded store, a process of this run's own. */
+    private final ExternalStore external;
+    private final String database;
     private final Path logs;
     private final Path storeFile;
     private final String[] extraArgs;
@@ -71,13 +78,18 @@ public final class LedgerProcesses implements AutoCloseable {
     private static final java.util.regex.Pattern STORE_URI =
             java.util.regex.Pattern.compile("Embedded store listening on (mongodb://\\S+)");
 
-    private LedgerProcesses(Path logs, Path storeFile, String[] extraArgs) {
+    /** The applications' database on the embedded store (consent-ledger.mongodb.database's default). */
+    static final String EMBEDDED_DATABASE = "consent-ledger";
+
+    private LedgerProcesses(Path logs, Path storeFile, ExternalStore external, String[] extraArgs) {
         this.logs = logs;
         this.storeFile = storeFile;
+        this.external = external;
+        this.database = external == null ? EMBEDDED_DATABASE : external.database();
         this.extraArgs = extraArgs.clone();
     }
 
-    /** The ledger on an in-memory store. */
+    /** The ledger on an in-memory store (or on the external MongoDB, see {@link ExternalStore}). */
     public static LedgerProcesses start(String testName, int commandInstances, int queryInstances, String... extraArgs)
             throws Exception {
         return start(testName, null, commandInstances, queryInstances, extraArgs);
@@ -85,13 +97,14 @@ public final class LedgerProcesses implements AutoCloseable {
 
     /**
      * The ledger on a store kept in {@code storeFile} (H2 MVStore, as {@code deploy/local/run.sh} runs it), or in memory
-     * when it is null. Every application gets {@code extraArgs}, also when it is restarted.
+     * when it is null. Every application gets {@code extraArgs}, also when it is restarted. With
+     * {@code CONSENT_LEDGER_TEST_MONGODB_URI} set, {@code storeFile} is not used: the ledger runs on that MongoDB.
      */
     public static LedgerProcesses start(String testName, Path storeFile, int commandInstances, int queryInstances,
                                         String... extraArgs) throws Exception {
         Path logs = Path.of(System.getProperty("ledger.logDir", "target/system-test-logs")).resolve(testName);
         Files.createDirectories(logs);
-        LedgerProcesses ledger = new LedgerProcesses(logs, storeFile, extraArgs);
+        LedgerProcesses ledger = new LedgerProcesses(logs, storeFile, ExternalStore.fromEnvironment().orElse(null), extraArgs);
         try {
             ledger.startStore();
             List<Instance> starting = new ArrayList<>();
@@ -135,14 +148,24 @@ public final class LedgerProcesses implements AutoCloseable {
         return List.copyOf(querySide);
     }
 
-    /** The store's process id, for jcmd. */
-    public long storePid() {
-        return store.pid();
+    /** True when the ledger runs on the MongoDB named by {@code CONSENT_LEDGER_TEST_MONGODB_URI}: no store process. */
+    public boolean storeIsExternal() {
+        return external != null;
     }
 
-    /** The store's connection string (it changes when the store is restarted). */
+    /** The store's process id, for jcmd; there is none when the store is external ({@link #storeIsExternal()}). */
+    public long storePid() {
+        return ownStore("has no process id").pid();
+    }
+
+    /** The store's connection string (it changes when the embedded store is restarted). */
     public String mongoUri() {
         return mongoUri;
+    }
+
+    /** The applications' database: {@value #EMBEDDED_DATABASE} on the embedded store, the run's own on an external one. */
+    public String databaseName() {
+        return database;
     }
 
     public Path logs() {
@@ -206,7 +229,7 @@ public final class LedgerProcesses implements AutoCloseable {
 
     /** Kills the store with SIGKILL: what it had not written to its file yet is lost. */
     public void killStore() throws InterruptedException {
-        kill(store);
+        kill(ownStore("cannot be killed"));
     }
 
     /**
@@ -214,7 +237,7 @@ public final class LedgerProcesses implements AutoCloseable {
      * still running keep the old address: restart them.
      */
     public void restartStore() throws Exception {
-        if (store.isAlive()) {
+        if (ownStore("cannot be restarted").isAlive()) {
             throw new IllegalStateException("The store is still running");
         }
         startStore();
@@ -227,7 +250,23 @@ public final class LedgerProcesses implements AutoCloseable {
         process.waitFor();
     }
 
+    private Process ownStore(String what) {
+        if (external != null) {
+            throw new IllegalStateException("The store is external (" + ExternalStore.URI_VARIABLE + ", " + external.describe()
+                                                    + "): it " + what + " here");
+        }
+        return store;
+    }
+
     private void startStore() throws Exception {
+        if (external != null) {
+            mongoUri = external.uri();
+            String line = Instant.now() + " LedgerProcesses: no embedded store; the applications use the external MongoDB "
+                    + external.describe() + (storeFile == null ? "" : " (the store file " + storeFile + " is not used)");
+            System.out.println(line);
+            Files.writeString(logs.resolve(logName("store") + ".log"), line + System.lineSeparator());
+            return;
+        }
         // the in-memory store holds every document on its heap: a benchmark storing 100k+ shares sets ledger.storeHeap
         // ledger.storeJvmOptions: the store's own, after ledger.jvmOptions (e.g. another collector: it stands in for
         // MongoDB, which has no garbage collector, and its pauses are not the ledger's)
@@ -285,9 +324,8 @@ public final class LedgerProcesses implements AutoCloseable {
         Arrays.stream(System.getProperty("ledger.args." + name, "").trim().split("\\s+"))
               .filter(arg -> !arg.isBlank()).forEach(command::add);
         ProcessBuilder builder = java(command.toArray(String[]::new));
-        builder.environment().putAll(Map.of("MONGODB_URI", mongoUri,
-                                            "AXONIQ_UPDATE_CHECKER_DISABLED", "true",
-                                            "LOG_FORMAT", ""));
+        builder.environment().putAll(Map.of("AXONIQ_UPDATE_CHECKER_DISABLED", "true", "LOG_FORMAT", ""));
+        builder.environment().putAll(storeEnvironment(external, mongoUri));
         String logName = logName(name);
         Instance instance = new Instance(name, logName, launch(builder, logName));
         if (replacing < 0) {
@@ -296,6 +334,16 @@ public final class LedgerProcesses implements AutoCloseable {
             group.set(replacing, instance);
         }
         return instance;
+    }
+
+    /**
+     * Where an application finds its store: consent-ledger.mongodb.uri and .database, set as the Compose stack and
+     * Kubernetes set them. The external MongoDB's connection string as given and the run's own database, or the
+     * embedded store's address and {@value #EMBEDDED_DATABASE}.
+     */
+    static Map<String, String> storeEnvironment(ExternalStore external, String embeddedUri) {
+        return external != null ? external.applicationEnvironment()
+                : Map.of(ExternalStore.APP_URI_VARIABLE, embeddedUri, ExternalStore.APP_DATABASE_VARIABLE, EMBEDDED_DATABASE);
     }
 
     private void awaitReady(Instance instance) throws Exception {
@@ -349,6 +397,7 @@ public final class LedgerProcesses implements AutoCloseable {
         return jar;
     }
 
+    /** Stops every process; on an external store, then drops the run's database (best effort, logged). */
     @Override
     public void close() {
         for (Process process : all) {
@@ -358,11 +407,15 @@ public final class LedgerProcesses implements AutoCloseable {
             try {
                 if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
                     process.destroyForcibly();
+                    process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
             }
+        }
+        if (external != null) {
+            external.dropDatabase();
         }
     }
 }

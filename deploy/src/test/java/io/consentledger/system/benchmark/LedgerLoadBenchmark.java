@@ -43,7 +43,9 @@ import java.util.concurrent.locks.LockSupport;
  * End-to-end load benchmark: the packaged applications and the embedded store as processes
  * ({@link LedgerProcesses}), driven over HTTP with developer API keys through a mix of links, consent requests,
  * authorisations, revocations and shares. Not a test: run it with the Maven profile {@code load-benchmark}
- * (see docs/benchmarks.md, "End-to-end benchmark").
+ * (see docs/benchmarks.md, "End-to-end benchmark"). With {@code CONSENT_LEDGER_TEST_MONGODB_URI} set it runs on that
+ * MongoDB instead ({@link io.consentledger.system.ExternalStore}): there is no store process, so the store's CPU, heap
+ * and pause figures are absent from the output, and the CPU sums cover the applications and the benchmark only.
  *
  * <p>Phases:
  * <ol>
@@ -308,6 +310,7 @@ public final class LedgerLoadBenchmark {
             }
         }
         ledger = LedgerProcesses.start("load-benchmark", commandInstances, queryInstances, args.toArray(String[]::new));
+        print(storeLine());
         command = new ArrayList<>();
         for (int i = holderOffset; i < commandInstances; i++) { // never the processor holder (A/B)
             command.add(ledger.command(i) + "/api/v1");
@@ -411,6 +414,7 @@ public final class LedgerLoadBenchmark {
         // Report.
         StringBuilder r = new StringBuilder();
         r.append("\n=== End-to-end benchmark: results (run ").append(run).append(", ").append(Instant.now()).append(") ===\n");
+        r.append(storeLine()).append('\n');
         r.append("Sustained (closed loop), per concurrency:\n");
         levelLines.forEach(l -> r.append("  ").append(l).append('\n'));
         r.append(String.format(Locale.ROOT, "Plateau: %.1f commands/s at concurrency %d%n", plateau, bestLevel));
@@ -598,7 +602,9 @@ public final class LedgerLoadBenchmark {
                 pids.put(app.name(), app.process().pid());
             }
             pids.put("query", ledger.queryInstances().get(0).process().pid());
-            pids.put("store", ledger.storePid());
+            if (!ledger.storeIsExternal()) {
+                pids.put("store", ledger.storePid());
+            }
             pids.put("benchmark", ProcessHandle.current().pid());
             print("Encryption A/B processes: " + pids);
             String warmup = encryptionWarmUp(concurrency, pools, pids);
@@ -942,7 +948,18 @@ public final class LedgerLoadBenchmark {
 
     /** The processes whose CPU the side-by-side windows share over both arms: the holder (if any), query, store, benchmark. */
     private List<String> restProcesses() {
-        return encryptionAbHolder ? List.of("command-1", "query", "store", "benchmark") : List.of("query", "store", "benchmark");
+        List<String> rest = encryptionAbHolder ? List.of("command-1", "query", "store", "benchmark") : List.of("query", "store", "benchmark");
+        return ledger.storeIsExternal() ? rest.stream().filter(p -> !p.equals("store")).toList() : rest;
+    }
+
+    /** Which store the run is on; on an external MongoDB, that the store's figures are absent. */
+    private String storeLine() {
+        return ledger.storeIsExternal()
+                ? "Store: EXTERNAL MongoDB (" + io.consentledger.system.ExternalStore.URI_VARIABLE + "), database "
+                        + ledger.databaseName() + ": no store process here, so the store's CPU, heap and pause figures are "
+                        + "absent and every CPU sum (per command, A/B rest, drain) covers the applications and the benchmark only"
+                : "Store: the embedded store, a process of its own (pid " + ledger.storePid() + ", heap "
+                        + System.getProperty("ledger.storeHeap", "512m") + ")";
     }
 
     /** CPU time in nanoseconds of each process and of every command-side instance's processor threads, from /proc. */
@@ -1590,7 +1607,9 @@ public final class LedgerLoadBenchmark {
         for (LedgerProcesses.Instance app : ledger.queryInstances()) {
             pids.put(app.name(), app.process().pid());
         }
-        pids.put("store", ledger.storePid());
+        if (!ledger.storeIsExternal()) { // an external MongoDB's CPU is not on this machine's books
+            pids.put("store", ledger.storePid());
+        }
         pids.put("bench", ProcessHandle.current().pid());
         return pids;
     }
@@ -1740,6 +1759,10 @@ public final class LedgerLoadBenchmark {
             lines.add(String.format(Locale.ROOT, "%-10s pid %-7d heap used %7.1f MiB, after a full GC %7.1f MiB (max %s)",
                                     app.name(), app.process().pid(), before / 1048576, after / 1048576,
                                     System.getProperty("ledger.appHeap", "512m")));
+        }
+        if (ledger.storeIsExternal()) {
+            lines.add("store      external MongoDB: no heap figures");
+            return lines;
         }
         String info = jcmd(ledger.storePid(), "GC.heap_info");
         jcmd(ledger.storePid(), "GC.run");
