@@ -148,7 +148,8 @@ public final class WakingEventSource implements StreamableMessageSource<TrackedE
         public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
             lock.lockInterruptibly();
             try {
-                boolean available = awaitAvailable(unit.toNanos(timeout));
+                boolean available = lingerNanos == 0 ? delegate.hasNextAvailable(timeout, unit)
+                        : awaitAvailable(unit.toNanos(timeout));
                 if (!available) {
                     startWaiting();
                 }
@@ -211,13 +212,10 @@ public final class WakingEventSource implements StreamableMessageSource<TrackedE
         }
 
         /**
-         * Whether an event is available to the processor, waiting up to {@code timeoutNanos} for one; with a linger,
-         * whether held events are released (or are released within the time). Called under {@link #lock}.
+         * With a linger: whether held events are released, waiting up to {@code timeoutNanos} for that. Called under
+         * {@link #lock}.
          */
         private boolean awaitAvailable(long timeoutNanos) throws InterruptedException {
-            if (lingerNanos == 0) {
-                return delegate.hasNextAvailable((int) Math.min(timeoutNanos, Integer.MAX_VALUE), TimeUnit.NANOSECONDS);
-            }
             long deadline = System.nanoTime() + timeoutNanos;
             while (true) {
                 if (released()) {
@@ -231,7 +229,8 @@ public final class WakingEventSource implements StreamableMessageSource<TrackedE
                 long wait = held.isEmpty() ? untilDeadline
                         : Math.min(untilDeadline, Math.max(1, heldSince + lingerNanos - now));
                 // returns early when an event arrives
-                delegate.hasNextAvailable((int) Math.min(wait, Integer.MAX_VALUE), TimeUnit.NANOSECONDS);
+                delegate.hasNextAvailable((int) Math.min(TimeUnit.NANOSECONDS.toMicros(wait) + 1, Integer.MAX_VALUE),
+                                          TimeUnit.MICROSECONDS);
             }
         }
 
@@ -274,7 +273,9 @@ public final class WakingEventSource implements StreamableMessageSource<TrackedE
                     boolean available;
                     lock.lockInterruptibly();
                     try {
-                        available = !closed && awaitAvailable(pollNanos);
+                        available = !closed && (lingerNanos == 0
+                                ? delegate.hasNextAvailable((int) pollNanos, TimeUnit.NANOSECONDS)
+                                : awaitAvailable(pollNanos));
                     } finally {
                         lock.unlock();
                     }
