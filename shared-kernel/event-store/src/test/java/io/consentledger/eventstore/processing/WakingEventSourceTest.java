@@ -166,4 +166,24 @@ class WakingEventSourceTest extends StoreTest {
                 .isLessThan(TimeUnit.SECONDS.toNanos(5));
         stream.close();
     }
+
+    /** Without a linger a stream waits as long as it is asked to (a wait above 2.1 s was once cut short). */
+    @Test
+    void aStreamWithoutLingerWaitsTheWholeTimeoutForAnEvent() throws Exception {
+        TrackingEventStream stream = source.openStream(null);
+        Thread late = new Thread(() -> {
+            try {
+                Thread.sleep(2_600);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            append("late", 0);
+        });
+        late.start();
+
+        assertThat(stream.hasNextAvailable(10, TimeUnit.SECONDS)).as("the event arrived within the wait").isTrue();
+        assertThat(stream.nextAvailable().getPayload()).isEqualTo("late");
+        late.join();
+        stream.close();
+    }
 }
