@@ -223,21 +223,42 @@ public final class EventLog {
             }
         }
         if (!seqKeys.isEmpty()) {
-            collectPositions(commits.find(in(CommitSchema.SEQ_KEYS, seqKeys)), wanted, positions);
+            collectPositions(commits.find(in(CommitSchema.SEQ_KEYS, seqKeys)).projection(POSITIONS_AND_IDS), wanted,
+                             positions);
         }
         if (!eventIds.isEmpty()) {
-            collectPositions(commits.find(in(CommitSchema.EVENT_IDS, eventIds)), wanted, positions);
+            collectPositions(commits.find(in(CommitSchema.EVENT_IDS, eventIds)).projection(POSITIONS_AND_IDS), wanted,
+                             positions);
         }
         return positions;
     }
 
-    private static void collectPositions(Iterable<Document> found, Set<String> wanted, Map<String, Long> positions) {
+    /** All a position look-up needs of a commit: not its events (payloads, metadata), which it would copy for nothing. */
+    private static final org.bson.conversions.Bson POSITIONS_AND_IDS =
+            com.mongodb.client.model.Projections.include(CommitSchema.ID, CommitSchema.POSITIONS, CommitSchema.EVENT_IDS);
+
+    private void collectPositions(Iterable<Document> found, Set<String> wanted, Map<String, Long> positions) {
         for (Document commit : CommitSchema.distinct(found)) {
-            CommitSchema.forEachPosition(commit, (position, event) -> {
-                if (event != null && wanted.contains(event.getString(CommitSchema.EVENT_ID))) {
-                    positions.put(event.getString(CommitSchema.EVENT_ID), position);
+            List<String> ids = commit.getList(CommitSchema.EVENT_IDS, String.class);
+            if (ids == null) {
+                // a commit written before eventIds existed: its events name them
+                Document full = commits.find(com.mongodb.client.model.Filters.eq(CommitSchema.ID, commit.get(CommitSchema.ID)))
+                                       .first();
+                if (full != null) {
+                    CommitSchema.forEachPosition(full, (position, event) -> {
+                        if (event != null && wanted.contains(event.getString(CommitSchema.EVENT_ID))) {
+                            positions.put(event.getString(CommitSchema.EVENT_ID), position);
+                        }
+                    });
                 }
-            });
+                continue;
+            }
+            List<Long> at = CommitSchema.positions(commit);
+            for (int i = 0; i < ids.size() && i < at.size(); i++) {
+                if (wanted.contains(ids.get(i))) {
+                    positions.put(ids.get(i), at.get(i));
+                }
+            }
         }
     }
 

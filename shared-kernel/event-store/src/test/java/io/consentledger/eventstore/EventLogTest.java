@@ -88,6 +88,20 @@ class EventLogTest {
                                            java.util.Map.entry(b0.getIdentifier(), 4L));
     }
 
+    /** A commit written before commits listed their event ids: the position is found through its events. */
+    @Test
+    void findsThePositionsOfEventsInACommitWithoutEventIds() {
+        GenericDomainEventMessage<?> a0 = new GenericDomainEventMessage<>("Thing", "a", 0, new Opened("a"));
+        GenericDomainEventMessage<?> a1 = new GenericDomainEventMessage<>("Thing", "a", 1, new Closed("a"));
+        engine.appendEvents(a0, a1);
+        stores.database().getCollection("events").updateMany(new org.bson.Document(),
+                com.mongodb.client.model.Updates.unset(CommitSchema.EVENT_IDS));
+        assertThat(stores.database().getCollection("events").find().first()).doesNotContainKey(CommitSchema.EVENT_IDS);
+
+        assertThat(log.positionsOf(java.util.List.of(new EventLog.EventKey(a1.getIdentifier(), "a", 1L))))
+                .containsOnly(java.util.Map.entry(a1.getIdentifier(), 2L));
+    }
+
     @Test
     void filtersByTypeTimeAndAggregate() {
         engine.appendEvents(new GenericDomainEventMessage<>("Thing", "a", 0, new Opened("a")),

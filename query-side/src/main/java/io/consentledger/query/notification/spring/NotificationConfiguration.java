@@ -3,6 +3,9 @@ package io.consentledger.query.notification.spring;
 import io.consentledger.eventstore.privacy.PersonalDataCodec;
 import io.consentledger.eventstore.privacy.ProtectedDeadLetterConverter;
 import io.consentledger.eventstore.EventLog;
+import io.consentledger.eventstore.processing.WakingEventSource;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.core.env.Environment;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import io.consentledger.eventstore.spring.LedgerStoreProperties;
@@ -29,6 +32,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.Random;
 
@@ -82,6 +86,24 @@ public class NotificationConfiguration {
                                   Clock clock) {
         return new WebhookService(store, recorder, policy, new SecureRandom(), clock);
     }
+
+    /**
+     * The {@code notifications} processor's source ({@code axon.eventhandling.processors.notifications.source}): the
+     * processors' waking event store, lingering up to {@code consent-ledger.webhooks.processor-linger} for a batch's
+     * worth of events ({@code batch-size}), since most of what a batch costs (the position look-up, the feed's and
+     * the deliveries' round trips, the token's update) is paid once per batch.
+     */
+    @Bean(EVENT_SOURCE)
+    WakingEventSource notificationEventSource(EventStore eventStore, WebhookProperties properties,
+                                              Environment environment) {
+        int batchSize = environment.getProperty("axon.eventhandling.processors." + NotificationProcessor.GROUP
+                + ".batch-size", Integer.class, 50);
+        return new WakingEventSource(eventStore, Duration.ofMillis(20), properties.processorLinger(),
+                Math.max(1, batchSize));
+    }
+
+    /** The bean name of the {@code notifications} processor's source. */
+    public static final String EVENT_SOURCE = "notificationEventSource";
 
     @Bean
     NotificationProcessor notificationProcessor(NotificationRecorder recorder, EventLog eventLog) {

@@ -15,10 +15,21 @@ import java.util.List;
  * @param allowInsecureLoopback whether a webhook may be a loopback address over plain {@code http}: development
  *                              ({@code deploy/local/run.sh} sets it) and tests only; never in production
  * @param dispatcher            the dispatcher's pool, timeouts, poll interval and retry schedule
+ * @param processorLinger       how long the {@code notifications} processor's stream holds events back while fewer
+ *                              than a batch wait, so that they are recorded as one batch (its cost is mostly per
+ *                              batch); a batch's worth is released at once. Zero: no linger. Adds at most this much to
+ *                              a notification's latency.
  */
 @ConfigurationProperties("consent-ledger.webhooks")
 public record WebhookProperties(@DefaultValue("false") boolean allowInsecureLoopback,
-                                @DefaultValue Dispatcher dispatcher) {
+                                @DefaultValue Dispatcher dispatcher,
+                                @DefaultValue("50ms") Duration processorLinger) {
+
+    public WebhookProperties {
+        if (processorLinger.isNegative()) {
+            throw new IllegalArgumentException("consent-ledger.webhooks.processor-linger must not be negative");
+        }
+    }
 
     /**
      * @param workers            threads sending requests

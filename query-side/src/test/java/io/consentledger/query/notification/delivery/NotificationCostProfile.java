@@ -44,6 +44,8 @@ class NotificationCostProfile {
     void cpuPerNotification() throws Exception {
         int rounds = Integer.getInteger("profile.rounds", 3);
         int events = Integer.getInteger("profile.events", 5000);
+        int[] batches = java.util.Arrays.stream(System.getProperty("profile.batches", "50").split(","))
+                .mapToInt(Integer::parseInt).toArray();
         try (TestStores stores = TestStores.open(); Receiver receiver = Receiver.answering(n -> 204)) {
             NotificationStore store = new NotificationStore(stores.database());
             NotificationFeed feed = new NotificationFeed(stores.database());
@@ -58,29 +60,33 @@ class NotificationCostProfile {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             int next = 0;
             for (int round = 0; round < rounds; round++) {
-                Map<String, Long> before = cpuByGroup(threads);
-                long t0 = System.nanoTime();
-                int from = next;
-                for (int i = 0; i < events; i += 50) {
-                    recorder.recordAll(revocations(next, 50));
-                    next += 50;
-                    Thread.sleep(2); // a processor's batches arrive over time
+                for (int batch : batches) { // interleaved: each batch size in every round
+                    Map<String, Long> before = cpuByGroup(threads);
+                    long t0 = System.nanoTime();
+                    int from = next;
+                    for (int i = 0; i < events; i += batch) {
+                        recorder.recordAll(revocations(next, batch));
+                        next += batch;
+                        Thread.sleep(2); // a processor's batches arrive over time
+                    }
+                    int last = next - 1;
+                    int recorded = next - from;
+                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() ->
+                            store.findDelivery("ev-" + last + "/" + hook).map(d -> d.state() == DeliveryState.DELIVERED)
+                                    .orElse(false) && store.pending().isEmpty());
+                    long wall = System.nanoTime() - t0;
+                    Map<String, Long> after = cpuByGroup(threads);
+                    Map<String, String> perEvent = new TreeMap<>();
+                    long total = 0;
+                    for (var e : after.entrySet()) {
+                        long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+                        total += d;
+                        perEvent.put(e.getKey(), String.format("%.1f us", d / 1000.0 / recorded));
+                    }
+                    System.out.printf("PROFILE round %d, batches of %d: %d events from %d, wall %.1f s, CPU per event "
+                                    + "%.1f us: %s%n", round, batch, recorded, from, wall / 1e9,
+                            total / 1000.0 / recorded, perEvent);
                 }
-                int last = next - 1;
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() ->
-                        store.findDelivery("ev-" + last + "/" + hook).map(d -> d.state() == DeliveryState.DELIVERED)
-                                .orElse(false) && store.pending().isEmpty());
-                long wall = System.nanoTime() - t0;
-                Map<String, Long> after = cpuByGroup(threads);
-                Map<String, String> perEvent = new TreeMap<>();
-                long total = 0;
-                for (var e : after.entrySet()) {
-                    long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-                    total += d;
-                    perEvent.put(e.getKey(), String.format("%.1f us", d / 1000.0 / events));
-                }
-                System.out.printf("PROFILE round %d: %d events from %d, wall %.1f s, CPU per event %.1f us: %s%n",
-                        round, events, from, wall / 1e9, total / 1000.0 / events, perEvent);
             }
             dispatcher.close();
         }
