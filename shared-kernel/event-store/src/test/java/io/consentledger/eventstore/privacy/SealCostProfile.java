@@ -114,6 +114,38 @@ class SealCostProfile {
         }
     }
 
+    /** The sealed values' plaintext: Jackson's generator directly (since p9-enc) against ObjectMapper.writeValueAsBytes. */
+    @Test
+    void cpuPerPlaintext() throws Exception {
+        int rounds = Integer.getInteger("profile.rounds", 8);
+        int n = Integer.getInteger("profile.seals", 50_000);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        org.bson.Document balance = new org.bson.Document("amount", "12345.67");
+        org.bson.Document transactions = new org.bson.Document("transactions[0].amount", "-12.34")
+                .append("transactions[0].bookedAt", "2026-12-03T11:00:00Z").append("transactions[0].merchant", "Shop 12")
+                .append("transactions[1].amount", "-1.10").append("transactions[1].bookedAt", "2026-12-03T10:00:00Z")
+                .append("transactions[1].merchant", "Shop 13");
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        for (org.bson.Document plain : List.of(balance, transactions)) {
+            List<double[]> b = new ArrayList<>();
+            List<double[]> a = new ArrayList<>();
+            for (int round = -2; round < rounds; round++) {
+                for (boolean old : round % 2 == 0 ? new boolean[]{true, false} : new boolean[]{false, true}) {
+                    long c0 = cpu.getCurrentThreadCpuTime();
+                    for (int i = 0; i < n; i++) {
+                        sink = old ? mapper.writeValueAsBytes(plain) : PersonalDataCodec.plaintext(plain);
+                    }
+                    double us = (cpu.getCurrentThreadCpuTime() - c0) / 1000.0 / n;
+                    if (round >= 0) {
+                        (old ? b : a).add(new double[]{us, 0});
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "PROFILE plaintext of %d values: ObjectMapper %s; generator %s%n", plain.size(),
+                              mean(b), mean(a));
+        }
+    }
+
     private static String mean(List<double[]> rs) {
         double cpu = rs.stream().mapToDouble(r -> r[0]).average().orElse(0);
         double sd = Math.sqrt(rs.stream().mapToDouble(r -> Math.pow(r[0] - cpu, 2)).sum() / (rs.size() - 1));
