@@ -59,7 +59,9 @@ public final class CustomerKeys {
         this.keys = database.getCollection(COLLECTION);
         this.masterKey = masterKey;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(cacheSize).build();
+        // Maintenance on the calling thread (p9-enc), not handed to the common pool: see PersonalDataCodec. A read
+        // still checks the entry's age itself, so the TTL bounds a cached key exactly as before
+        this.cache = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(cacheTtl).maximumSize(cacheSize).build();
     }
 
     /** The customer's key, created on first use. @throws CustomerErasedException once the customer is erased */
