@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param masterKeyFile  where developer mode keeps its key, when not next to the store
  * @param encrypt        false stores new personal data in the clear (a measurement switch only); stored ciphertext is
  *                       still read
- * @param keyCacheTtl    how long an unwrapped data key stays cached
+ * @param keyCacheTtl    how long an unwrapped data key stays cached at most (each entry a random 80-100% of it; the
+ *                       bound on a key destroyed by another instance)
  * @param keyCacheSize   how many data keys stay cached
  * @param openedCacheSize how many opened event payloads the processors of one application share (by event id; 0:
  *                        none), so that an event read by several processors is decrypted once
