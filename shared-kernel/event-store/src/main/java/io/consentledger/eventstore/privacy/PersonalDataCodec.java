@@ -174,7 +174,7 @@ public final class PersonalDataCodec {
         if (plainJson(plain)) {
             // Jackson's generator directly, not ObjectMapper.writeValueAsBytes: the same bytes (values are written as
             // the mapper's serializers write them), without a serializer provider and a serializer look-up per value
-            // (p9-enc: that set-up was a third of a seal's CPU samples; PersonalDataCodecTest compares the two)
+            // (p9-enc: that set-up was a third of a seal's CPU samples; PlaintextWriterTest compares the two)
             ByteArrayBuilder bytes = new ByteArrayBuilder(256);
             try (JsonGenerator generator = MAPPER.getFactory().createGenerator(bytes)) {
                 writePlain(generator, plain);
