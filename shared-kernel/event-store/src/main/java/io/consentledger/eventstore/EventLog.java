@@ -2,7 +2,9 @@ package io.consentledger.eventstore;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Projections;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -234,23 +236,15 @@ public final class EventLog {
     }
 
     /** All a position look-up needs of a commit: not its events (payloads, metadata), which it would copy for nothing. */
-    private static final org.bson.conversions.Bson POSITIONS_AND_IDS =
-            com.mongodb.client.model.Projections.include(CommitSchema.ID, CommitSchema.POSITIONS, CommitSchema.EVENT_IDS);
+    private static final Bson POSITIONS_AND_IDS =
+            Projections.include(CommitSchema.ID, CommitSchema.POSITIONS, CommitSchema.EVENT_IDS);
 
     private void collectPositions(Iterable<Document> found, Set<String> wanted, Map<String, Long> positions) {
+        List<Object> legacy = new ArrayList<>();
         for (Document commit : CommitSchema.distinct(found)) {
             List<String> ids = commit.getList(CommitSchema.EVENT_IDS, String.class);
             if (ids == null) {
-                // a commit written before eventIds existed: its events name them
-                Document full = commits.find(com.mongodb.client.model.Filters.eq(CommitSchema.ID, commit.get(CommitSchema.ID)))
-                                       .first();
-                if (full != null) {
-                    CommitSchema.forEachPosition(full, (position, event) -> {
-                        if (event != null && wanted.contains(event.getString(CommitSchema.EVENT_ID))) {
-                            positions.put(event.getString(CommitSchema.EVENT_ID), position);
-                        }
-                    });
-                }
+                legacy.add(commit.get(CommitSchema.ID)); // written before eventIds existed: its events name them
                 continue;
             }
             List<Long> at = CommitSchema.positions(commit);
@@ -259,6 +253,17 @@ public final class EventLog {
                     positions.put(ids.get(i), at.get(i));
                 }
             }
+        }
+        if (legacy.isEmpty()) {
+            return;
+        }
+        // the older commits read whole, all in one $in on _id
+        for (Document full : commits.find(in(CommitSchema.ID, legacy))) {
+            CommitSchema.forEachPosition(full, (position, event) -> {
+                if (event != null && wanted.contains(event.getString(CommitSchema.EVENT_ID))) {
+                    positions.put(event.getString(CommitSchema.EVENT_ID), position);
+                }
+            });
         }
     }
 

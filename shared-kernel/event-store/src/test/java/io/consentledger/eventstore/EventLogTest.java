@@ -102,6 +102,25 @@ class EventLogTest {
                 .containsOnly(java.util.Map.entry(a1.getIdentifier(), 2L));
     }
 
+    /** Several commits without event ids, and one with them, in one look-up: each event at its own position. */
+    @Test
+    void findsThePositionsOfEventsInSeveralCommitsWithoutEventIds() {
+        GenericDomainEventMessage<?> a0 = new GenericDomainEventMessage<>("Thing", "a", 0, new Opened("a"));
+        GenericDomainEventMessage<?> b0 = new GenericDomainEventMessage<>("Thing", "b", 0, new Opened("b"));
+        engine.appendEvents(a0);
+        engine.appendEvents(b0);
+        stores.database().getCollection("events").updateMany(new org.bson.Document(),
+                com.mongodb.client.model.Updates.unset(CommitSchema.EVENT_IDS));
+        GenericDomainEventMessage<?> c0 = new GenericDomainEventMessage<>("Thing", "c", 0, new Opened("c"));
+        engine.appendEvents(c0);
+
+        assertThat(log.positionsOf(java.util.List.of(new EventLog.EventKey(a0.getIdentifier(), "a", 0L),
+                                                     new EventLog.EventKey(b0.getIdentifier(), "b", 0L),
+                                                     new EventLog.EventKey(c0.getIdentifier(), "c", 0L))))
+                .containsOnly(java.util.Map.entry(a0.getIdentifier(), 1L), java.util.Map.entry(b0.getIdentifier(), 2L),
+                              java.util.Map.entry(c0.getIdentifier(), 3L));
+    }
+
     @Test
     void filtersByTypeTimeAndAggregate() {
         engine.appendEvents(new GenericDomainEventMessage<>("Thing", "a", 0, new Opened("a")),

@@ -8,6 +8,7 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.core.env.Environment;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import io.consentledger.eventstore.spring.LedgerMongoAutoConfiguration;
 import io.consentledger.eventstore.spring.LedgerStoreProperties;
 import io.consentledger.query.notification.address.HostResolver;
 import io.consentledger.query.notification.address.WebhookUrlPolicy;
@@ -32,7 +33,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Clock;
 import java.util.Random;
 
@@ -98,7 +98,7 @@ public class NotificationConfiguration {
                                               Environment environment) {
         int batchSize = environment.getProperty("axon.eventhandling.processors." + NotificationProcessor.GROUP
                 + ".batch-size", Integer.class, 50);
-        return new WakingEventSource(eventStore, Duration.ofMillis(20), properties.processorLinger(),
+        return new WakingEventSource(eventStore, LedgerMongoAutoConfiguration.PROCESSOR_POLL_INTERVAL, properties.processorLinger(),
                 Math.max(1, batchSize));
     }
 

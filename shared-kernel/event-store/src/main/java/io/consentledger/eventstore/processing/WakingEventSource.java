@@ -7,6 +7,7 @@ import org.axonframework.messaging.StreamableMessageSource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -98,7 +99,7 @@ public final class WakingEventSource implements StreamableMessageSource<TrackedE
         private final long lingerNanos;
         private final int enough;
         /** Events taken from the delegate and held back (linger only); guarded by {@link #lock}. */
-        private final java.util.ArrayDeque<TrackedEventMessage<?>> held = new java.util.ArrayDeque<>();
+        private final ArrayDeque<TrackedEventMessage<?>> held = new ArrayDeque<>();
         private long heldSince;
         /** The held events are released: available until the last of them is taken. */
         private boolean releasing;

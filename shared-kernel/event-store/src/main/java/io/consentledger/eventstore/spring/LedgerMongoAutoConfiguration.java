@@ -61,6 +61,9 @@ public class LedgerMongoAutoConfiguration {
     /** The bean name that {@code axon.eventhandling.processors.<name>.source} names. */
     public static final String PROCESSOR_EVENT_SOURCE = "processorEventSource";
 
+    /** How often a processors' source's idle stream looks for events besides being woken: also for other sources. */
+    public static final Duration PROCESSOR_POLL_INTERVAL = Duration.ofMillis(20);
+
     static final String TOKENS_COLLECTION = "tracking_tokens";
 
     @Bean(destroyMethod = "close")
@@ -163,11 +166,13 @@ public class LedgerMongoAutoConfiguration {
     @Bean(PROCESSOR_EVENT_SOURCE)
     @ConditionalOnMissingBean(name = PROCESSOR_EVENT_SOURCE)
     public WakingEventSource processorEventSource(EventStore eventStore) {
-        return new WakingEventSource(eventStore, Duration.ofMillis(20));
+        return new WakingEventSource(eventStore, PROCESSOR_POLL_INTERVAL);
     }
 
     @Bean
-    public ConfigurerModule processorEventSourceByDefault(ObjectProvider<WakingEventSource> processorEventSource) {
+    public ConfigurerModule processorEventSourceByDefault(
+            @Qualifier(PROCESSOR_EVENT_SOURCE) ObjectProvider<WakingEventSource> processorEventSource) {
+        // by name: an application may define other waking sources (the query side's notifications source)
         return configurer -> configurer.eventProcessing(processing -> processing.configureDefaultStreamableMessageSource(
                 c -> processorEventSource.getObject())); // looked up when a processor is built: the source needs Axon's configuration
     }
