@@ -153,17 +153,19 @@ public class LedgerSecurityAutoConfiguration {
     }
 
     /**
-     * Tomcat: a refusal before the body closes the connection without reading the body; Tomcat's own errors are
-     * problems (its HTML error report replaced).
+     * Tomcat: a refusal before the body closes the connection without reading the body (after a 413, once the body
+     * is drained within bounds, with a thread of the API's share); Tomcat's own errors are problems (its HTML error
+     * report replaced).
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
     static class TomcatHardening {
 
         @Bean
-        WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> ledgerTomcatHardening() {
+        WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> ledgerTomcatHardening(
+                FilterRegistrationBean<InFlightLimitFilter> inFlight) {
             return factory -> {
-                factory.addEngineValves(new UnreadBodyValve());
+                factory.addEngineValves(new UnreadBodyValve(inFlight.getFilter()));
                 factory.addContextCustomizers(context -> {
                     if (context.getParent() instanceof StandardHost host) {
                         host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());

@@ -20,12 +20,31 @@ import java.util.concurrent.Semaphore;
 public class InFlightLimitFilter extends OncePerRequestFilter {
 
     private final Semaphore permits;
+    private final int capacity;
 
     public InFlightLimitFilter(int permits) {
         if (permits < 1) {
             throw new IllegalArgumentException("consent-ledger.security.reserved-threads leaves no worker thread for the API");
         }
         this.permits = new Semaphore(permits);
+        this.capacity = permits;
+    }
+
+    /** The API's share of the worker threads. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Takes one of the API's threads for work done outside a request's filters (a drain after a 413,
+     * {@link UnreadBodyValve}); false, at once, when none is free. Give it back with {@link #giveBack()}.
+     */
+    public boolean tryTake() {
+        return permits.tryAcquire();
+    }
+
+    public void giveBack() {
+        permits.release();
     }
 
     public static boolean isHealth(HttpServletRequest request) {
