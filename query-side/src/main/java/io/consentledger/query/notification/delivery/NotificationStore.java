@@ -60,7 +60,8 @@ import static com.mongodb.client.model.Filters.in;
  *   <li>{@code notification_delivery_batches} (p10): one per recorded batch (or ping, or re-recorded batch), a
  *       random {@code _id}, its entries in {@code d} by key ({@code k0}, {@code k1}, …): each delivery's id, webhook,
  *       lane, position and due time, and once it has an outcome its {@code state}, {@code attempts},
- *       {@code finishedAt} and {@code lastError} (no state: pending). Kept: the deliveries' state records. An outcome
+ *       {@code finishedAt} and {@code lastError} (no state: pending); a finished entry keeps only those four (what
+ *       located the pending delivery is in its document). Kept: the deliveries' state records. An outcome
  *       batch updates each batch document it touches once ({@code $set} of its entries' fields, by {@code _id}).</li>
  *   <li>{@code notification_outbox_open} (p10): {@code _id} = a batch document's, a version {@code v}: the batches
  *       that may have a pending delivery, the dispatcher's recovery read. Written after its batch document; deleted
@@ -276,6 +277,8 @@ public class NotificationStore {
     private static final String DUE_AT = "dueAt";
     private static final String FINISHED_AT = "finishedAt";
     private static final String LAST_ERROR = "lastError";
+    /** An entry's fields that locate a pending delivery: removed when it finishes (its document has them too). */
+    private static final List<String> LOCATING = List.of("id", "webhookId", "orderingKey", "position", DUE_AT);
     /** The open-batch marker's version: moved by every write that may make an entry of its batch pending again. */
     private static final String MARKER_VERSION = "v";
 
@@ -619,10 +622,10 @@ public class NotificationStore {
         String key = doc.getString(SLOT);
         String field = ENTRIES + "." + key + ".";
         markOpen(List.of(batchId));
+        Document entry = entry(doc).append(DUE_AT, Date.from(now)).append(STATE, DeliveryState.PENDING.name())
+                .append(ATTEMPTS, 0);
         long changed = batches.updateOne(new Document("_id", batchId).append(field + STATE, DeliveryState.GIVEN_UP.name()),
-                Updates.combine(Updates.set(field + STATE, DeliveryState.PENDING.name()), Updates.set(field + ATTEMPTS, 0),
-                        Updates.set(field + DUE_AT, Date.from(now)), Updates.unset(field + FINISHED_AT)))
-                .getModifiedCount();
+                Updates.set(ENTRIES + "." + key, entry)).getModifiedCount();
         if (changed == 0) {
             return Optional.empty(); // a spare marker, if the batch has no pending entry: the sweep deletes it
         }
@@ -699,10 +702,17 @@ public class NotificationStore {
                     sets.add(Updates.set(field + DUE_AT, Date.from(o.nextAttemptAt())));
                     sets.add(Updates.set(field + LAST_ERROR, o.error()));
                 } else {
+                    // finished: the entry keeps only the state; what located the pending delivery goes (the
+                    // delivery's document has it), so that the kept batch document, and each later update of it,
+                    // stays small
                     sets.add(Updates.set(field + STATE, o.state().name()));
                     sets.add(Updates.set(field + ATTEMPTS, o.attemptsMade()));
                     sets.add(Updates.set(field + FINISHED_AT, Date.from(o.at())));
-                    sets.add(Updates.set(field + LAST_ERROR, o.error()));
+                    sets.add(o.error() != null ? Updates.set(field + LAST_ERROR, o.error())
+                            : Updates.unset(field + LAST_ERROR));
+                    for (String locating : LOCATING) {
+                        sets.add(Updates.unset(field + locating));
+                    }
                 }
                 continue;
             }

@@ -98,6 +98,15 @@ class DeliveryStorageTest {
         store.giveUp(id(3), 8, T0.plusSeconds(2), "timeout");
 
         assertThat(deliveryDoc(1)).isEqualTo(before); // never updated
+        Document entries = batches.find().first().get("d", Document.class);
+        // a finished entry keeps its state only (the kept batch document stays small); a pending one what locates it
+        assertThat(entries.get(before.getString("slot"), Document.class).keySet())
+                .containsExactlyInAnyOrder("state", "attempts", "finishedAt");
+        assertThat(entries.get(deliveryDoc(3).getString("slot"), Document.class).keySet())
+                .containsExactlyInAnyOrder("state", "attempts", "finishedAt", "lastError");
+        assertThat(entries.get(deliveryDoc(2).getString("slot"), Document.class).keySet())
+                .contains("id", "webhookId", "orderingKey", "position", "dueAt", "attempts", "lastError")
+                .doesNotContain("state");
         assertThat(store.findDeliveries(List.of(id(1), id(2), id(3))))
                 .extracting(Delivery::id, Delivery::state, Delivery::attempts, Delivery::nextAttemptAt,
                         Delivery::finishedAt, Delivery::lastError)
