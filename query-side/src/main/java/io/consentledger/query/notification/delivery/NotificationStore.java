@@ -277,8 +277,6 @@ public class NotificationStore {
     private static final String DUE_AT = "dueAt";
     private static final String FINISHED_AT = "finishedAt";
     private static final String LAST_ERROR = "lastError";
-    /** An entry's fields that locate a pending delivery: removed when it finishes (its document has them too). */
-    private static final List<String> LOCATING = List.of("id", "webhookId", "orderingKey", "position", DUE_AT);
     /** The open-batch marker's version: moved by every write that may make an entry of its batch pending again. */
     private static final String MARKER_VERSION = "v";
 
@@ -687,7 +685,8 @@ public class NotificationStore {
         }
         Map<String, Bson> legacyDeliveries = new LinkedHashMap<>();
         Map<String, List<Bson>> legacyOutbox = new LinkedHashMap<>();
-        Map<String, List<Bson>> byBatch = new LinkedHashMap<>();
+        // per batch document, per entry (the last outcome of a delivery wins: one statement per entry)
+        Map<String, Map<String, List<Bson>>> byBatch = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
             PendingDelivery.OutboxSlot slot = o.outbox() != null ? o.outbox() : located.get(o.deliveryId());
             boolean legacy = slot != null ? slot.legacy() : legacyUnlocated.contains(o.deliveryId());
@@ -696,23 +695,22 @@ public class NotificationStore {
                     continue; // no such delivery
                 }
                 String field = ENTRIES + "." + slot.key() + ".";
-                List<Bson> sets = byBatch.computeIfAbsent(slot.documentId(), k -> new ArrayList<>());
+                List<Bson> sets = new ArrayList<>();
+                byBatch.computeIfAbsent(slot.documentId(), k -> new LinkedHashMap<>()).put(slot.key(), sets);
                 if (o.state() == DeliveryState.PENDING) {
                     sets.add(Updates.set(field + ATTEMPTS, o.attemptsMade()));
                     sets.add(Updates.set(field + DUE_AT, Date.from(o.nextAttemptAt())));
                     sets.add(Updates.set(field + LAST_ERROR, o.error()));
                 } else {
-                    // finished: the entry keeps only the state; what located the pending delivery goes (the
-                    // delivery's document has it), so that the kept batch document, and each later update of it,
-                    // stays small
-                    sets.add(Updates.set(field + STATE, o.state().name()));
-                    sets.add(Updates.set(field + ATTEMPTS, o.attemptsMade()));
-                    sets.add(Updates.set(field + FINISHED_AT, Date.from(o.at())));
-                    sets.add(o.error() != null ? Updates.set(field + LAST_ERROR, o.error())
-                            : Updates.unset(field + LAST_ERROR));
-                    for (String locating : LOCATING) {
-                        sets.add(Updates.unset(field + locating));
+                    // finished: the entry is replaced by its state alone (one statement per entry); what located
+                    // the pending delivery goes (the delivery's document has it), so that the kept batch document,
+                    // and each later update of it, stays small
+                    Document finished = new Document(STATE, o.state().name()).append(ATTEMPTS, o.attemptsMade())
+                            .append(FINISHED_AT, Date.from(o.at()));
+                    if (o.error() != null) {
+                        finished.append(LAST_ERROR, o.error());
                     }
+                    sets.add(Updates.set(ENTRIES + "." + slot.key(), finished));
                 }
                 continue;
             }
@@ -738,7 +736,8 @@ public class NotificationStore {
         }
         if (!byBatch.isEmpty()) {
             Map<String, Bson> writes = new LinkedHashMap<>();
-            byBatch.forEach((id, sets) -> writes.put(id, Updates.combine(sets)));
+            byBatch.forEach((id, ofEntries) -> writes.put(id, Updates.combine(ofEntries.values().stream()
+                    .flatMap(List::stream).toList())));
             Docs.updateAll(batches, writes, false);
         }
         Docs.updateAll(deliveries, legacyDeliveries, false);
