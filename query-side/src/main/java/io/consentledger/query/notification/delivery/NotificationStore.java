@@ -7,7 +7,6 @@ import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
@@ -532,8 +531,8 @@ public class NotificationStore {
                 outbox.deleteMany(new Document("_id", new Document("$in", empty)).append(ENTRIES, new Document()));
             }
             if (!closed.isEmpty()) {
-                open.bulkWrite(closed.entrySet().stream().map(m -> new DeleteOneModel<Document>(
-                        new Document("_id", m.getKey()).append(MARKER_VERSION, m.getValue()))).toList());
+                Docs.deleteEach(open, closed.entrySet().stream().map(m ->
+                        new Document("_id", m.getKey()).append(MARKER_VERSION, m.getValue())).toList());
             }
         }
         return List.copyOf(all.values());
