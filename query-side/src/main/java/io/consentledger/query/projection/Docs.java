@@ -1,6 +1,7 @@
 package io.consentledger.query.projection;
 
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOneModel;
@@ -61,6 +62,16 @@ public final class Docs {
         if (!documents.isEmpty()) {
             collection.bulkWrite(documents.stream().map(document -> new ReplaceOneModel<>(
                     Filters.eq("_id", document.get("_id")), document, new ReplaceOptions().upsert(true))).toList());
+        }
+    }
+
+    /**
+     * Deletes the document each filter matches (at most one each; a filter should name an {@code _id}), in one round
+     * trip.
+     */
+    public static void deleteEach(MongoCollection<Document> collection, Collection<? extends Bson> filters) {
+        if (!filters.isEmpty()) {
+            collection.bulkWrite(filters.stream().map(filter -> new DeleteOneModel<Document>(filter)).toList());
         }
     }
 

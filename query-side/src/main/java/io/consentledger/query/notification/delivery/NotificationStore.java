@@ -28,10 +28,12 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -41,19 +43,31 @@ import static com.mongodb.client.model.Filters.in;
 /**
  * Webhooks and their deliveries in MongoDB, on the plain sync driver. Every read and write goes through {@code _id}
  * (by equality or {@code $in}; two-key filters are plain documents, not {@code $and}, so the embedded server
- * still serves them by {@code _id}); the one scan is of {@code notification_outbox}, which holds only the pending
- * deliveries (the backlog), never the history.
+ * still serves them by {@code _id}); the scans are of {@code notification_outbox_open} (a marker per batch with a
+ * pending delivery) and of the earlier {@code notification_outbox} (empty once what was pending at the upgrade to p10
+ * has finished), never of the history.
  * <ul>
  *   <li>{@code notification_webhooks}: one per webhook, {@code _id} = webhook id; carries the attempt counter.</li>
  *   <li>{@code notification_webhooks_deleted}: a deleted webhook without its secrets, with {@code deletedAt}, so an
  *       auditor can still read its delivery log.</li>
  *   <li>{@code notification_webhook_owners}: one per subscriber, {@code _id} = {@code PROVIDER:bank-1}, the ids of
  *       its webhooks.</li>
- *   <li>{@code notification_deliveries}: one per (event, webhook), {@code _id} = {@code eventId/webhookId}; kept.</li>
- *   <li>{@code notification_outbox}: the pending deliveries only, <b>one document per recorded batch</b> (a random
- *       {@code _id}), its entries in {@code d} by key ({@code k0}, {@code k1}, …): each delivery's id, webhook, lane,
- *       position and due time. A finished delivery's entry is removed ({@code $unset}), a retried one's due time
- *       moved ({@code $set}), by the document's {@code _id}; a document with no entry left is deleted.</li>
+ *   <li>{@code notification_deliveries}: one per (event, webhook), {@code _id} = {@code eventId/webhookId}; kept.
+ *       Since p10 <b>written once and never updated</b>: the body and what identifies the delivery, and where its
+ *       state is kept ({@code batch}, {@code slot}). One written before p10 has no {@code batch} and holds its own
+ *       state ({@code state}, {@code attempts}, …), updated as before.</li>
+ *   <li>{@code notification_delivery_batches} (p10): one per recorded batch (or ping, or re-recorded batch), a
+ *       random {@code _id}, its entries in {@code d} by key ({@code k0}, {@code k1}, …): each delivery's id, webhook,
+ *       lane, position and due time, and once it has an outcome its {@code state}, {@code attempts},
+ *       {@code finishedAt} and {@code lastError} (no state: pending); a finished entry keeps only those four (what
+ *       located the pending delivery is in its document). Kept: the deliveries' state records. An outcome
+ *       batch updates each batch document it touches once ({@code $set} of its entries' fields, by {@code _id}).</li>
+ *   <li>{@code notification_outbox_open} (p10): {@code _id} = a batch document's, a version {@code v}: the batches
+ *       that may have a pending delivery, the dispatcher's recovery read. Written after its batch document; deleted
+ *       by the sweep once it finds the batch without a pending entry (only if {@code v} is unchanged).</li>
+ *   <li>{@code notification_outbox}: the earlier outbox (p6 to p9), one document per recorded batch, entries as
+ *       above without state, removed when the delivery finishes; no longer written except for a legacy delivery
+ *       (recorded before p10) that is recorded again or retried by hand.</li>
  *   <li>{@code notification_attempts}: the webhooks' delivery logs, one <b>log page</b> per webhook and stored batch
  *       of outcomes, {@code _id} = {@code webhookId/L<k>} with k counting that webhook's pages from 1 (its
  *       {@code logSeq}), the attempts in {@code attempts}, numbered from {@code from} in the webhook's
@@ -69,6 +83,8 @@ public class NotificationStore {
     private final MongoCollection<Document> owners;
     private final MongoCollection<Document> deliveries;
     private final MongoCollection<Document> outbox;
+    private final MongoCollection<Document> batches;
+    private final MongoCollection<Document> open;
     private final MongoCollection<Document> attempts;
     private final MongoCollection<Document> versions;
 
@@ -78,6 +94,8 @@ public class NotificationStore {
         this.owners = database.getCollection("notification_webhook_owners");
         this.deliveries = database.getCollection("notification_deliveries");
         this.outbox = database.getCollection("notification_outbox");
+        this.batches = database.getCollection("notification_delivery_batches");
+        this.open = database.getCollection("notification_outbox_open");
         this.attempts = database.getCollection("notification_attempts");
         this.versions = database.getCollection("notification_webhooks_version");
         adoptEarlierOutbox();
@@ -239,8 +257,7 @@ public class NotificationStore {
 
     /**
      * Records a delivery, idempotently: if one with the same id exists, nothing changes, except that a pending one
-     * is listed in the outbox again (a crash between the two writes may have lost its entry). Returns whether it was
-     * new.
+     * whose batch document or outbox marker a crash left unwritten gets them. Returns whether it was new.
      */
     public boolean recordDelivery(Delivery delivery) {
         return recordDeliveries(List.of(delivery)).inserted() == 1;
@@ -250,14 +267,31 @@ public class NotificationStore {
     public record Recorded(int inserted, List<PendingDelivery> pending) {
     }
 
+    /** The delivery document's fields naming its batch document and its entry there (absent before p10). */
+    private static final String BATCH = "batch";
+    private static final String SLOT = "slot";
+    /** An entry's (and a legacy delivery document's) state fields. */
+    private static final String STATE = "state";
+    private static final String ATTEMPTS = "attempts";
+    private static final String DUE_AT = "dueAt";
+    private static final String FINISHED_AT = "finishedAt";
+    private static final String LAST_ERROR = "lastError";
+    /** The open-batch marker's version: moved by every write that may make an entry of its batch pending again. */
+    private static final String MARKER_VERSION = "v";
+
     /**
-     * Records deliveries in bulk, idempotently, in two round trips whatever their number: one unordered insert of
-     * them all (those that exist already fail as duplicates and are then read, {@code $in} on {@code _id}: a third
-     * round trip, only for a batch handled again), and one insert of <b>one outbox document</b> listing
-     * all of the call's deliveries that are pending (new ones, and existing pending ones, which a crash between the
-     * two inserts may have left out of the outbox; if they were listed already, the spare entry is removed when the
-     * dispatcher finds the delivery no longer pending). Existing deliveries are otherwise left alone, whoever
-     * inserted them.
+     * Records deliveries in bulk, idempotently, in three round trips whatever their number: one unordered insert of
+     * the delivery documents (written once, never updated: the body and what identifies the delivery, and where its
+     * state is kept), one insert of the call's <b>batch document</b> (an entry per delivery: its id, webhook, lane,
+     * position and due time, and later its state), and one upsert of the batch's <b>open marker</b>, which the
+     * dispatcher's recovery sweep reads instead of the batch documents' history. In that order, so that a batch
+     * document always names stored deliveries and a marker always a stored batch document.
+     * <p>
+     * Deliveries that exist already (a batch handled again) fail the insert as duplicates and are then read ({@code $in}
+     * on {@code _id}, then their batch documents): a crash between the writes above is repaired here (an entry missing
+     * from its batch document is written there, under the key the delivery names; a pending one's batch gets its
+     * marker again); a legacy delivery (one with its own state, recorded before p10) that is pending is listed in the
+     * earlier outbox again, as before p10. Existing deliveries are otherwise left alone, whoever inserted them.
      *
      * @return how many were new, and every delivery of the call that is pending, as the outbox holds it (a new one
      *         carrying the delivery as stored, so that its first attempt needs no read)
@@ -268,12 +302,17 @@ public class NotificationStore {
         if (byId.isEmpty()) {
             return new Recorded(0, List.of());
         }
+        String batchId = UUID.randomUUID().toString();
+        List<Delivery> all = List.copyOf(byId.values());
+        Map<String, String> slotOf = new HashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            slotOf.put(all.get(i).id(), "k" + i);
+        }
         // one unordered insert of them all; those that exist already (a batch handled again) fail as duplicates,
         // and only then are they read
         Map<String, Document> existing = new HashMap<>();
-        List<Delivery> all = List.copyOf(byId.values());
         try {
-            deliveries.insertMany(all.stream().map(NotificationStore::deliveryDoc).toList(),
+            deliveries.insertMany(all.stream().map(d -> deliveryDoc(d, batchId, slotOf.get(d.id()))).toList(),
                     new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
             List<String> duplicates = new ArrayList<>();
@@ -287,88 +326,225 @@ public class NotificationStore {
                 throw e;
             }
             deliveries.find(in("_id", duplicates))
-                    .projection(Projections.include("_id", "webhookId", "orderingKey", "position", "state",
-                            "nextAttemptAt"))
+                    .projection(Projections.include("_id", "webhookId", "orderingKey", "position", "createdAt", STATE,
+                            "nextAttemptAt", BATCH, SLOT))
                     .forEach(d -> existing.put(d.getString("_id"), d));
             if (existing.size() != duplicates.size()) {
                 throw e; // not a duplicate after all: let the caller's batch fail and be handled again
             }
         }
+        Map<String, Document> existingBatches = batchDocuments(existing.values());
         int inserted = 0;
-        String outboxId = UUID.randomUUID().toString();
         Document entries = new Document();
+        Document legacyEntries = new Document();
+        String legacyOutboxId = UUID.randomUUID().toString();
+        Map<String, List<Bson>> repairs = new LinkedHashMap<>();
+        Set<String> openBatches = new LinkedHashSet<>();
         List<PendingDelivery> pending = new ArrayList<>();
         for (Delivery delivery : all) {
             Document stored = existing.get(delivery.id());
-            PendingDelivery.OutboxSlot slot = new PendingDelivery.OutboxSlot(outboxId, "k" + entries.size());
-            PendingDelivery entry = null;
             if (stored == null) {
                 inserted++;
+                PendingDelivery.OutboxSlot slot = PendingDelivery.OutboxSlot.ofBatch(batchId, slotOf.get(delivery.id()));
+                entries.append(slot.key(), entry(delivery));
                 if (delivery.state() == DeliveryState.PENDING) {
-                    entry = new PendingDelivery(delivery.id(), delivery.webhookId(), delivery.orderingKey(),
-                            delivery.position(), delivery.nextAttemptAt(), delivery, slot);
+                    pending.add(new PendingDelivery(delivery.id(), delivery.webhookId(), delivery.orderingKey(),
+                            delivery.position(), delivery.nextAttemptAt(), delivery, slot));
+                    openBatches.add(batchId);
                 }
-            } else if (DeliveryState.PENDING.name().equals(stored.getString("state"))) {
-                entry = new PendingDelivery(delivery.id(), stored.getString("webhookId"),
-                        stored.getString("orderingKey"), stored.get("position", Number.class).longValue(),
-                        instant(stored.getDate("nextAttemptAt")), null, slot);
-            }
-            if (entry != null) {
-                pending.add(entry);
-                entries.append(slot.key(), outboxEntry(entry));
+            } else if (stored.getString(STATE) != null) { // recorded before p10: its state is its own
+                if (DeliveryState.PENDING.name().equals(stored.getString(STATE))) {
+                    PendingDelivery.OutboxSlot slot = PendingDelivery.OutboxSlot.ofLegacyOutbox(legacyOutboxId,
+                            "k" + legacyEntries.size());
+                    PendingDelivery p = new PendingDelivery(delivery.id(), stored.getString("webhookId"),
+                            stored.getString("orderingKey"), stored.get("position", Number.class).longValue(),
+                            instant(stored.getDate("nextAttemptAt")), null, slot);
+                    legacyEntries.append(slot.key(), outboxEntry(p));
+                    pending.add(p);
+                }
+            } else {
+                String ofBatch = stored.getString(BATCH);
+                String key = stored.getString(SLOT);
+                Document batchDoc = existingBatches.get(ofBatch);
+                Document entry = batchDoc == null ? null : batchDoc.get(ENTRIES, Document.class).get(key, Document.class);
+                if (entry == null) { // a crash between the delivery's insert and its batch document's
+                    entry = entry(stored);
+                    repairs.computeIfAbsent(ofBatch, k -> new ArrayList<>()).add(Updates.set(ENTRIES + "." + key, entry));
+                }
+                if (isPending(entry)) {
+                    pending.add(new PendingDelivery(delivery.id(), stored.getString("webhookId"),
+                            stored.getString("orderingKey"), stored.get("position", Number.class).longValue(),
+                            entry.getDate(DUE_AT).toInstant(), null, PendingDelivery.OutboxSlot.ofBatch(ofBatch, key)));
+                    openBatches.add(ofBatch);
+                }
             }
         }
-        // after the deliveries, so that every entry names a stored delivery; an existing pending one is listed
-        // again (a crash may have lost its entry): the dispatcher sends it once and removes the spare entry
+        if (!repairs.isEmpty()) {
+            Map<String, Bson> writes = new LinkedHashMap<>();
+            repairs.forEach((id, sets) -> writes.put(id, Updates.combine(sets)));
+            Docs.updateAll(batches, writes, true);
+        }
+        // after the deliveries, so that every entry names a stored delivery
         if (!entries.isEmpty()) {
-            outbox.insertOne(new Document("_id", outboxId).append(ENTRIES, entries));
+            batches.insertOne(new Document("_id", batchId).append(ENTRIES, entries));
         }
+        if (!legacyEntries.isEmpty()) {
+            outbox.insertOne(new Document("_id", legacyOutboxId).append(ENTRIES, legacyEntries));
+        }
+        // after the batch documents, so that every marker names a stored one
+        markOpen(openBatches);
         return new Recorded(inserted, List.copyOf(pending));
+    }
+
+    /** The batch documents of these (post-p10) delivery documents, by id: one read, none if there are none. */
+    private Map<String, Document> batchDocuments(Collection<Document> deliveryDocs) {
+        List<String> ids = deliveryDocs.stream().filter(d -> d.getString(STATE) == null)
+                .map(d -> d.getString(BATCH)).filter(Objects::nonNull).distinct().toList();
+        Map<String, Document> found = new HashMap<>();
+        if (!ids.isEmpty()) {
+            batches.find(in("_id", ids)).forEach(d -> found.put(d.getString("_id"), d));
+        }
+        return found;
+    }
+
+    /** Marks these batches open (an upsert each, its version moved): the sweep reads them. */
+    private void markOpen(Collection<String> batchIds) {
+        if (batchIds.isEmpty()) {
+            return;
+        }
+        Map<String, Bson> writes = new LinkedHashMap<>();
+        batchIds.forEach(id -> writes.put(id, Updates.inc(MARKER_VERSION, 1L)));
+        Docs.updateAll(open, writes, true);
     }
 
     private static final String ENTRIES = "d";
 
+    /** An entry of the earlier outbox (pending only; its state is in the delivery's own document). */
     private static Document outboxEntry(PendingDelivery p) {
         return new Document("id", p.deliveryId()).append("webhookId", p.webhookId())
                 .append("orderingKey", p.orderingKey()).append("position", p.position())
-                .append("dueAt", Date.from(p.dueAt()));
+                .append(DUE_AT, Date.from(p.dueAt()));
+    }
+
+    /** A new delivery's entry in its batch document: pending (no state field) unless it says otherwise. */
+    private static Document entry(Delivery d) {
+        Document entry = new Document("id", d.id()).append("webhookId", d.webhookId())
+                .append("orderingKey", d.orderingKey()).append("position", d.position())
+                .append(DUE_AT, Date.from(d.nextAttemptAt() != null ? d.nextAttemptAt() : d.createdAt()));
+        if (d.state() != DeliveryState.PENDING) {
+            entry.append(STATE, d.state().name()).append(ATTEMPTS, d.attempts())
+                    .append(FINISHED_AT, d.finishedAt() == null ? null : Date.from(d.finishedAt()))
+                    .append(LAST_ERROR, d.lastError());
+        }
+        return entry;
+    }
+
+    /** The entry of a stored (post-p10) delivery whose batch document lacks it: pending, due when it was created. */
+    private static Document entry(Document delivery) {
+        return new Document("id", delivery.getString("_id")).append("webhookId", delivery.getString("webhookId"))
+                .append("orderingKey", delivery.getString("orderingKey"))
+                .append("position", delivery.get("position", Number.class).longValue())
+                .append(DUE_AT, delivery.getDate("createdAt"));
+    }
+
+    private static boolean isPending(Document entry) {
+        String state = entry.getString(STATE);
+        return state == null || DeliveryState.PENDING.name().equals(state);
     }
 
     public Optional<Delivery> findDelivery(String id) {
-        return Optional.ofNullable(deliveries.find(eq("_id", id)).first()).map(NotificationStore::delivery);
+        return findDeliveries(List.of(id)).stream().findFirst();
     }
 
+    /**
+     * These deliveries, with their states: one read of the delivery documents ({@code $in} on {@code _id}) and, for
+     * those recorded since p10, one of their batch documents (the entries hold the states). A legacy delivery carries
+     * its own state. A delivery whose batch document a crash left unwritten is pending, due since it was created.
+     */
     public List<Delivery> findDeliveries(Collection<String> ids) {
+        List<Document> docs = new ArrayList<>();
+        deliveries.find(in("_id", List.copyOf(ids))).forEach(docs::add);
+        Map<String, Document> batchDocs = batchDocuments(docs);
         List<Delivery> found = new ArrayList<>();
-        deliveries.find(in("_id", List.copyOf(ids))).forEach(d -> found.add(delivery(d)));
+        for (Document d : docs) {
+            if (d.getString(STATE) != null) {
+                found.add(legacyDelivery(d));
+                continue;
+            }
+            Document batchDoc = batchDocs.get(d.getString(BATCH));
+            Document entry = batchDoc == null ? null : batchDoc.get(ENTRIES, Document.class).get(d.getString(SLOT),
+                    Document.class);
+            found.add(delivery(d, entry != null ? entry : entry(d)));
+        }
         return found;
     }
 
     /**
-     * The backlog: every pending delivery, a scan of the outbox. The dispatcher's recovery copy: read when it starts
-     * dispatching and on its slow sweep, never per delivery. A delivery listed twice (a batch recorded again after a
-     * crash) is returned once, with its latest due time.
+     * The backlog: every pending delivery. The dispatcher's recovery copy: read when it starts dispatching and on its
+     * slow sweep, never per delivery; it reads the open markers, the batch documents they name ({@code $in} on
+     * {@code _id}), and the earlier outbox (a scan; empty once what was pending at the upgrade has finished). A
+     * delivery listed twice (a legacy delivery's batch recorded again after a crash) is returned once, with its
+     * latest due time.
      */
     public List<PendingDelivery> pending() {
-        return scanOutbox(null);
+        return scan(false);
     }
 
     /**
-     * The dispatcher's sweep: {@link #pending()}, and the outbox documents the scan found without entries (every
-     * delivery of their batch finished) deleted, in one more round trip. Outcomes only remove entries, so an empty
-     * document stays until the next sweep.
+     * The dispatcher's sweep: {@link #pending()}, and the markers of batches found without a pending entry deleted
+     * (each only if its version is still the one read, so that a manual retry that reopened the batch meanwhile
+     * keeps it), as are the earlier outbox's documents found without entries.
      */
     public List<PendingDelivery> sweepOutbox() {
-        List<String> empty = new ArrayList<>();
-        List<PendingDelivery> pending = scanOutbox(empty);
-        if (!empty.isEmpty()) {
-            outbox.deleteMany(new Document("_id", new Document("$in", empty)).append(ENTRIES, new Document()));
-        }
-        return pending;
+        return scan(true);
     }
 
-    private List<PendingDelivery> scanOutbox(List<String> empty) {
+    private List<PendingDelivery> scan(boolean sweep) {
+        List<String> empty = sweep ? new ArrayList<>() : null;
         Map<String, PendingDelivery> all = new LinkedHashMap<>();
+        scanLegacyOutbox(empty).forEach(p -> all.merge(p.deliveryId(), p, NotificationStore::later));
+        Map<String, Object> markers = new LinkedHashMap<>();
+        open.find().forEach(m -> markers.put(m.getString("_id"), m.get(MARKER_VERSION)));
+        Map<String, Object> closed = new LinkedHashMap<>(markers);
+        if (!markers.isEmpty()) {
+            batches.find(in("_id", List.copyOf(markers.keySet()))).forEach(doc -> {
+                String id = doc.getString("_id");
+                Document entries = doc.get(ENTRIES, Document.class);
+                if (entries == null) {
+                    return;
+                }
+                entries.forEach((key, value) -> {
+                    Document e = (Document) value;
+                    if (e.getString("id") == null || e.getDate(DUE_AT) == null || !isPending(e)) {
+                        return;
+                    }
+                    closed.remove(id);
+                    PendingDelivery p = new PendingDelivery(e.getString("id"), e.getString("webhookId"),
+                            e.getString("orderingKey"), e.get("position", Number.class).longValue(),
+                            e.getDate(DUE_AT).toInstant(), null, PendingDelivery.OutboxSlot.ofBatch(id, key));
+                    all.merge(p.deliveryId(), p, NotificationStore::later);
+                });
+            });
+        }
+        if (sweep) {
+            if (!empty.isEmpty()) {
+                outbox.deleteMany(new Document("_id", new Document("$in", empty)).append(ENTRIES, new Document()));
+            }
+            if (!closed.isEmpty()) {
+                Docs.deleteEach(open, closed.entrySet().stream().map(m ->
+                        new Document("_id", m.getKey()).append(MARKER_VERSION, m.getValue())).toList());
+            }
+        }
+        return List.copyOf(all.values());
+    }
+
+    private static PendingDelivery later(PendingDelivery a, PendingDelivery b) {
+        return b.dueAt().isAfter(a.dueAt()) ? b : a;
+    }
+
+    /** The earlier outbox's pending entries (legacy slots); its documents without entries are added to {@code empty}. */
+    private List<PendingDelivery> scanLegacyOutbox(List<String> empty) {
+        List<PendingDelivery> all = new ArrayList<>();
         outbox.find().forEach(doc -> {
             Document entries = doc.get(ENTRIES, Document.class);
             if (entries == null) {
@@ -382,17 +558,16 @@ public class NotificationStore {
             }
             entries.forEach((key, value) -> {
                 Document e = (Document) value;
-                if (e.getString("id") == null || e.getDate("dueAt") == null) {
+                if (e.getString("id") == null || e.getDate(DUE_AT) == null) {
                     return; // not an entry a recorder wrote
                 }
-                PendingDelivery p = new PendingDelivery(e.getString("id"), e.getString("webhookId"),
+                all.add(new PendingDelivery(e.getString("id"), e.getString("webhookId"),
                         e.getString("orderingKey"), e.get("position", Number.class).longValue(),
-                        e.getDate("dueAt").toInstant(), null,
-                        new PendingDelivery.OutboxSlot(doc.getString("_id"), key));
-                all.merge(p.deliveryId(), p, (a, b) -> b.dueAt().isAfter(a.dueAt()) ? b : a);
+                        e.getDate(DUE_AT).toInstant(), null,
+                        PendingDelivery.OutboxSlot.ofLegacyOutbox(doc.getString("_id"), key)));
             });
         });
-        return List.copyOf(all.values());
+        return all;
     }
 
     /** A delivery's outcome stored on its own (tests and tools; the dispatcher stores many at once). */
@@ -414,16 +589,46 @@ public class NotificationStore {
      * A manual retry of a given-up delivery: pending again, due now, with a fresh set of attempts. Delivered and
      * still pending deliveries are left alone. Returns the delivery as the outbox now holds it, or empty if it was
      * not put back.
+     * <p>
+     * Since p10: its batch is marked open, its entry set back to pending if it is given up (a conditional update of
+     * the batch document, by {@code _id}), and its marker's version moved once more, so that a sweep that read the
+     * batch before the entry changed does not delete the marker (a crash between the writes leaves at worst a spare
+     * marker). A legacy delivery is put back as before p10: its own document, then an entry of the earlier outbox.
      */
     public Optional<PendingDelivery> retry(String id, Instant now) {
-        Document after = deliveries.findOneAndUpdate(new Document("_id", id).append("state", DeliveryState.GIVEN_UP.name()),
-                Updates.combine(Updates.set("state", DeliveryState.PENDING.name()), Updates.set("attempts", 0),
-                        Updates.set("nextAttemptAt", Date.from(now)), Updates.set("finishedAt", null)),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-        if (after == null) {
+        Document doc = deliveries.find(eq("_id", id)).first();
+        if (doc == null) {
             return Optional.empty();
         }
-        return recordDeliveries(List.of(delivery(after))).pending().stream().findFirst();
+        if (doc.getString(STATE) != null) {
+            Document after = deliveries.findOneAndUpdate(new Document("_id", id).append(STATE, DeliveryState.GIVEN_UP.name()),
+                    Updates.combine(Updates.set(STATE, DeliveryState.PENDING.name()), Updates.set(ATTEMPTS, 0),
+                            Updates.set("nextAttemptAt", Date.from(now)), Updates.set(FINISHED_AT, null)),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            if (after == null) {
+                return Optional.empty();
+            }
+            String outboxId = UUID.randomUUID().toString();
+            PendingDelivery p = new PendingDelivery(id, after.getString("webhookId"), after.getString("orderingKey"),
+                    after.get("position", Number.class).longValue(), now, null,
+                    PendingDelivery.OutboxSlot.ofLegacyOutbox(outboxId, "k0"));
+            outbox.insertOne(new Document("_id", outboxId).append(ENTRIES, new Document("k0", outboxEntry(p))));
+            return Optional.of(p);
+        }
+        String batchId = doc.getString(BATCH);
+        String key = doc.getString(SLOT);
+        String field = ENTRIES + "." + key + ".";
+        markOpen(List.of(batchId));
+        Document entry = entry(doc).append(DUE_AT, Date.from(now)).append(STATE, DeliveryState.PENDING.name())
+                .append(ATTEMPTS, 0);
+        long changed = batches.updateOne(new Document("_id", batchId).append(field + STATE, DeliveryState.GIVEN_UP.name()),
+                Updates.set(ENTRIES + "." + key, entry)).getModifiedCount();
+        if (changed == 0) {
+            return Optional.empty(); // a spare marker, if the batch has no pending entry: the sweep deletes it
+        }
+        markOpen(List.of(batchId));
+        return Optional.of(new PendingDelivery(id, doc.getString("webhookId"), doc.getString("orderingKey"),
+                doc.get("position", Number.class).longValue(), now, null, PendingDelivery.OutboxSlot.ofBatch(batchId, key)));
     }
 
     /** The webhooks with these ids (live ones only), by id: one read. */
@@ -436,9 +641,9 @@ public class NotificationStore {
     }
 
     /**
-     * How an attempt left a delivery: {@code DELIVERED} or {@code GIVEN_UP} (it leaves the outbox), or still
-     * {@code PENDING}, due again at {@code nextAttemptAt}. {@code outbox} is its entry in the outbox; null: looked up
-     * by a scan of the outbox (single outcomes of tests and tools, not the dispatcher's).
+     * How an attempt left a delivery: {@code DELIVERED} or {@code GIVEN_UP} (finished), or still {@code PENDING}, due
+     * again at {@code nextAttemptAt}. {@code outbox} is where its state is kept (see {@link PendingDelivery}); null:
+     * looked up from the delivery's document (single outcomes of tests and tools, not the dispatcher's).
      */
     public record Outcome(String deliveryId, DeliveryState state, int attemptsMade, Instant at, Instant nextAttemptAt,
                           String error, PendingDelivery.OutboxSlot outbox) {
@@ -449,68 +654,104 @@ public class NotificationStore {
     }
 
     /**
-     * Stores the outcomes of several attempts in two round trips: one bulk update of the deliveries, one bulk update
-     * of the outbox documents they are listed in (by {@code _id}: the finished ones' entries removed, the others'
-     * due times moved). A document left without entries is deleted by the next {@link #sweepOutbox}.
+     * Stores the outcomes of several attempts: <b>one bulk update of the batch documents</b> they are kept in (by
+     * {@code _id}; each outcome sets its entry's state, attempts, finish time and last error, or its next due time),
+     * whatever their number, and nothing per delivery. A delivery recorded before p10 is stored as then: its own
+     * document updated, its entry of the earlier outbox removed (or its due time moved).
      */
     public void applyOutcomes(List<Outcome> outcomes) {
         if (outcomes.isEmpty()) {
             return;
         }
-        Map<String, Bson> updates = new LinkedHashMap<>();
-        List<Outcome> unlocated = new ArrayList<>();
-        for (Outcome o : outcomes) {
-            if (o.state() == DeliveryState.PENDING) {
-                updates.put(o.deliveryId(), Updates.combine(
-                        Updates.set("attempts", o.attemptsMade()),
-                        Updates.set("nextAttemptAt", Date.from(o.nextAttemptAt())),
-                        Updates.set("lastError", o.error())));
-            } else {
-                updates.put(o.deliveryId(), Updates.combine(
-                        Updates.set("state", o.state().name()),
-                        Updates.set("attempts", o.attemptsMade()), Updates.set("finishedAt", Date.from(o.at())),
-                        Updates.set("nextAttemptAt", null), Updates.set("lastError", o.error())));
-            }
-            if (o.outbox() == null) {
-                unlocated.add(o);
-            }
-        }
-        Docs.updateAll(deliveries, updates, false);
-        Map<String, List<PendingDelivery.OutboxSlot>> listed = new HashMap<>();
+        List<Outcome> unlocated = outcomes.stream().filter(o -> o.outbox() == null).toList();
+        Map<String, PendingDelivery.OutboxSlot> located = new HashMap<>();
+        Set<String> legacyUnlocated = new LinkedHashSet<>();
         if (!unlocated.isEmpty()) {
-            outbox.find().forEach(doc -> {
-                Document entries = doc.get(ENTRIES, Document.class);
-                if (entries != null) {
-                    entries.forEach((key, value) -> listed.computeIfAbsent(((Document) value).getString("id"),
-                            k -> new ArrayList<>()).add(new PendingDelivery.OutboxSlot(doc.getString("_id"), key)));
-                }
-            });
+            deliveries.find(in("_id", unlocated.stream().map(Outcome::deliveryId).distinct().toList()))
+                    .projection(Projections.include("_id", STATE, BATCH, SLOT)).forEach(d -> {
+                        if (d.getString(STATE) != null) {
+                            legacyUnlocated.add(d.getString("_id"));
+                        } else {
+                            located.put(d.getString("_id"), PendingDelivery.OutboxSlot.ofBatch(d.getString(BATCH),
+                                    d.getString(SLOT)));
+                        }
+                    });
         }
-        Map<String, List<Bson>> byDocument = new LinkedHashMap<>();
+        Map<String, List<PendingDelivery.OutboxSlot>> listed = new HashMap<>();
+        if (!legacyUnlocated.isEmpty()) {
+            scanLegacyOutbox(null).forEach(p -> listed.computeIfAbsent(p.deliveryId(), k -> new ArrayList<>())
+                    .add(p.outbox()));
+        }
+        Map<String, Bson> legacyDeliveries = new LinkedHashMap<>();
+        Map<String, List<Bson>> legacyOutbox = new LinkedHashMap<>();
+        // per batch document, per entry (the last outcome of a delivery wins: one statement per entry)
+        Map<String, Map<String, List<Bson>>> byBatch = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
-            List<PendingDelivery.OutboxSlot> slots = o.outbox() != null ? List.of(o.outbox())
-                    : listed.getOrDefault(o.deliveryId(), List.of());
-            for (PendingDelivery.OutboxSlot slot : slots) {
-                String field = ENTRIES + "." + slot.key();
-                if (o.state() == DeliveryState.PENDING) {
-                    byDocument.computeIfAbsent(slot.documentId(), k -> new ArrayList<>())
-                            .add(Updates.set(field + ".dueAt", Date.from(o.nextAttemptAt())));
-                } else {
-                    byDocument.computeIfAbsent(slot.documentId(), k -> new ArrayList<>()).add(Updates.unset(field));
+            PendingDelivery.OutboxSlot slot = o.outbox() != null ? o.outbox() : located.get(o.deliveryId());
+            boolean legacy = slot != null ? slot.legacy() : legacyUnlocated.contains(o.deliveryId());
+            if (!legacy) {
+                if (slot == null) {
+                    continue; // no such delivery
                 }
+                String field = ENTRIES + "." + slot.key() + ".";
+                List<Bson> sets = new ArrayList<>();
+                byBatch.computeIfAbsent(slot.documentId(), k -> new LinkedHashMap<>()).put(slot.key(), sets);
+                if (o.state() == DeliveryState.PENDING) {
+                    sets.add(Updates.set(field + ATTEMPTS, o.attemptsMade()));
+                    sets.add(Updates.set(field + DUE_AT, Date.from(o.nextAttemptAt())));
+                    sets.add(Updates.set(field + LAST_ERROR, o.error()));
+                } else {
+                    // finished: the entry is replaced by its state alone (one statement per entry); what located
+                    // the pending delivery goes (the delivery's document has it), so that the kept batch document,
+                    // and each later update of it, stays small
+                    Document finished = new Document(STATE, o.state().name()).append(ATTEMPTS, o.attemptsMade())
+                            .append(FINISHED_AT, Date.from(o.at()));
+                    if (o.error() != null) {
+                        finished.append(LAST_ERROR, o.error());
+                    }
+                    sets.add(Updates.set(ENTRIES + "." + slot.key(), finished));
+                }
+                continue;
+            }
+            if (o.state() == DeliveryState.PENDING) {
+                legacyDeliveries.put(o.deliveryId(), Updates.combine(
+                        Updates.set(ATTEMPTS, o.attemptsMade()),
+                        Updates.set("nextAttemptAt", Date.from(o.nextAttemptAt())),
+                        Updates.set(LAST_ERROR, o.error())));
+            } else {
+                legacyDeliveries.put(o.deliveryId(), Updates.combine(
+                        Updates.set(STATE, o.state().name()),
+                        Updates.set(ATTEMPTS, o.attemptsMade()), Updates.set(FINISHED_AT, Date.from(o.at())),
+                        Updates.set("nextAttemptAt", null), Updates.set(LAST_ERROR, o.error())));
+            }
+            List<PendingDelivery.OutboxSlot> slots = slot != null ? List.of(slot)
+                    : listed.getOrDefault(o.deliveryId(), List.of());
+            for (PendingDelivery.OutboxSlot s : slots) {
+                String field = ENTRIES + "." + s.key();
+                legacyOutbox.computeIfAbsent(s.documentId(), k -> new ArrayList<>()).add(
+                        o.state() == DeliveryState.PENDING ? Updates.set(field + "." + DUE_AT, Date.from(o.nextAttemptAt()))
+                                : Updates.unset(field));
             }
         }
-        updateOutbox(byDocument);
+        if (!byBatch.isEmpty()) {
+            Map<String, Bson> writes = new LinkedHashMap<>();
+            byBatch.forEach((id, ofEntries) -> writes.put(id, Updates.combine(ofEntries.values().stream()
+                    .flatMap(List::stream).toList())));
+            Docs.updateAll(batches, writes, false);
+        }
+        Docs.updateAll(deliveries, legacyDeliveries, false);
+        updateOutbox(legacyOutbox);
     }
 
     /**
-     * Removes these entries from the outbox (deliveries found not pending when they were to be sent: a spare entry
-     * of a batch recorded again), by {@code _id}; a document left without entries goes at the next sweep.
+     * Removes these entries from the earlier outbox (legacy deliveries found not pending when they were to be sent: a
+     * spare entry of a batch recorded again), by {@code _id}; a document left without entries goes at the next sweep.
+     * An entry of a batch document is the delivery's state record: kept.
      */
     public void removeFromOutbox(Collection<PendingDelivery.OutboxSlot> slots) {
         Map<String, List<Bson>> byDocument = new LinkedHashMap<>();
-        slots.forEach(slot -> byDocument.computeIfAbsent(slot.documentId(), k -> new ArrayList<>())
-                .add(Updates.unset(ENTRIES + "." + slot.key())));
+        slots.stream().filter(PendingDelivery.OutboxSlot::legacy).forEach(slot -> byDocument.computeIfAbsent(
+                slot.documentId(), k -> new ArrayList<>()).add(Updates.unset(ENTRIES + "." + slot.key())));
         updateOutbox(byDocument);
     }
 
@@ -652,7 +893,8 @@ public class NotificationStore {
                 secrets, d.getDate("createdAt").toInstant(), d.getString("disabledReason"));
     }
 
-    private static Document deliveryDoc(Delivery d) {
+    /** A delivery's document since p10: written once, never updated; its state is in its batch document's entry. */
+    private static Document deliveryDoc(Delivery d, String batchId, String slot) {
         return new Document("_id", d.id())
                 .append("eventId", d.eventId())
                 .append("webhookId", d.webhookId())
@@ -661,15 +903,25 @@ public class NotificationStore {
                 .append("orderingKey", d.orderingKey())
                 .append("position", d.position())
                 .append("body", d.body())
-                .append("state", d.state().name())
-                .append("attempts", d.attempts())
                 .append("createdAt", Date.from(d.createdAt()))
-                .append("nextAttemptAt", d.nextAttemptAt() == null ? null : Date.from(d.nextAttemptAt()))
-                .append("finishedAt", d.finishedAt() == null ? null : Date.from(d.finishedAt()))
-                .append("lastError", d.lastError());
+                .append(BATCH, batchId)
+                .append(SLOT, slot);
     }
 
-    private static Delivery delivery(Document d) {
+    /** A delivery recorded since p10, with the state its batch document's entry holds. */
+    private static Delivery delivery(Document d, Document entry) {
+        DeliveryState state = isPending(entry) ? DeliveryState.PENDING : DeliveryState.valueOf(entry.getString(STATE));
+        Number attempts = entry.get(ATTEMPTS, Number.class);
+        return new Delivery(d.getString("_id"), d.getString("eventId"), d.getString("webhookId"),
+                d.getString("owner"), d.getString("type"), d.getString("orderingKey"),
+                d.get("position", Number.class).longValue(), d.getString("body"), state,
+                attempts == null ? 0 : attempts.intValue(), d.getDate("createdAt").toInstant(),
+                state == DeliveryState.PENDING ? instant(entry.getDate(DUE_AT)) : null,
+                instant(entry.getDate(FINISHED_AT)), entry.getString(LAST_ERROR));
+    }
+
+    /** A delivery recorded before p10: its document holds its state. */
+    private static Delivery legacyDelivery(Document d) {
         return new Delivery(d.getString("_id"), d.getString("eventId"), d.getString("webhookId"),
                 d.getString("owner"), d.getString("type"), d.getString("orderingKey"), d.getLong("position"),
                 d.getString("body"), DeliveryState.valueOf(d.getString("state")), d.getInteger("attempts"),

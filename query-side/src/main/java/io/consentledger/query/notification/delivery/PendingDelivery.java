@@ -11,9 +11,10 @@ import java.util.Objects;
  * to the dispatcher: its first attempt then needs no read of the store. Null when it comes from the outbox, and for a
  * retry (the dispatcher reads those).
  * <p>
- * {@code outbox} is where the outbox lists it (one outbox document per recorded batch, one entry per delivery), so
- * that its outcome removes or moves that entry by {@code _id}; null for a delivery that did not come from the store
- * (tests of the queue).
+ * {@code outbox} is where its state is kept: its entry in its recorded batch's document (one per recorded batch, one
+ * entry per delivery), which its outcome updates by {@code _id}; or, for a delivery recorded before p10, its entry in
+ * the earlier outbox, which its outcome removes. Null for a delivery that did not come from the store (tests of the
+ * queue).
  * <p>
  * {@code webhook} is the webhook as the recorder knew it when it recorded the delivery (its cache, checked against
  * the webhooks' version at the start of that batch), and {@code webhookKnownAt} that moment ({@link System#nanoTime}):
@@ -24,11 +25,26 @@ public record PendingDelivery(String deliveryId, String webhookId, String orderi
                               Instant dueAt, Delivery recorded, OutboxSlot outbox, Webhook webhook,
                               long webhookKnownAt) {
 
-    /** An entry of an outbox document: the document's {@code _id} and the entry's key in it. */
-    public record OutboxSlot(String documentId, String key) {
+    /**
+     * An entry of an outbox document: the document's {@code _id} and the entry's key in it. {@code legacy}: an entry
+     * of {@code notification_outbox} (written before p10, or for a delivery recorded before p10), removed when the
+     * delivery finishes, the state being in the delivery's own document; otherwise an entry of the delivery's batch
+     * document ({@code notification_delivery_batches}), which is where the delivery's state is kept.
+     */
+    public record OutboxSlot(String documentId, String key, boolean legacy) {
         public OutboxSlot {
             Objects.requireNonNull(documentId, "documentId");
             Objects.requireNonNull(key, "key");
+        }
+
+        /** An entry of a batch document: the delivery's state record. */
+        public static OutboxSlot ofBatch(String documentId, String key) {
+            return new OutboxSlot(documentId, key, false);
+        }
+
+        /** An entry of the earlier outbox ({@code notification_outbox}). */
+        public static OutboxSlot ofLegacyOutbox(String documentId, String key) {
+            return new OutboxSlot(documentId, key, true);
         }
     }
 

@@ -106,7 +106,8 @@ class NotificationRecorderTest {
         int ten = commandsFor(() -> recorder.recordAll(revocations(100, 10)));
         int fifty = commandsFor(() -> recorder.recordAll(revocations(200, 50)));
 
-        assertThat(fifty).isEqualTo(ten).isLessThanOrEqualTo(10);
+        // since p10 one more than before: the deliveries, their batch document, the batch's open marker
+        assertThat(fifty).isEqualTo(ten).isLessThanOrEqualTo(11);
         assertThat(store.pending()).hasSize(2 * 61);
         assertThat(handedOver).hasSize(2 * 61);
         assertThat(feed.page(MESSENGER, null, 500).entries()).extracting(FeedEntry::eventId)

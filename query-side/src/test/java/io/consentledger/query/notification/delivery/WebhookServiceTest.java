@@ -164,7 +164,9 @@ class WebhookServiceTest {
         var revoked = new ConsentRevoked("c-1", "messenger", "cust-9", "bank-1", List.of("l-1"),
                 RevocationReason.CUSTOMER_REQUEST, Initiator.CUSTOMER, T0);
         recorder.record(revoked, "ev-1", 10);
-        stores.database().getCollection("notification_outbox").deleteMany(new org.bson.Document());
+        // a crash before the batch document and its open marker were written (DeliveryStorageTest: each window)
+        stores.database().getCollection("notification_delivery_batches").deleteMany(new org.bson.Document());
+        stores.database().getCollection("notification_outbox_open").deleteMany(new org.bson.Document());
 
         recorder.record(revoked, "ev-1", 10);
 
@@ -205,7 +207,7 @@ class WebhookServiceTest {
     }
 
     @Test
-    void aRetriedDeliveryIsDueInTheOutboxWhenItsRetryIsAndTheSweepDeletesEmptiedOutboxDocuments() {
+    void aRetriedDeliveryIsDueInTheOutboxWhenItsRetryIsAndTheSweepDeletesTheMarkersOfFinishedBatches() {
         String hook = service.register(MESSENGER, "https://hooks.example.com/m", List.of("consent.revoked"))
                 .webhookId();
         for (int i = 1; i <= 3; i++) {
@@ -223,37 +225,13 @@ class WebhookServiceTest {
         store.giveUp("ev-3/" + hook, 8, T0, "http-500");
         store.markDelivered("ev-1/" + hook, 2, later);
         assertThat(store.pending()).isEmpty();
-        assertThat(stores.database().getCollection("notification_outbox").countDocuments()).isEqualTo(3);
-        assertThat(store.sweepOutbox()).isEmpty(); // the dispatcher's sweep deletes the emptied documents
-        assertThat(stores.database().getCollection("notification_outbox").countDocuments()).isZero();
-    }
-
-    @Test
-    void theOutboxAnEarlierVersionLeftIsAdoptedWhenTheStoreStarts() {
-        String hook = service.register(MESSENGER, "https://hooks.example.com/m", List.of("consent.revoked"))
-                .webhookId();
-        recorder.record(new ConsentRevoked("c-1", "messenger", "cust-9", "bank-1", List.of("l-1"),
-                RevocationReason.CUSTOMER_REQUEST, Initiator.CUSTOMER, T0), "ev-1", 10);
-        recorder.record(new ConsentRevoked("c-2", "messenger", "cust-9", "bank-1", List.of("l-1"),
-                RevocationReason.CUSTOMER_REQUEST, Initiator.CUSTOMER, T0), "ev-2", 11);
-        // the outbox as the earlier version wrote it: one document per pending delivery
-        var outbox = stores.database().getCollection("notification_outbox");
-        outbox.deleteMany(new org.bson.Document());
-        Instant later = T0.plusSeconds(300);
-        outbox.insertMany(List.of(
-                new org.bson.Document("_id", "ev-1/" + hook).append("webhookId", hook)
-                        .append("orderingKey", "consent:c-1").append("position", 10L).append("dueAt", java.util.Date.from(T0)),
-                new org.bson.Document("_id", "ev-2/" + hook).append("webhookId", hook)
-                        .append("orderingKey", "consent:c-2").append("position", 11L)
-                        .append("dueAt", java.util.Date.from(later))));
-
-        NotificationStore upgraded = new NotificationStore(stores.database());
-
-        assertThat(upgraded.pending()).extracting(PendingDelivery::deliveryId, PendingDelivery::dueAt)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ev-1/" + hook, T0),
-                        org.assertj.core.groups.Tuple.tuple("ev-2/" + hook, later));
-        assertThat(outbox.countDocuments(new org.bson.Document("d", new org.bson.Document("$exists", false)))).isZero();
-        upgraded.markDelivered("ev-1/" + hook, 1, T0);
-        assertThat(upgraded.pending()).extracting(PendingDelivery::deliveryId).containsExactly("ev-2/" + hook);
+        var open = stores.database().getCollection("notification_outbox_open");
+        assertThat(open.countDocuments()).isEqualTo(3);
+        assertThat(store.sweepOutbox()).isEmpty(); // the dispatcher's sweep deletes the finished batches' markers
+        assertThat(open.countDocuments()).isZero();
+        // the batch documents are the deliveries' state records: kept
+        assertThat(stores.database().getCollection("notification_delivery_batches").countDocuments()).isEqualTo(3);
+        assertThat(store.findDelivery("ev-3/" + hook).orElseThrow()).extracting(Delivery::state, Delivery::attempts)
+                .containsExactly(DeliveryState.GIVEN_UP, 8);
     }
 }
