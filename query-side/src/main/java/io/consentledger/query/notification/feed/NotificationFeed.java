@@ -89,6 +89,8 @@ public class NotificationFeed {
     private static final String BODIES = "bodies";
     private static final String FROM = "from";
     private static final String ORPHAN_LIST = "orphans";
+    /** On a head: the calls since the token moved found entries by their markers (entries from before p10). */
+    private static final String MARKERS = "markers";
 
     /** One notification for one subscriber's feed: what {@link #appendAll} takes. */
     public record Append(Subscriber subscriber, String eventId, String body) {
@@ -138,7 +140,7 @@ public class NotificationFeed {
         List<String> keys = appends.stream().map(a -> a.subscriber().key()).distinct().toList();
         Map<String, Head> headOf = new HashMap<>();
         heads.find(in("_id", keys)).forEach(d -> headOf.put(d.getString("_id"), Head.of(d)));
-        keys.forEach(key -> headOf.putIfAbsent(key, new Head(0, null, List.of())));
+        keys.forEach(key -> headOf.putIfAbsent(key, new Head(0, null, List.of(), false)));
 
         // what is stored already: per subscriber, event id -> number
         Map<String, Map<String, Long>> known = new HashMap<>();
@@ -146,8 +148,7 @@ public class NotificationFeed {
         headOf.forEach((key, head) -> head.orphans().forEach(o -> known.get(key).put(o.eventId(), o.seq())));
         // the markers of entries written before p10 (heads without from) or by calls on their own
         List<String> markerIds = appends.stream()
-                .filter(a -> onItsOwn || (headOf.get(a.subscriber().key()).last() > 0
-                                          && headOf.get(a.subscriber().key()).from() == null))
+                .filter(a -> onItsOwn || headOf.get(a.subscriber().key()).markers())
                 .map(NotificationFeed::markerId).distinct().toList();
         if (!markerIds.isEmpty()) {
             Map<String, Long> markers = new HashMap<>();
@@ -241,8 +242,14 @@ public class NotificationFeed {
             List<Bson> update = new ArrayList<>();
             update.add(Updates.max("last", newLast));
             // a call on its own leaves from alone: the processor's batch may be handled again from there
-            if (newLast > head.last() && !onItsOwn && !(again && head.from() == null && head.last() > 0)) {
+            if (newLast > head.last() && !onItsOwn) {
                 update.add(Updates.set(FROM, again && head.from() != null ? head.from() : head.last() + 1));
+                // a batch handled again that found entries by the markers from before p10: so will its next turn
+                if (again && head.markers()) {
+                    update.add(Updates.set(MARKERS, true));
+                } else if (head.from() != null && head.markers()) {
+                    update.add(Updates.unset(MARKERS));
+                }
             }
             if (orphans.size() != head.orphans().size()) {
                 update.add(Updates.set(ORPHAN_LIST, orphans.subList(Math.max(0, orphans.size() - ORPHANS), orphans.size())
@@ -306,13 +313,19 @@ public class NotificationFeed {
     private record Orphan(String eventId, long seq) {
     }
 
-    private record Head(long last, Long from, List<Orphan> orphans) {
+    private record Head(long last, Long from, List<Orphan> orphans, boolean flagged) {
+
+        /** Whether its subscriber's events are looked up by their markers: a head written before p10, or flagged. */
+        boolean markers() {
+            return last > 0 && (from == null || flagged);
+        }
 
         static Head of(Document d) {
             Number from = d.get(FROM, Number.class);
             List<Orphan> orphans = d.getList(ORPHAN_LIST, Document.class, List.of()).stream()
                     .map(o -> new Orphan(o.getString("e"), o.get("n", Number.class).longValue())).toList();
-            return new Head(d.get("last", Number.class).longValue(), from == null ? null : from.longValue(), orphans);
+            return new Head(d.get("last", Number.class).longValue(), from == null ? null : from.longValue(), orphans,
+                    Boolean.TRUE.equals(d.getBoolean(MARKERS)));
         }
     }
 
