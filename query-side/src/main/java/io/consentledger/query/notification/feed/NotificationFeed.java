@@ -126,7 +126,8 @@ public class NotificationFeed {
      * is such a batch, and keeps {@code from}; any other call moves it to its own first number). An entry found so
      * that its event is not in the call (the event was dead-lettered when the batch was handled again) is
      * remembered in the head's {@code orphans}, for when that dead letter is handled. Heads written before p10 have
-     * no {@code from}: their subscribers' events are looked up by the p8 markers. A call outside the processor's
+     * no {@code from}: their subscribers' events are looked up by the p8 markers, and a batch handled again that found
+     * entries so flags its heads ({@code markers}) to go on looking them up until a batch finds none. A call outside the processor's
      * batches ({@code onItsOwn}: a dead letter handled on its own, maybe much later) looks its events up in
      * {@code notification_feed_events} and the p8 markers, and writes a marker there for each entry it adds.
      * Only one thread may append (see above).
