@@ -10,6 +10,8 @@ import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,10 @@ public class NotificationProcessor {
     public NotificationProcessor(NotificationRecorder recorder, EventLog eventLog) {
         this.recorder = recorder;
         this.eventLog = eventLog;
-        this.batches = new BatchedWrites<>(GROUP, fromProcessor -> fromProcessor ? new ArrayList<>() : new OnItsOwn(),
+        // the dead-letter queue runs this interceptor too, in a unit of work of its own: only the processor's batches
+        // are batching units of work
+        this.batches = new BatchedWrites<>(GROUP, fromProcessor -> fromProcessor && CurrentUnitOfWork.isStarted()
+                && CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?> ? new ArrayList<>() : new OnItsOwn(),
                 this::recordAll);
     }
 
