@@ -10,8 +10,6 @@ import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,9 +48,8 @@ public class NotificationProcessor {
         this.eventLog = eventLog;
         // the dead-letter queue runs this interceptor too, in a unit of work of its own: only the processor's batches
         // are batching units of work
-        this.batches = new BatchedWrites<>(GROUP, fromProcessor -> fromProcessor && CurrentUnitOfWork.isStarted()
-                && CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?> ? new ArrayList<>() : new OnItsOwn(),
-                this::recordAll);
+        this.batches = new BatchedWrites<>(GROUP, fromProcessor -> fromProcessor && BatchedWrites.inProcessorBatch()
+                ? new ArrayList<>() : new OnItsOwn(), this::recordAll);
     }
 
     @EventHandler
