@@ -55,6 +55,14 @@ public final class BatchedWrites<B> implements MessageHandlerInterceptor<EventMe
     }
 
     /**
+     * Whether the current unit of work is a processor's batch. The dead-letter queue runs the group's interceptors
+     * (this one included) in a unit of work of its own, where {@code newBatch} is called with true as well.
+     */
+    public static boolean inProcessorBatch() {
+        return CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?>;
+    }
+
+    /**
      * The token the processor of {@code processingGroup} had stored when the current batch began, as text; null
      * outside a processor's batch. A batch that fails is delivered again from that same token.
      */

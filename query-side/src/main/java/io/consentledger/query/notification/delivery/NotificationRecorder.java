@@ -71,16 +71,24 @@ public class NotificationRecorder {
         return NotificationMapper.map(payload, eventId, position).map(this::record).orElse(0);
     }
 
+    /** One notification outside the processor's batches (a dead letter, a tool): see {@link #recordAll(List, boolean)}. */
     public int record(AddressedNotification addressed) {
-        return recordAll(List.of(addressed));
+        return recordAll(List.of(addressed), true);
+    }
+
+    /** A batch of the processor: see {@link #recordAll(List, boolean)}. */
+    public int recordAll(List<AddressedNotification> batch) {
+        return recordAll(batch, false);
     }
 
     /**
      * A batch of notifications, in log order, written in bulk.
      *
+     * @param onItsOwn not a batch of the processor (a dead letter handled on its own, maybe much later): the feed
+     *                 looks its events up and marks them ({@link NotificationFeed#appendAll(List, boolean)})
      * @return how many deliveries were newly recorded
      */
-    public int recordAll(List<AddressedNotification> batch) {
+    public int recordAll(List<AddressedNotification> batch, boolean onItsOwn) {
         if (batch.isEmpty()) {
             return 0;
         }
@@ -93,7 +101,7 @@ public class NotificationRecorder {
                 batch.get(i).audience().stream().sorted(Comparator.comparing(Subscriber::key))
                         .forEach(s -> appends.add(new NotificationFeed.Append(s, eventId, body)));
             }
-            feed.appendAll(appends);
+            feed.appendAll(appends, onItsOwn);
         }
         Set<Subscriber> audience = new LinkedHashSet<>();
         batch.forEach(a -> audience.addAll(a.audience()));

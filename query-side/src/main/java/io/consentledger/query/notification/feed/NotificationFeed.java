@@ -21,8 +21,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
@@ -36,22 +36,32 @@ import static com.mongodb.client.model.Filters.in;
  * writer, a processor on <b>one segment</b>, which stores entry n before it numbers n+1; so a reader never sees n+1
  * without n, and a page never misses or repeats an entry while new ones arrive.
  * <ul>
- *   <li>{@code notification_feed}: {@code _id} = {@code <subscriber>/<n>}, the event id, the body, and
- *       {@code marker} = {@code <subscriber>/<eventId>} under a unique (sparse) index, so an event appended again
- *       (a restart, a replay, a dead letter handled again) is found by it and not numbered twice. Since p8 <b>one
- *       document serves both parties</b> of an event appended for two subscribers one after the other (the
- *       recorder's order): the second one's entry id in {@code also} and its marker in {@code marker2}, each under
- *       a unique (sparse) index too; entries written before have one document per subscriber and are read as they
- *       are;</li>
- *   <li>{@code notification_feed_heads}: {@code _id} = subscriber, {@code last} = the highest n readers may see;</li>
- *   <li>{@code notification_feed_events}: the markers of entries written before the marker moved into the entry
- *       ({@code _id} = {@code <subscriber>/<eventId>}); read, never written, and only if it holds any.</li>
+ *   <li>{@code notification_feed}: since p10 <b>pages</b>, written once and never updated: per append call and
+ *       subscriber one document holding that subscriber's new entries n..m, {@code _id} = {@code <subscriber>/<n>},
+ *       {@code ids} (their event ids) and {@code bodies}, at most {@value #PAGE} entries (more make more pages).
+ *       Entries written before p10 are documents of one entry ({@code _id} = {@code <subscriber>/<n>}, the event id,
+ *       the body and {@code marker} = {@code <subscriber>/<eventId>} under a unique sparse index), from p8 to p10 one
+ *       document serving both parties of an event (the second one's entry id in {@code also}, its marker in
+ *       {@code marker2}, each under a unique sparse index); such a document is read as a page of one;</li>
+ *   <li>{@code notification_feed_heads}: {@code _id} = subscriber, {@code last} = the highest n readers may see,
+ *       {@code from} = the first number of the entries written or found by the calls since the processor's token
+ *       last moved (see {@link #appendAll}), and {@code orphans}: entries found written for events that a batch
+ *       handled again no longer held (rare; at most {@value #ORPHANS});</li>
+ *   <li>{@code notification_feed_events}: markers ({@code _id} = {@code <subscriber>/<eventId>}, {@code seq}) of
+ *       entries appended outside the processor's batches (a dead letter handled on its own), and, from before p6,
+ *       of all entries.</li>
  * </ul>
- * All reads and writes are by {@code _id} or the unique {@code marker}, by equality or {@code $in}.
+ * All reads and writes are by {@code _id} or a unique index, by equality or {@code $in}.
  */
 public class NotificationFeed {
 
     public static final int MAX_LIMIT = 500;
+
+    /** The most entries a page holds: a reader finds the page holding number c by {@code $in} on c-63..c. */
+    static final int PAGE = 64;
+
+    /** The most orphans a head remembers (oldest dropped first). */
+    static final int ORPHANS = 64;
 
     private final MongoCollection<Document> feed;
     private final MongoCollection<Document> heads;
@@ -63,145 +73,261 @@ public class NotificationFeed {
         this.feed = database.getCollection("notification_feed");
         this.heads = database.getCollection("notification_feed_heads");
         this.events = database.getCollection("notification_feed_events");
-        // sparse: entries written before the marker moved into them have none
+        // the entries written before p10 carry these; pages do not (sparse)
         feed.createIndex(Indexes.ascending(MARKER), new IndexOptions().unique(true).sparse(true).name("marker_unique"));
-        // an entry shared by a second subscriber: its number there and its marker (entries since p8)
         feed.createIndex(Indexes.ascending(ALSO), new IndexOptions().unique(true).sparse(true).name("also_unique"));
         feed.createIndex(Indexes.ascending(MARKER2), new IndexOptions().unique(true).sparse(true).name("marker2_unique"));
         this.legacyMarkers = events.find().limit(1).first() != null;
     }
 
     private static final String MARKER = "marker";
-    /** The second subscriber's entry id ({@code <subscriber>/<n>}) in a document that serves two. */
+    /** The second subscriber's entry id ({@code <subscriber>/<n>}) in a document that serves two (p8 to p10). */
     private static final String ALSO = "also";
     /** The second subscriber's marker ({@code <subscriber>/<eventId>}). */
     private static final String MARKER2 = "marker2";
+    private static final String IDS = "ids";
+    private static final String BODIES = "bodies";
+    private static final String FROM = "from";
+    private static final String ORPHAN_LIST = "orphans";
+    /** On a head: the calls since the token moved found entries by their markers (entries from before p10). */
+    private static final String MARKERS = "markers";
 
     /** One notification for one subscriber's feed: what {@link #appendAll} takes. */
     public record Append(Subscriber subscriber, String eventId, String body) {
     }
 
     /**
-     * Appends a notification to a subscriber's feed, once per event. Only one thread may append (see above).
+     * Appends a notification to a subscriber's feed, once per event, outside the processor's batches (see
+     * {@link #appendAll(List, boolean)}). Only one thread may append (see above).
      *
      * @return its number in the feed (the existing one if the event was appended before)
      */
     public long append(Subscriber subscriber, String eventId, String body) {
-        return appendAll(List.of(new Append(subscriber, eventId, body))).get(0);
+        return appendAll(List.of(new Append(subscriber, eventId, body)), true).get(0);
+    }
+
+    /** A processor's batch: see {@link #appendAll(List, boolean)}. */
+    public List<Long> appendAll(List<Append> appends) {
+        return appendAll(appends, false);
     }
 
     /**
-     * Appends notifications to their subscribers' feeds, each event once per subscriber, in the order given, in seven
-     * round trips whatever their number: the entries already written for these events ({@code $in} on the unique
-     * {@code marker} and {@code marker2}: a batch that failed after its insert and is handled again finds its own
-     * entries and keeps their numbers), the heads ({@code $in}), the entries already at the numbers about to be
-     * given ({@code $in} on {@code _id} and {@code also}: another event's, written by a failed batch that is not
-     * handled again in the same shape, is stepped over), one ordered insert of the new entries, each carrying its
-     * marker (an event's two subscribers one after the other: one document), and one bulk {@code $max} of the
-     * heads. The heads
-     * move last, so a reader never sees a number before its entry is stored. Only one thread may append (see
-     * above).
+     * Appends notifications to their subscribers' feeds, each event once per subscriber, in the order given, in
+     * four round trips in the usual case whatever their number: the heads ({@code $in}); the pages at each head's
+     * {@code from} and right above it ({@code $in} on {@code _id}, the event ids only, and on the p8 {@code also});
+     * one ordered insert of one page per subscriber; one bulk update of the heads, which move last, so a reader never
+     * sees a number before its entry is stored.
+     * <p>
+     * Idempotent without a marker per entry. A batch handled again (a failure, a restart) starts from the same
+     * processor token, so what it may find written already is (a) entries above the head, written before the heads
+     * moved: the pages from {@code last+1} on, followed page to page, keep their numbers, and the head moves past
+     * them; (b) entries at or below the head, written by the calls since the token last moved: the head's
+     * {@code from} names the first of them, and they are read from there (a call that finds one of its events there
+     * is such a batch, and keeps {@code from}; any other call moves it to its own first number). An entry found so
+     * that its event is not in the call (the event was dead-lettered when the batch was handled again) is
+     * remembered in the head's {@code orphans}, for when that dead letter is handled. Heads written before p10 have
+     * no {@code from}: their subscribers' events are looked up by the p8 markers, and a batch handled again that found
+     * entries so flags its heads ({@code markers}) to go on looking them up until a batch finds none. A call outside the processor's
+     * batches ({@code onItsOwn}: a dead letter handled on its own, maybe much later) looks its events up in
+     * {@code notification_feed_events} and the p8 markers, and writes a marker there for each entry it adds.
+     * Only one thread may append (see above).
      *
      * @return each append's number in its feed, in the order given
      */
-    public List<Long> appendAll(List<Append> appends) {
+    public List<Long> appendAll(List<Append> appends, boolean onItsOwn) {
         if (appends.isEmpty()) {
             return List.of();
         }
-        Map<String, Long> markers = new HashMap<>();
-        List<String> markerIds = appends.stream().map(NotificationFeed::markerId).distinct().toList();
-        feed.find(in(MARKER, markerIds)).projection(Projections.include("_id", MARKER))
-                .forEach(d -> markers.put(d.getString(MARKER), seqOf(d.getString("_id"))));
-        feed.find(in(MARKER2, markerIds)).projection(Projections.include(ALSO, MARKER2))
-                .forEach(d -> markers.put(d.getString(MARKER2), seqOf(d.getString(ALSO))));
-        if (legacyMarkers) {
-            List<String> unfound = markerIds.stream().filter(id -> !markers.containsKey(id)).toList();
-            if (!unfound.isEmpty()) {
-                events.find(in("_id", unfound))
+        List<String> keys = appends.stream().map(a -> a.subscriber().key()).distinct().toList();
+        Map<String, Head> headOf = new HashMap<>();
+        heads.find(in("_id", keys)).forEach(d -> headOf.put(d.getString("_id"), Head.of(d)));
+        keys.forEach(key -> headOf.putIfAbsent(key, new Head(0, null, List.of(), false)));
+
+        // what is stored already: per subscriber, event id -> number
+        Map<String, Map<String, Long>> known = new HashMap<>();
+        keys.forEach(key -> known.put(key, new HashMap<>()));
+        headOf.forEach((key, head) -> head.orphans().forEach(o -> known.get(key).put(o.eventId(), o.seq())));
+        // the markers of entries written before p10 (heads without from) or by calls on their own
+        List<String> markerIds = appends.stream()
+                .filter(a -> onItsOwn || headOf.get(a.subscriber().key()).markers())
+                .map(NotificationFeed::markerId).distinct().toList();
+        if (!markerIds.isEmpty()) {
+            Map<String, Long> markers = new HashMap<>();
+            feed.find(in(MARKER, markerIds)).projection(Projections.include("_id", MARKER))
+                    .forEach(d -> markers.put(d.getString(MARKER), seqOf(d.getString("_id"))));
+            feed.find(in(MARKER2, markerIds)).projection(Projections.include(ALSO, MARKER2))
+                    .forEach(d -> markers.put(d.getString(MARKER2), seqOf(d.getString(ALSO))));
+            if (onItsOwn || legacyMarkers) {
+                events.find(in("_id", markerIds))
                         .forEach(d -> markers.put(d.getString("_id"), d.get("seq", Number.class).longValue()));
             }
-        }
-        Map<String, Long> lastOf = new HashMap<>();
-        heads.find(in("_id", appends.stream().map(a -> a.subscriber().key()).distinct().toList()))
-                .forEach(d -> lastOf.put(d.getString("_id"), d.get("last", Number.class).longValue()));
-        // the numbers each subscriber's new entries would take, and what is stored there already
-        Map<String, Long> next = new HashMap<>();
-        Map<String, Integer> unmarked = new HashMap<>();
-        for (Append a : appends) {
-            String key = a.subscriber().key();
-            Long seq = markers.get(markerId(a));
-            next.merge(key, Math.max(lastOf.getOrDefault(key, 0L), seq == null ? 0 : seq) + 1, Math::max);
-            if (seq == null) {
-                unmarked.merge(key, 1, Integer::sum);
-            }
-        }
-        Set<String> candidates = new HashSet<>();
-        unmarked.forEach((key, count) -> {
-            for (long n = next.get(key); n < next.get(key) + count; n++) {
-                candidates.add(key + "/" + n);
-            }
-        });
-        Map<String, String> occupied = new HashMap<>();
-        if (!candidates.isEmpty()) {
-            feed.find(in("_id", List.copyOf(candidates))).projection(Projections.include("_id", "eventId"))
-                    .forEach(d -> occupied.put(d.getString("_id"), d.getString("eventId")));
-            feed.find(in(ALSO, List.copyOf(candidates))).projection(Projections.include(ALSO, "eventId"))
-                    .forEach(d -> occupied.put(d.getString(ALSO), d.getString("eventId")));
-        }
-        List<Long> numbers = new ArrayList<>();
-        List<Document> inserts = new ArrayList<>();
-        Append lastInserted = null; // the append whose document was added last, while it serves one subscriber
-        Map<String, Long> newMarkers = new LinkedHashMap<>();
-        Map<String, Long> newHeads = new LinkedHashMap<>();
-        for (Append a : appends) {
-            String key = a.subscriber().key();
-            String marker = markerId(a);
-            Long seq = markers.containsKey(marker) ? markers.get(marker) : newMarkers.get(marker);
-            if (seq == null) {
-                long n = next.get(key);
-                while (true) {
-                    String id = key + "/" + n;
-                    String holder = candidates.contains(id) ? occupied.get(id) : holderOf(id);
-                    if (holder == null) {
-                        if (lastInserted != null && lastInserted.eventId().equals(a.eventId())
-                            && lastInserted.body().equals(a.body())) {
-                            // the same event for a second subscriber, right after the first: one document for both
-                            inserts.get(inserts.size() - 1).append(ALSO, id).append(MARKER2, marker);
-                            lastInserted = null;
-                        } else {
-                            inserts.add(new Document("_id", id).append("eventId", a.eventId()).append("body", a.body())
-                                    .append(MARKER, marker));
-                            lastInserted = a;
-                        }
-                        break;
-                    }
-                    if (holder.equals(a.eventId())) {
-                        break; // a crash after an insert left the head behind: that entry stays where it is
-                    }
-                    n++;
+            for (Append a : appends) {
+                Long seq = markers.get(markerId(a));
+                if (seq != null) {
+                    known.get(a.subscriber().key()).putIfAbsent(a.eventId(), seq);
                 }
-                seq = n;
-                next.put(key, n + 1);
-                newMarkers.put(marker, n);
+            }
+        }
+        // the entries from each head's from (b) and above its last (a), page after page
+        Map<String, TreeMap<Long, String>> found = scan(headOf);
+        Map<String, Long> top = new HashMap<>(); // the highest number stored per subscriber
+        Set<String> own = new HashSet<>();
+        appends.forEach(a -> own.add(markerId(a)));
+        for (String key : keys) {
+            long t = headOf.get(key).last();
+            for (var e : found.get(key).entrySet()) {
+                known.get(key).putIfAbsent(e.getValue(), e.getKey());
+                t = Math.max(t, e.getKey());
+            }
+            top.put(key, t);
+        }
+        // a batch handled again: one of its events is stored at or below its subscriber's head already
+        boolean again = appends.stream().anyMatch(a -> {
+            Long seq = known.get(a.subscriber().key()).get(a.eventId());
+            return seq != null && seq <= headOf.get(a.subscriber().key()).last();
+        });
+
+        List<Long> numbers = new ArrayList<>();
+        Map<String, List<Append>> added = new LinkedHashMap<>();
+        Map<String, Long> firstAdded = new HashMap<>();
+        for (Append a : appends) {
+            String key = a.subscriber().key();
+            Long seq = known.get(key).get(a.eventId());
+            if (seq == null) {
+                seq = top.get(key) + 1;
+                top.put(key, seq);
+                known.get(key).put(a.eventId(), seq);
+                added.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
+                firstAdded.putIfAbsent(key, seq);
             }
             numbers.add(seq);
-            newHeads.merge(key, seq, Math::max);
         }
-        // in order, so that the store holds n before n+1; readers see neither before the head moves
-        if (!inserts.isEmpty()) {
-            feed.insertMany(inserts, new InsertManyOptions().ordered(true));
+        // one page per subscriber (more if it gets more than PAGE entries), in order: the store holds n before n+1
+        List<Document> pages = new ArrayList<>();
+        List<Document> markers = new ArrayList<>();
+        added.forEach((key, list) -> {
+            long first = firstAdded.get(key);
+            for (int i = 0; i < list.size(); i += PAGE) {
+                List<Append> slice = list.subList(i, Math.min(list.size(), i + PAGE));
+                pages.add(new Document("_id", key + "/" + (first + i))
+                        .append(IDS, slice.stream().map(Append::eventId).toList())
+                        .append(BODIES, slice.stream().map(Append::body).toList()));
+            }
+            if (onItsOwn) {
+                for (int i = 0; i < list.size(); i++) {
+                    markers.add(new Document("_id", markerId(list.get(i))).append("seq", first + i));
+                }
+            }
+        });
+        if (!pages.isEmpty()) {
+            feed.insertMany(pages, new InsertManyOptions().ordered(true));
+        }
+        if (!markers.isEmpty()) {
+            events.insertMany(markers, new InsertManyOptions().ordered(true));
         }
         Map<String, Bson> headWrites = new LinkedHashMap<>();
-        newHeads.forEach((key, n) -> headWrites.put(key, Updates.max("last", n)));
+        for (String key : keys) {
+            Head head = headOf.get(key);
+            long newLast = top.get(key);
+            List<Orphan> orphans = new ArrayList<>(head.orphans());
+            for (var e : found.get(key).entrySet()) {
+                boolean above = e.getKey() > head.last();
+                if ((above || again) && !own.contains(key + "/" + e.getValue())
+                    && orphans.stream().noneMatch(o -> o.eventId().equals(e.getValue()))) {
+                    orphans.add(new Orphan(e.getValue(), e.getKey()));
+                }
+            }
+            if (newLast == head.last() && orphans.size() == head.orphans().size()) {
+                continue; // nothing new for this subscriber
+            }
+            List<Bson> update = new ArrayList<>();
+            update.add(Updates.max("last", newLast));
+            // a call on its own leaves from alone: the processor's batch may be handled again from there
+            if (newLast > head.last() && !onItsOwn) {
+                update.add(Updates.set(FROM, again && head.from() != null ? head.from() : head.last() + 1));
+                // a batch handled again that found entries by the markers from before p10: so will its next turn
+                if (again && head.markers()) {
+                    update.add(Updates.set(MARKERS, true));
+                } else if (head.from() != null && head.markers()) {
+                    update.add(Updates.unset(MARKERS));
+                }
+            }
+            if (orphans.size() != head.orphans().size()) {
+                update.add(Updates.set(ORPHAN_LIST, orphans.subList(Math.max(0, orphans.size() - ORPHANS), orphans.size())
+                        .stream().map(o -> new Document("e", o.eventId()).append("n", o.seq())).toList()));
+            }
+            headWrites.put(key, Updates.combine(update));
+        }
         Docs.updateAll(heads, headWrites, true);
         return numbers;
     }
 
-    /** The event of the entry stored as {@code id} (a document's own or its second subscriber's), or null. */
-    private String holderOf(String id) {
-        return Optional.ofNullable(feed.find(eq("_id", id)).first())
-                .or(() -> Optional.ofNullable(feed.find(eq(ALSO, id)).first()))
-                .map(d -> d.getString("eventId")).orElse(null);
+    /**
+     * The entries stored from each head's {@code from} (or its {@code last+1}) on, following the pages: each round
+     * one {@code $in} on {@code _id} (event ids only) and one on {@code also}; the usual case is one round.
+     */
+    private Map<String, TreeMap<Long, String>> scan(Map<String, Head> headOf) {
+        Map<String, TreeMap<Long, String>> found = new HashMap<>();
+        Set<String> asked = new HashSet<>();
+        List<String> wanted = new ArrayList<>();
+        headOf.forEach((key, head) -> {
+            found.put(key, new TreeMap<>());
+            if (head.from() != null && head.from() <= head.last()) {
+                wanted.add(key + "/" + head.from());
+            }
+            wanted.add(key + "/" + (head.last() + 1));
+        });
+        while (!wanted.isEmpty()) {
+            asked.addAll(wanted);
+            List<String> ids = List.copyOf(wanted);
+            wanted.clear();
+            List<long[]> ends = new ArrayList<>();
+            List<String> endKeys = new ArrayList<>();
+            feed.find(in("_id", ids)).projection(Projections.include(IDS, "eventId")).forEach(d -> {
+                String id = d.getString("_id");
+                String key = id.substring(0, id.lastIndexOf('/'));
+                long start = seqOf(id);
+                List<String> eventIds = d.containsKey(IDS) ? d.getList(IDS, String.class) : List.of(d.getString("eventId"));
+                for (int i = 0; i < eventIds.size(); i++) {
+                    found.get(key).put(start + i, eventIds.get(i));
+                }
+                endKeys.add(key);
+                ends.add(new long[]{start + eventIds.size() - 1});
+            });
+            feed.find(in(ALSO, ids)).projection(Projections.include(ALSO, "eventId")).forEach(d -> {
+                String id = d.getString(ALSO);
+                String key = id.substring(0, id.lastIndexOf('/'));
+                found.get(key).put(seqOf(id), d.getString("eventId"));
+                endKeys.add(key);
+                ends.add(new long[]{seqOf(id)});
+            });
+            for (int i = 0; i < ends.size(); i++) {
+                String next = endKeys.get(i) + "/" + (ends.get(i)[0] + 1);
+                if (asked.add(next)) {
+                    wanted.add(next);
+                }
+            }
+        }
+        return found;
+    }
+
+    private record Orphan(String eventId, long seq) {
+    }
+
+    private record Head(long last, Long from, List<Orphan> orphans, boolean flagged) {
+
+        /** Whether its subscriber's events are looked up by their markers: a head written before p10, or flagged. */
+        boolean markers() {
+            return last > 0 && (from == null || flagged);
+        }
+
+        static Head of(Document d) {
+            Number from = d.get(FROM, Number.class);
+            List<Orphan> orphans = d.getList(ORPHAN_LIST, Document.class, List.of()).stream()
+                    .map(o -> new Orphan(o.getString("e"), o.get("n", Number.class).longValue())).toList();
+            return new Head(d.get("last", Number.class).longValue(), from == null ? null : from.longValue(), orphans,
+                    Boolean.TRUE.equals(d.getBoolean(MARKERS)));
+        }
     }
 
     private static long seqOf(String entryId) {
@@ -214,23 +340,38 @@ public class NotificationFeed {
 
     /**
      * The entries after {@code cursor} (null: from the start), at most {@code limit} (1 to {@value #MAX_LIMIT}),
-     * oldest first.
+     * oldest first: the documents whose {@code _id} is one of the numbers from {@code after+1-63} to the last asked
+     * for (a page holding {@code after+1} starts at one of them) and, for the p8 shared documents, whose
+     * {@code also} is one of those asked for.
      */
     public FeedPage page(Subscriber subscriber, String cursor, int limit) {
         long after = decode(cursor);
         int size = Math.max(1, Math.min(limit, MAX_LIMIT));
         String key = subscriber.key();
         long last = Math.min(head(key), after + size);
-        List<String> ids = new ArrayList<>();
-        for (long n = after + 1; n <= last; n++) {
-            ids.add(key + "/" + n);
-        }
         List<FeedEntry> entries = new ArrayList<>();
-        if (!ids.isEmpty()) {
-            feed.find(in("_id", ids)).forEach(d -> entries.add(new FeedEntry(seqOf(d.getString("_id")),
-                    d.getString("eventId"), d.getString("body"))));
-            feed.find(in(ALSO, ids)).forEach(d -> entries.add(new FeedEntry(seqOf(d.getString(ALSO)),
-                    d.getString("eventId"), d.getString("body"))));
+        if (last > after) {
+            List<String> ids = new ArrayList<>();
+            for (long n = Math.max(1, after + 2 - PAGE); n <= last; n++) {
+                ids.add(key + "/" + n);
+            }
+            feed.find(in("_id", ids)).forEach(d -> {
+                long start = seqOf(d.getString("_id"));
+                if (d.containsKey(IDS)) {
+                    List<String> eventIds = d.getList(IDS, String.class);
+                    List<String> bodies = d.getList(BODIES, String.class);
+                    for (int i = 0; i < eventIds.size(); i++) {
+                        if (start + i > after && start + i <= last) {
+                            entries.add(new FeedEntry(start + i, eventIds.get(i), bodies.get(i)));
+                        }
+                    }
+                } else if (start > after) {
+                    entries.add(new FeedEntry(start, d.getString("eventId"), d.getString("body")));
+                }
+            });
+            feed.find(in(ALSO, ids.subList((int) Math.max(0, ids.size() - (last - after)), ids.size())))
+                    .forEach(d -> entries.add(new FeedEntry(seqOf(d.getString(ALSO)), d.getString("eventId"),
+                            d.getString("body"))));
         }
         entries.sort(Comparator.comparingLong(FeedEntry::seq));
         // stop before a missing number, so the next page asks for it again rather than skipping it
@@ -248,7 +389,7 @@ public class NotificationFeed {
     }
 
     private long head(String key) {
-        Document head = heads.find(eq("_id", key)).first();
+        Document head = heads.find(eq("_id", key)).projection(Projections.include("last")).first();
         return head == null ? 0 : head.get("last", Number.class).longValue();
     }
 

@@ -46,7 +46,10 @@ public class NotificationProcessor {
     public NotificationProcessor(NotificationRecorder recorder, EventLog eventLog) {
         this.recorder = recorder;
         this.eventLog = eventLog;
-        this.batches = new BatchedWrites<>(GROUP, fromProcessor -> new ArrayList<>(), this::recordAll);
+        // the dead-letter queue runs this interceptor too, in a unit of work of its own: only the processor's batches
+        // are batching units of work
+        this.batches = new BatchedWrites<>(GROUP, fromProcessor -> fromProcessor && BatchedWrites.inProcessorBatch()
+                ? new ArrayList<>() : new OnItsOwn(), this::recordAll);
     }
 
     @EventHandler
@@ -59,6 +62,10 @@ public class NotificationProcessor {
                 ? new EventLog.EventKey(domain.getIdentifier(), domain.getAggregateIdentifier(), domain.getSequenceNumber())
                 : new EventLog.EventKey(message.getIdentifier(), null, null);
         batches.apply(batch -> batch.add(new Pending(payload, eventId, key)));
+    }
+
+    /** An event delivered on its own (a dead letter), not in the processor's batch: the feed looks it up. */
+    private static final class OnItsOwn extends ArrayList<Pending> {
     }
 
     private void recordAll(List<Pending> batch) {
@@ -74,7 +81,7 @@ public class NotificationProcessor {
             }
             NotificationMapper.map(pending.payload(), pending.eventId(), position).ifPresent(notifications::add);
         }
-        recorder.recordAll(notifications);
+        recorder.recordAll(notifications, batch instanceof OnItsOwn);
     }
 
     /** Registered on the {@value #GROUP} processor: a batch's notifications are recorded together. */
