@@ -356,9 +356,7 @@ public class NotificationStore {
                 if (DeliveryState.PENDING.name().equals(stored.getString(STATE))) {
                     PendingDelivery.OutboxSlot slot = PendingDelivery.OutboxSlot.ofLegacyOutbox(legacyOutboxId,
                             "k" + legacyEntries.size());
-                    PendingDelivery p = new PendingDelivery(delivery.id(), stored.getString("webhookId"),
-                            stored.getString("orderingKey"), stored.get("position", Number.class).longValue(),
-                            instant(stored.getDate("nextAttemptAt")), null, slot);
+                    PendingDelivery p = pendingOf(delivery.id(), stored, instant(stored.getDate("nextAttemptAt")), slot);
                     legacyEntries.append(slot.key(), outboxEntry(p));
                     pending.add(p);
                 }
@@ -372,9 +370,8 @@ public class NotificationStore {
                     repairs.computeIfAbsent(ofBatch, k -> new ArrayList<>()).add(Updates.set(ENTRIES + "." + key, entry));
                 }
                 if (isPending(entry)) {
-                    pending.add(new PendingDelivery(delivery.id(), stored.getString("webhookId"),
-                            stored.getString("orderingKey"), stored.get("position", Number.class).longValue(),
-                            entry.getDate(DUE_AT).toInstant(), null, PendingDelivery.OutboxSlot.ofBatch(ofBatch, key)));
+                    pending.add(pendingOf(delivery.id(), stored, entry.getDate(DUE_AT).toInstant(),
+                            PendingDelivery.OutboxSlot.ofBatch(ofBatch, key)));
                     openBatches.add(ofBatch);
                 }
             }
@@ -519,9 +516,8 @@ public class NotificationStore {
                         return;
                     }
                     closed.remove(id);
-                    PendingDelivery p = new PendingDelivery(e.getString("id"), e.getString("webhookId"),
-                            e.getString("orderingKey"), e.get("position", Number.class).longValue(),
-                            e.getDate(DUE_AT).toInstant(), null, PendingDelivery.OutboxSlot.ofBatch(id, key));
+                    PendingDelivery p = pendingOf(e.getString("id"), e, e.getDate(DUE_AT).toInstant(),
+                            PendingDelivery.OutboxSlot.ofBatch(id, key));
                     all.merge(p.deliveryId(), p, NotificationStore::later);
                 });
             });
@@ -561,9 +557,7 @@ public class NotificationStore {
                 if (e.getString("id") == null || e.getDate(DUE_AT) == null) {
                     return; // not an entry a recorder wrote
                 }
-                all.add(new PendingDelivery(e.getString("id"), e.getString("webhookId"),
-                        e.getString("orderingKey"), e.get("position", Number.class).longValue(),
-                        e.getDate(DUE_AT).toInstant(), null,
+                all.add(pendingOf(e.getString("id"), e, e.getDate(DUE_AT).toInstant(),
                         PendingDelivery.OutboxSlot.ofLegacyOutbox(doc.getString("_id"), key)));
             });
         });
@@ -609,9 +603,7 @@ public class NotificationStore {
                 return Optional.empty();
             }
             String outboxId = UUID.randomUUID().toString();
-            PendingDelivery p = new PendingDelivery(id, after.getString("webhookId"), after.getString("orderingKey"),
-                    after.get("position", Number.class).longValue(), now, null,
-                    PendingDelivery.OutboxSlot.ofLegacyOutbox(outboxId, "k0"));
+            PendingDelivery p = pendingOf(id, after, now, PendingDelivery.OutboxSlot.ofLegacyOutbox(outboxId, "k0"));
             outbox.insertOne(new Document("_id", outboxId).append(ENTRIES, new Document("k0", outboxEntry(p))));
             return Optional.of(p);
         }
@@ -627,8 +619,16 @@ public class NotificationStore {
             return Optional.empty(); // a spare marker, if the batch has no pending entry: the sweep deletes it
         }
         markOpen(List.of(batchId));
-        return Optional.of(new PendingDelivery(id, doc.getString("webhookId"), doc.getString("orderingKey"),
-                doc.get("position", Number.class).longValue(), now, null, PendingDelivery.OutboxSlot.ofBatch(batchId, key)));
+        return Optional.of(pendingOf(id, doc, now, PendingDelivery.OutboxSlot.ofBatch(batchId, key)));
+    }
+
+    /**
+     * A pending delivery kept at {@code slot}, its webhook, lane and position read from {@code d}: a delivery's
+     * document or an entry of a batch document or of the earlier outbox (the same field names).
+     */
+    private static PendingDelivery pendingOf(String id, Document d, Instant dueAt, PendingDelivery.OutboxSlot slot) {
+        return new PendingDelivery(id, d.getString("webhookId"), d.getString("orderingKey"),
+                d.get("position", Number.class).longValue(), dueAt, null, slot);
     }
 
     /** The webhooks with these ids (live ones only), by id: one read. */

@@ -281,8 +281,7 @@ public class NotificationFeed {
             asked.addAll(wanted);
             List<String> ids = List.copyOf(wanted);
             wanted.clear();
-            List<long[]> ends = new ArrayList<>();
-            List<String> endKeys = new ArrayList<>();
+            List<String> following = new ArrayList<>(); // the id right after each document found
             feed.find(in("_id", ids)).projection(Projections.include(IDS, "eventId")).forEach(d -> {
                 String id = d.getString("_id");
                 String key = id.substring(0, id.lastIndexOf('/'));
@@ -291,18 +290,15 @@ public class NotificationFeed {
                 for (int i = 0; i < eventIds.size(); i++) {
                     found.get(key).put(start + i, eventIds.get(i));
                 }
-                endKeys.add(key);
-                ends.add(new long[]{start + eventIds.size() - 1});
+                following.add(key + "/" + (start + eventIds.size()));
             });
             feed.find(in(ALSO, ids)).projection(Projections.include(ALSO, "eventId")).forEach(d -> {
                 String id = d.getString(ALSO);
                 String key = id.substring(0, id.lastIndexOf('/'));
                 found.get(key).put(seqOf(id), d.getString("eventId"));
-                endKeys.add(key);
-                ends.add(new long[]{seqOf(id)});
+                following.add(key + "/" + (seqOf(id) + 1));
             });
-            for (int i = 0; i < ends.size(); i++) {
-                String next = endKeys.get(i) + "/" + (ends.get(i)[0] + 1);
+            for (String next : following) {
                 if (asked.add(next)) {
                     wanted.add(next);
                 }
