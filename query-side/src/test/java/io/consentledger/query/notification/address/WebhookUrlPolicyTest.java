@@ -76,7 +76,9 @@ class WebhookUrlPolicyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"https://2130706433/", "https://0x7f000001/", "https://0177.0.0.1/", "https://127.1/",
-            "https://0x7f.0.0.1/", "https://10.0.0.01/", "https://3232235777/", "https://1.2.3.4.5/"})
+            "https://0x7f.0.0.1/", "https://10.0.0.01/", "https://3232235777/", "https://1.2.3.4.5/",
+            "https://0X7F.0.0.1/", "https://0x.0.0.1/", "https://1.2.3/", "https://256.1.2.3/", "https://1.2.3.1000/",
+            "https://01.2.3.4/", "https://1..2.3/", "https://1.2.3.4./"})
     void numericHostsOtherThanDottedDecimalAreRefusedWhateverTheyDecodeTo(String url) {
         assertRefused(loopbackAllowed, url, WebhookUrlRefused.INVALID);
     }
@@ -124,6 +126,22 @@ class WebhookUrlPolicyTest {
 
         assertThatThrownBy(() -> strict.checkDelivery(url)).isInstanceOf(WebhookUrlRefused.class)
                 .extracting(e -> ((WebhookUrlRefused) e).code()).isEqualTo(WebhookUrlRefused.FORBIDDEN_ADDRESS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://1.2.3.example/", "https://0x7f.0.0.example/", "https://10.0.0.x1/", "https://0xg.1.2.d/"})
+    void hostsWithANonNumericLabelAreNamesAndResolvedAsSuch(String url) {
+        assertRefused(strict, url, WebhookUrlRefused.UNRESOLVABLE);
+    }
+
+    @Test
+    void aCanonicalDottedQuadIsAcceptedAtEveryDelivery() {
+        URI url = strict.checkRegistration("https://93.184.216.34/x");
+        for (int i = 0; i < 3; i++) {
+            assertThat(strict.checkDelivery(url)).extracting(InetAddress::getHostAddress)
+                    .containsExactly("93.184.216.34");
+        }
+        assertRefused(strict, "https://255.255.255.254/", WebhookUrlRefused.FORBIDDEN_ADDRESS);
     }
 
     @Test

@@ -231,6 +231,59 @@ class WebhookDispatcherTest {
     }
 
     @Test
+    void aStatusLineThatTricklesPastTheTotalTimeoutIsATimeoutAndTheNextAttemptStillWorks() throws Exception {
+        // a raw receiver: reads the request, then sends its status line one byte every 300 ms, never finishing the
+        // headers within the total timeout (2 s); no single read waits the read timeout, so only the deadline ends it
+        ServerSocket socket = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+        closing.add(socket);
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        Thread server = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try (java.net.Socket s = socket.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    int n = connections.incrementAndGet();
+                    byte[] buffer = new byte[4096];
+                    String request = "";
+                    while (!request.contains("\r\n\r\n")) {
+                        int read = in.read(buffer);
+                        if (read < 0) {
+                            break;
+                        }
+                        request += new String(buffer, 0, read, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    }
+                    java.io.OutputStream out = s.getOutputStream();
+                    if (n == 1) {
+                        for (byte b : "HTTP/1.1 204 No Content\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+                            out.write(b);
+                            out.flush();
+                            Thread.sleep(300);
+                        }
+                    } else {
+                        out.write("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                } catch (Exception hungUp) {
+                    // the ledger hung up, or the test ended
+                }
+            }
+        }, "trickling-status-line");
+        server.setDaemon(true);
+        server.start();
+        RegisteredWebhook hook = service.register(MESSENGER,
+                "http://127.0.0.1:" + socket.getLocalPort() + "/hook", List.of("consent.revoked"));
+
+        recorder.record(revoked("c-1"), "ev-1", 10);
+
+        String id = "ev-1/" + hook.webhookId();
+        await().atMost(Duration.ofSeconds(15)).until(() -> state(id) == DeliveryState.DELIVERED);
+        DeliveryAttempt first = store.attemptsOf(hook.webhookId(), 10).stream()
+                .filter(a -> a.number() == 1).findFirst().orElseThrow();
+        assertThat(first.error()).isEqualTo("timeout");
+        assertThat(first.latencyMillis()).isBetween(1_900L, 4_000L); // the total timeout is 2 s
+    }
+
+    @Test
     void aTestPingIsDeliveredAsWebhookPing() throws Exception {
         Receiver receiver = receiver(Receiver.answering(n -> 200));
         RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
