@@ -9,7 +9,6 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Which URLs the ledger calls (SSRF protection). A webhook URL must be {@code https}, have a host and no user
@@ -28,8 +27,6 @@ import java.util.regex.Pattern;
 public final class WebhookUrlPolicy {
 
     private static final int MAX_URL_LENGTH = 2048;
-    private static final Pattern NUMERIC_LABEL = Pattern.compile("(?i)(0x[0-9a-f]*|[0-9]+)");
-    private static final Pattern CANONICAL_OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
 
     private final boolean allowInsecureLoopback;
     private final HostResolver resolver;
@@ -110,22 +107,87 @@ public final class WebhookUrlPolicy {
         if (host.startsWith("[")) {
             return host.substring(1, host.length() - 1);
         }
-        String[] labels = host.split("\\.", -1);
-        boolean numeric = true;
-        for (String label : labels) {
-            numeric &= NUMERIC_LABEL.matcher(label).matches();
-        }
-        if (numeric) {
-            boolean canonical = labels.length == 4;
-            for (String label : labels) {
-                canonical &= CANONICAL_OCTET.matcher(label).matches() && Integer.parseInt(label) <= 255;
-            }
-            if (!canonical) {
-                throw new WebhookUrlRefused(WebhookUrlRefused.INVALID,
-                        "A numeric webhook host must be a dotted-decimal IPv4 address (a.b.c.d).");
-            }
+        if (numeric(host) && !canonicalDottedQuad(host)) {
+            throw new WebhookUrlRefused(WebhookUrlRefused.INVALID,
+                    "A numeric webhook host must be a dotted-decimal IPv4 address (a.b.c.d).");
         }
         return host;
+    }
+
+    /**
+     * Whether every dot-separated label of {@code host} is a number as some resolvers read it: decimal digits, or
+     * {@code 0x} followed by hexadecimal digits (none too). Plain loops, not regular expressions: this runs before
+     * every delivery.
+     */
+    private static boolean numeric(String host) {
+        int start = 0;
+        while (true) {
+            int end = host.indexOf('.', start);
+            if (end < 0) {
+                end = host.length();
+            }
+            if (!numericLabel(host, start, end)) {
+                return false;
+            }
+            if (end == host.length()) {
+                return true;
+            }
+            start = end + 1;
+        }
+    }
+
+    private static boolean numericLabel(String host, int start, int end) {
+        if (end - start >= 2 && host.charAt(start) == '0'
+                && (host.charAt(start + 1) == 'x' || host.charAt(start + 1) == 'X')) {
+            for (int i = start + 2; i < end; i++) {
+                char c = host.charAt(i);
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (end == start) {
+            return false;
+        }
+        for (int i = start; i < end; i++) {
+            char c = host.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Exactly four labels, each 0 or a decimal number up to 255 without a leading zero. */
+    private static boolean canonicalDottedQuad(String host) {
+        int labels = 0;
+        int start = 0;
+        while (true) {
+            int end = host.indexOf('.', start);
+            if (end < 0) {
+                end = host.length();
+            }
+            int length = end - start;
+            if (length < 1 || length > 3 || (length > 1 && host.charAt(start) == '0')) {
+                return false;
+            }
+            int value = 0;
+            for (int i = start; i < end; i++) {
+                char c = host.charAt(i);
+                if (c < '0' || c > '9') {
+                    return false;
+                }
+                value = value * 10 + (c - '0');
+            }
+            if (value > 255 || ++labels > 4) {
+                return false;
+            }
+            if (end == host.length()) {
+                return labels == 4;
+            }
+            start = end + 1;
+        }
     }
 
     private List<InetAddress> resolve(String host) {

@@ -103,7 +103,13 @@ public class WebhookDispatcher implements AutoCloseable {
     private final Clock clock;
     private final RandomGenerator random;
     private final Settings settings;
-    private final java.util.concurrent.ScheduledExecutorService timeouts;
+    /** The attempts' total timeouts: one watcher thread for all, nothing scheduled per request. */
+    private final AttemptDeadlines deadlines;
+    /** The stored URLs as {@link java.net.URL}s (parsed once per URL, not per request); cleared when it grows large. */
+    private final Map<java.net.URI, java.net.URL> urls = new ConcurrentHashMap<>();
+    private static final int MAX_URLS = 4096;
+    /** Each worker's buffer for the answers' bodies, instead of one per request. */
+    private static final ThreadLocal<byte[]> DRAIN_BUFFER = ThreadLocal.withInitial(() -> new byte[8192]);
     /** The most of an answer's body read: receivers answer with a status, the body is not used. */
     private static final int DRAINED = 64 * 1024;
     private final ExecutorService workers;
@@ -136,12 +142,7 @@ public class WebhookDispatcher implements AutoCloseable {
         this.queue = new DispatchQueue(settings.perWebhookInFlight());
         this.scheduler = named("webhook-dispatcher").newThread(this::run);
         this.recorder = named("webhook-outcomes").newThread(this::recordResults);
-        java.util.concurrent.ScheduledThreadPoolExecutor deadlines =
-                new java.util.concurrent.ScheduledThreadPoolExecutor(1, named("webhook-timeouts"));
-        // an attempt's deadline is cancelled when it ends, nearly always: removed then, so the thread does not wake
-        // for each one when it would have passed
-        deadlines.setRemoveOnCancelPolicy(true);
-        this.timeouts = deadlines;
+        this.deadlines = new AttemptDeadlines(settings.totalTimeout().toNanos(), "webhook-timeouts-1");
         this.latency = Timer.builder("ledger.notifications.attempt.latency")
                 .description("How long a webhook receiver took to answer one attempt").register(meters);
         // registered at zero, so dashboards and alerts see the series before the first delivery
@@ -622,7 +623,7 @@ public class WebhookDispatcher implements AutoCloseable {
         List<WebhookSecret> secrets = webhook.signingSecrets(now);
         HttpURLConnection connection;
         try {
-            connection = (HttpURLConnection) webhook.url().toURL().openConnection(Proxy.NO_PROXY);
+            connection = (HttpURLConnection) url(webhook.url()).openConnection(Proxy.NO_PROXY);
         } catch (java.io.IOException | IllegalArgumentException e) {
             throw new AttemptFailed("io-error");
         }
@@ -642,17 +643,15 @@ public class WebhookDispatcher implements AutoCloseable {
         connection.setRequestProperty(WebhookSigner.HEADER_TIMESTAMP, Long.toString(timestamp));
         connection.setRequestProperty(WebhookSigner.HEADER_SIGNATURE,
                 WebhookSigner.signatureHeader(secrets, delivery.id(), timestamp, body));
-        long deadlineAt = System.nanoTime() + settings.totalTimeout().toNanos();
-        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicBoolean readingBody = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.ScheduledFuture<?> deadline = timeouts.schedule(() -> {
-            expired.set(true);
+        AttemptDeadlines.Deadline deadline = deadlines.start(() -> {
             if (!readingBody.get()) {
                 // while the body is read, the reader checks the deadline itself: disconnect() from here would wait
                 // for the stream's lock, which a reader taking bytes one by one hardly ever frees
                 connection.disconnect();
             }
-        }, settings.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        });
+        long deadlineAt = deadline.at;
         boolean connected = false;
         try {
             connection.setRequestMethod("POST");
@@ -681,7 +680,7 @@ public class WebhookDispatcher implements AutoCloseable {
         } catch (AttemptFailed e) {
             throw e;
         } catch (java.io.IOException e) {
-            if (expired.get() || (connected && e instanceof SocketTimeoutException)) {
+            if (deadline.expired() || (connected && e instanceof SocketTimeoutException)) {
                 throw new AttemptFailed("timeout");
             }
             if (!connected && e instanceof SocketTimeoutException) {
@@ -692,10 +691,23 @@ public class WebhookDispatcher implements AutoCloseable {
             }
             throw new AttemptFailed("io-error");
         } catch (RuntimeException e) {
-            throw new AttemptFailed(expired.get() ? "timeout" : "io-error");
+            throw new AttemptFailed(deadline.expired() ? "timeout" : "io-error");
         } finally {
-            deadline.cancel(false);
+            deadline.end();
         }
+    }
+
+    /** The URL of a stored webhook URI, parsed once (a {@link java.net.URL} is immutable). */
+    private java.net.URL url(java.net.URI uri) throws java.net.MalformedURLException {
+        java.net.URL url = urls.get(uri);
+        if (url == null) {
+            url = uri.toURL();
+            if (urls.size() >= MAX_URLS) {
+                urls.clear();
+            }
+            urls.put(uri, url);
+        }
+        return url;
     }
 
     /**
@@ -704,7 +716,7 @@ public class WebhookDispatcher implements AutoCloseable {
      * most the read timeout.
      */
     private static boolean drained(InputStream answer, long deadlineAt) throws java.io.IOException, AttemptFailed {
-        byte[] buffer = new byte[8192];
+        byte[] buffer = DRAIN_BUFFER.get();
         int total = 0;
         for (int n; (n = answer.read(buffer)) >= 0; ) {
             total += n;
@@ -747,7 +759,7 @@ public class WebhookDispatcher implements AutoCloseable {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
-            timeouts.shutdownNow();
+            deadlines.close();
         }
     }
 
