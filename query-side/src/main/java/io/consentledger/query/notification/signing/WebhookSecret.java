@@ -54,18 +54,33 @@ public final class WebhookSecret {
         return key.clone();
     }
 
-    /** The key's HMAC-SHA256, initialised once per secret: each use gets a copy of it (no key schedule again). */
-    private volatile Mac initialised;
+    /**
+     * The keys' HMAC-SHA256s, initialised once per key (not per instance: a webhook read again parses its secrets
+     * again, and {@code Mac.getInstance} + {@code init} costs more than the signature): each use gets a copy of one.
+     * Bounded: emptied when it holds {@link #MAX_PROTOTYPES} keys (they are webhooks' live secrets, in memory anyway).
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<WebhookSecret, Mac> PROTOTYPES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_PROTOTYPES = 1024;
+    private static final java.util.concurrent.atomic.AtomicLong KEYED = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many HMACs were keyed so far (for tests). */
+    static long macsKeyed() {
+        return KEYED.get();
+    }
 
     /** A fresh HMAC-SHA256 keyed with this secret, for one signature (the caller's own: {@link Mac} is not shared). */
     Mac mac() {
-        Mac prototype = initialised;
+        Mac prototype = PROTOTYPES.get(this);
         if (prototype == null) {
             prototype = freshMac();
-            initialised = prototype;
+            if (PROTOTYPES.size() >= MAX_PROTOTYPES) {
+                PROTOTYPES.clear();
+            }
+            PROTOTYPES.putIfAbsent(new WebhookSecret(key), prototype);
         }
         try {
-            return (Mac) prototype.clone(); // the prototype is never updated, so copying it from any thread is safe
+            return (Mac) prototype.clone(); // a prototype is never updated, so copying it from any thread is safe
         } catch (CloneNotSupportedException e) {
             return freshMac();
         }
@@ -73,6 +88,7 @@ public final class WebhookSecret {
 
     private Mac freshMac() {
         try {
+            KEYED.incrementAndGet();
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac;

@@ -34,6 +34,24 @@ class WebhookSignerTest {
     }
 
     @Test
+    void aSecretReadAgainSignsTheSameWithoutKeyingANewMac() {
+        WebhookSecret secret = WebhookSecret.generate(new SecureRandom());
+        String first = WebhookSigner.sign(WebhookSecret.parse(secret.encoded()), SPEC_ID, SPEC_TIMESTAMP,
+                bytes(SPEC_BODY));
+        long keyed = WebhookSecret.macsKeyed();
+
+        // each read of a webhook parses its secrets again: a new instance of the same key
+        for (int i = 0; i < 5; i++) {
+            assertThat(WebhookSigner.sign(WebhookSecret.parse(secret.encoded()), SPEC_ID, SPEC_TIMESTAMP,
+                    bytes(SPEC_BODY))).isEqualTo(first);
+        }
+
+        assertThat(WebhookSecret.macsKeyed()).isEqualTo(keyed);
+        assertThat(WebhookSigner.sign(WebhookSecret.parse(SPEC_SECRET), SPEC_ID, SPEC_TIMESTAMP, bytes(SPEC_BODY)))
+                .isEqualTo(SPEC_SIGNATURE);
+    }
+
+    @Test
     void theIndependentLibrarySignsTheExampleTheSameWay() throws Exception {
         assertThat(new Webhook(SPEC_SECRET).sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY)).isEqualTo(SPEC_SIGNATURE);
     }
