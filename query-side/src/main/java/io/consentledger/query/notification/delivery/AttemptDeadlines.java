@@ -94,6 +94,7 @@ final class AttemptDeadlines implements AutoCloseable {
                 }
             }
             LockSupport.parkNanos(this, wakeAt - now);
+            Thread.interrupted(); // only close() stops the watcher: a stray interrupt must not make parkNanos spin
         }
     }
 

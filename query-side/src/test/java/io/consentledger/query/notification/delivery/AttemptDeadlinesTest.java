@@ -52,6 +52,23 @@ class AttemptDeadlinesTest {
     }
 
     @Test
+    void anInterruptedWatcherKeepsWatchingWithoutSpinning() throws Exception {
+        try (AttemptDeadlines deadlines = new AttemptDeadlines(TIMEOUT, "test-deadlines-interrupted")) {
+            Thread watcher = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("test-deadlines-interrupted")).findFirst().orElseThrow();
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            watcher.interrupt();
+            long cpu0 = threads.getThreadCpuTime(watcher.getId());
+            CountDownLatch ran = new CountDownLatch(1);
+            deadlines.start(ran::countDown);
+
+            assertThat(ran.await(2, TimeUnit.SECONDS)).isTrue();
+            assertThat(threads.getThreadCpuTime(watcher.getId()) - cpu0)
+                    .isLessThan(Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    @Test
     void deadlinesStartedWhileTheWatcherSleepsEachExpireOnTime() throws Exception {
         try (AttemptDeadlines deadlines = new AttemptDeadlines(TIMEOUT, "test-deadlines")) {
             int count = 12;
