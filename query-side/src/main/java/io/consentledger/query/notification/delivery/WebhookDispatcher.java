@@ -95,6 +95,7 @@ public class WebhookDispatcher implements AutoCloseable {
      */
     static final Duration CARRIED_WEBHOOK_MAX_AGE = Duration.ofSeconds(1);
     private volatile long carriedWebhookMaxAgeNanos = CARRIED_WEBHOOK_MAX_AGE.toNanos();
+    private volatile long outcomeLingerNanos = OUTCOME_LINGER.toNanos();
     private static final int OUTCOME_BATCH = 256;
 
     private final NotificationStore store;
@@ -329,6 +330,11 @@ public class WebhookDispatcher implements AutoCloseable {
         this.carriedWebhookMaxAgeNanos = maxAge.toNanos();
     }
 
+    /** For tests and profiles: how long the outcome recorder waits for others (default {@link #OUTCOME_LINGER}). */
+    void outcomeLinger(Duration linger) {
+        this.outcomeLingerNanos = linger.toNanos();
+    }
+
     /** How often the outbox was read in full: at start, on taking over, on the sweep (for tests and operators). */
     public long outboxReads() {
         return outboxReads.get();
@@ -498,7 +504,7 @@ public class WebhookDispatcher implements AutoCloseable {
                 }
                 batch.add(first);
                 // a moment for the attempts ending about now to join the batch: fewer, larger writes
-                long until = System.nanoTime() + OUTCOME_LINGER.toNanos();
+                long until = System.nanoTime() + outcomeLingerNanos;
                 long left;
                 while (batch.size() < OUTCOME_BATCH && (left = until - System.nanoTime()) > 0 && !closed) {
                     Result next = results.poll(left, TimeUnit.NANOSECONDS);
