@@ -151,6 +151,8 @@ public class NotificationStore {
     private void webhooksChanged() {
         LAST_LOCAL_CHANGE.set(System.nanoTime());
         versions.updateOne(eq("_id", VERSION_ID), Updates.inc("version", 1L), new UpdateOptions().upsert(true));
+        // again once the version moved: a version read between the two (which saw the old one) is older than this
+        LAST_LOCAL_CHANGE.set(System.nanoTime());
     }
 
     /** When this process last changed a webhook ({@link System#nanoTime}), through any store instance. */

@@ -70,7 +70,9 @@ class NotificationCostProfile {
                     for (int i = 0; i < events; i += batch) {
                         recorder.recordAll(revocations(next, batch));
                         next += batch;
-                        Thread.sleep(2); // a processor's batches arrive over time
+                        // a processor's batches arrive over time (-Dprofile.pause: ms between batches, to pace the
+                        // profile like the benchmark's half load, a few hundred deliveries a second)
+                        Thread.sleep(Long.getLong("profile.pause", 2));
                     }
                     int last = next - 1;
                     int recorded = next - from;
