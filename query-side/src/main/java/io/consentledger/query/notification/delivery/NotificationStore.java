@@ -797,8 +797,10 @@ public class NotificationStore {
         }
         Map<String, Bson> legacyDeliveries = new LinkedHashMap<>();
         Map<String, List<Bson>> legacyOutbox = new LinkedHashMap<>();
-        // per batch document, per entry (the last outcome of a delivery wins: one statement per entry)
-        Map<String, Map<String, List<Bson>>> byBatch = new LinkedHashMap<>();
+        // per batch document, per entry (the last outcome of a delivery wins: one statement per entry); the fields
+        // set, as one plain {$set: {...}} per batch document (p11: not a combination of single $set updates, which
+        // the driver encodes one by one)
+        Map<String, Map<String, Document>> byBatch = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
             PendingDelivery.OutboxSlot slot = o.outbox() != null ? o.outbox() : located.get(o.deliveryId());
             boolean legacy = slot != null ? slot.legacy() : legacyUnlocated.contains(o.deliveryId());
@@ -807,12 +809,12 @@ public class NotificationStore {
                     continue; // no such delivery
                 }
                 String field = ENTRIES + "." + slot.key() + ".";
-                List<Bson> sets = new ArrayList<>();
+                Document sets = new Document();
                 byBatch.computeIfAbsent(slot.documentId(), k -> new LinkedHashMap<>()).put(slot.key(), sets);
                 if (o.state() == DeliveryState.PENDING) {
-                    sets.add(Updates.set(field + ATTEMPTS, o.attemptsMade()));
-                    sets.add(Updates.set(field + DUE_AT, Date.from(o.nextAttemptAt())));
-                    sets.add(Updates.set(field + LAST_ERROR, o.error()));
+                    sets.append(field + ATTEMPTS, o.attemptsMade());
+                    sets.append(field + DUE_AT, Date.from(o.nextAttemptAt()));
+                    sets.append(field + LAST_ERROR, o.error());
                 } else {
                     // finished: the entry is replaced by its state alone (one statement per entry); what located
                     // the pending delivery goes (the delivery's document has it), so that the kept batch document,
@@ -822,7 +824,7 @@ public class NotificationStore {
                     if (o.error() != null) {
                         finished.append(LAST_ERROR, o.error());
                     }
-                    sets.add(Updates.set(ENTRIES + "." + slot.key(), finished));
+                    sets.append(ENTRIES + "." + slot.key(), finished);
                 }
                 continue;
             }
@@ -848,8 +850,11 @@ public class NotificationStore {
         }
         if (!byBatch.isEmpty()) {
             Map<String, Bson> writes = new LinkedHashMap<>();
-            byBatch.forEach((id, ofEntries) -> writes.put(id, Updates.combine(ofEntries.values().stream()
-                    .flatMap(List::stream).toList())));
+            byBatch.forEach((id, ofEntries) -> {
+                Document set = new Document();
+                ofEntries.values().forEach(set::putAll);
+                writes.put(id, new Document("$set", set));
+            });
             Docs.updateAll(batches, writes, false);
         }
         Docs.updateAll(deliveries, legacyDeliveries, false);
