@@ -105,8 +105,8 @@ public class NotificationRecorder {
         }
         Set<Subscriber> audience = new LinkedHashSet<>();
         batch.forEach(a -> audience.addAll(a.audience()));
-        long knownAt = System.nanoTime(); // the directory's version read, just below
         Map<Subscriber, List<Webhook>> webhooks = directory.webhooksOf(audience);
+        long knownAt = directory.knownAt(); // the directory's version read: what it holds is that recent
         Map<String, Webhook> byId = new java.util.HashMap<>();
         Instant now = clock.instant();
         List<Delivery> deliveries = new ArrayList<>();

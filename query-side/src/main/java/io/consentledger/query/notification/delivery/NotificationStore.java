@@ -64,7 +64,10 @@ import static com.mongodb.client.model.Filters.in;
  *       batch updates each batch document it touches once ({@code $set} of its entries' fields, by {@code _id}).</li>
  *   <li>{@code notification_outbox_open} (p10): {@code _id} = a batch document's, a version {@code v}: the batches
  *       that may have a pending delivery, the dispatcher's recovery read. Written after its batch document; deleted
- *       by the sweep once it finds the batch without a pending entry (only if {@code v} is unchanged).</li>
+ *       by the sweep once it finds the batch without a pending entry (only if {@code v} is unchanged). Since p11 a
+ *       recorded batch's document id is {@code <block>.<n>}, and one marker per <b>block</b> of batches
+ *       ({@code _id} = the block's, {@code n}, {@code at}, later {@code sealed}) stands for them all: see
+ *       {@link #BLOCK_SIZE}.</li>
  *   <li>{@code notification_outbox}: the earlier outbox (p6 to p9), one document per recorded batch, entries as
  *       above without state, removed when the delivery finishes; no longer written except for a legacy delivery
  *       (recorded before p10) that is recorded again or retried by hand.</li>
@@ -151,6 +154,8 @@ public class NotificationStore {
     private void webhooksChanged() {
         LAST_LOCAL_CHANGE.set(System.nanoTime());
         versions.updateOne(eq("_id", VERSION_ID), Updates.inc("version", 1L), new UpdateOptions().upsert(true));
+        // again once the version moved: a version read between the two (which saw the old one) is older than this
+        LAST_LOCAL_CHANGE.set(System.nanoTime());
     }
 
     /** When this process last changed a webhook ({@link System#nanoTime}), through any store instance. */
@@ -302,7 +307,8 @@ public class NotificationStore {
         if (byId.isEmpty()) {
             return new Recorded(0, List.of());
         }
-        String batchId = UUID.randomUUID().toString();
+        BlockSlot block = nextBatch();
+        String batchId = block.batchId();
         List<Delivery> all = List.copyOf(byId.values());
         Map<String, String> slotOf = new HashMap<>();
         for (int i = 0; i < all.size(); i++) {
@@ -388,9 +394,96 @@ public class NotificationStore {
         if (!legacyEntries.isEmpty()) {
             outbox.insertOne(new Document("_id", legacyOutboxId).append(ENTRIES, legacyEntries));
         }
-        // after the batch documents, so that every marker names a stored one
-        markOpen(openBatches);
+        // after the batch documents, so that every marker names a stored one (a block's marker is written with
+        // its first batch, and names the block's batches yet to come)
+        if (!entries.isEmpty() && openBatches.remove(batchId)) {
+            markOpen(openBatches, block);
+        } else {
+            markOpen(openBatches);
+        }
         return new Recorded(inserted, List.copyOf(pending));
+    }
+
+    // ---- open blocks (p11) ----
+
+    /**
+     * Since p11 a recorded batch's document id is {@code <block>.<n>}: the n-th batch of a <b>block</b> of
+     * {@value #BLOCK_SIZE} batches, and one open marker ({@code _id} = the block's id, {@code n} = its size, {@code at}
+     * = when it was started) stands for all of them: written with the block's first batch (in the same bulk as any
+     * other marker), not per batch. The recorder starts a new block once the block is full or
+     * {@link #BLOCK_MAX_AGE} old, and then <b>seals</b> the one before ({@code sealed}, in the same bulk): no batch
+     * will join it. The sweep deletes a block's marker once none of its batches has a pending entry and it is sealed,
+     * or, left unsealed by a recorder that stopped, older than {@link #BLOCK_ABANDONED}. A marker written before p11
+     * (no {@code n}) names one batch, as does one written since by a manual retry or a batch handled again.
+     */
+    static final int BLOCK_SIZE = 32;
+    static final java.time.Duration BLOCK_MAX_AGE = java.time.Duration.ofSeconds(10);
+    static final java.time.Duration BLOCK_ABANDONED = java.time.Duration.ofMinutes(10);
+    private static final String BLOCK_SIZE_FIELD = "n";
+    private static final String BLOCK_AT = "at";
+    private static final String SEALED = "sealed";
+
+    /** The block batch ids come from now, and how far it is used (guarded by {@code this}). */
+    private String block;
+    private int blockUsed;
+    private long blockStartedAt;
+    /** Whether the current block's marker is known to be stored. */
+    private boolean blockMarked;
+    /** A block to seal with the next marker write. */
+    private String toSeal;
+
+    /** A recorded batch's document id, and whether its block's marker (and a seal) is still to be written. */
+    private record BlockSlot(String batchId, String block, boolean mark, String seal, long startedAt) {
+    }
+
+    private synchronized BlockSlot nextBatch() {
+        long now = System.nanoTime();
+        if (block == null || blockUsed >= BLOCK_SIZE || now - blockStartedAt > BLOCK_MAX_AGE.toNanos()) {
+            if (block != null && blockMarked) {
+                toSeal = block;
+            }
+            block = UUID.randomUUID().toString();
+            blockUsed = 0;
+            blockStartedAt = now;
+            blockMarked = false;
+        }
+        return new BlockSlot(block + "." + blockUsed++, block, !blockMarked, toSeal, blockStartedAt);
+    }
+
+    private synchronized boolean isCurrentBlock(String id) {
+        return id.equals(block);
+    }
+
+    private synchronized void blockMarked(BlockSlot slot) {
+        if (slot.block().equals(block)) {
+            blockMarked = true;
+        }
+        if (slot.seal() != null && slot.seal().equals(toSeal)) {
+            toSeal = null;
+        }
+    }
+
+    /**
+     * Marks these batches open, and the block of a batch just recorded with a pending delivery: its marker, unless it
+     * is known to be stored and the batch document was written while the block was young and still the current one
+     * (otherwise it is written again, its version moved, so that a sweep that took the block for sealed or abandoned
+     * meanwhile keeps or recreates it); and the block to seal. One bulk, as before.
+     */
+    private void markOpen(Collection<String> batchIds, BlockSlot slot) {
+        // late: held up past the block's age, or the block was moved on (and maybe sealed) while this call wrote
+        boolean late = System.nanoTime() - slot.startedAt() > BLOCK_MAX_AGE.toNanos() || !isCurrentBlock(slot.block());
+        Map<String, Bson> writes = new LinkedHashMap<>();
+        batchIds.forEach(id -> writes.put(id, Updates.inc(MARKER_VERSION, 1L)));
+        if (slot.mark() || late) {
+            writes.put(slot.block(), Updates.combine(Updates.inc(MARKER_VERSION, 1L),
+                    Updates.set(BLOCK_SIZE_FIELD, BLOCK_SIZE), Updates.set(BLOCK_AT, new Date())));
+        }
+        if (slot.seal() != null && !slot.seal().equals(slot.block())) {
+            writes.put(slot.seal(), Updates.combine(Updates.inc(MARKER_VERSION, 1L), Updates.set(SEALED, true)));
+        }
+        // a seal of a block whose marker the sweep deleted meanwhile recreates it, sealed: the next sweep deletes it
+        Docs.updateAll(open, writes, true);
+        blockMarked(slot);
     }
 
     /** The batch documents of these (post-p10) delivery documents, by id: one read, none if there are none. */
@@ -501,10 +594,30 @@ public class NotificationStore {
         Map<String, PendingDelivery> all = new LinkedHashMap<>();
         scanLegacyOutbox(empty).forEach(p -> all.merge(p.deliveryId(), p, NotificationStore::later));
         Map<String, Object> markers = new LinkedHashMap<>();
-        open.find().forEach(m -> markers.put(m.getString("_id"), m.get(MARKER_VERSION)));
+        // the batch documents the markers name (a block's marker names its batches: p11), and which markers name each
+        Map<String, List<String>> markersOf = new LinkedHashMap<>();
+        Set<String> young = new LinkedHashSet<>(); // unsealed blocks not abandoned: batches may still join them
+        long abandonedBefore = System.currentTimeMillis() - BLOCK_ABANDONED.toMillis();
+        open.find().forEach(m -> {
+            String id = m.getString("_id");
+            markers.put(id, m.get(MARKER_VERSION));
+            Number size = m.get(BLOCK_SIZE_FIELD, Number.class);
+            if (size == null) {
+                markersOf.computeIfAbsent(id, k -> new ArrayList<>()).add(id);
+                return;
+            }
+            for (int i = 0; i < size.intValue(); i++) {
+                markersOf.computeIfAbsent(id + "." + i, k -> new ArrayList<>()).add(id);
+            }
+            Date at = m.getDate(BLOCK_AT);
+            if (!Boolean.TRUE.equals(m.getBoolean(SEALED)) && at != null && at.getTime() >= abandonedBefore) {
+                young.add(id);
+            }
+        });
         Map<String, Object> closed = new LinkedHashMap<>(markers);
+        young.forEach(closed::remove);
         if (!markers.isEmpty()) {
-            batches.find(in("_id", List.copyOf(markers.keySet()))).forEach(doc -> {
+            batches.find(in("_id", List.copyOf(markersOf.keySet()))).forEach(doc -> {
                 String id = doc.getString("_id");
                 Document entries = doc.get(ENTRIES, Document.class);
                 if (entries == null) {
@@ -515,7 +628,7 @@ public class NotificationStore {
                     if (e.getString("id") == null || e.getDate(DUE_AT) == null || !isPending(e)) {
                         return;
                     }
-                    closed.remove(id);
+                    markersOf.getOrDefault(id, List.of()).forEach(closed::remove);
                     PendingDelivery p = pendingOf(e.getString("id"), e, e.getDate(DUE_AT).toInstant(),
                             PendingDelivery.OutboxSlot.ofBatch(id, key));
                     all.merge(p.deliveryId(), p, NotificationStore::later);
@@ -684,8 +797,10 @@ public class NotificationStore {
         }
         Map<String, Bson> legacyDeliveries = new LinkedHashMap<>();
         Map<String, List<Bson>> legacyOutbox = new LinkedHashMap<>();
-        // per batch document, per entry (the last outcome of a delivery wins: one statement per entry)
-        Map<String, Map<String, List<Bson>>> byBatch = new LinkedHashMap<>();
+        // per batch document, per entry (the last outcome of a delivery wins: one statement per entry); the fields
+        // set, as one plain {$set: {...}} per batch document (p11: not a combination of single $set updates, which
+        // the driver encodes one by one)
+        Map<String, Map<String, Document>> byBatch = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
             PendingDelivery.OutboxSlot slot = o.outbox() != null ? o.outbox() : located.get(o.deliveryId());
             boolean legacy = slot != null ? slot.legacy() : legacyUnlocated.contains(o.deliveryId());
@@ -694,12 +809,12 @@ public class NotificationStore {
                     continue; // no such delivery
                 }
                 String field = ENTRIES + "." + slot.key() + ".";
-                List<Bson> sets = new ArrayList<>();
+                Document sets = new Document();
                 byBatch.computeIfAbsent(slot.documentId(), k -> new LinkedHashMap<>()).put(slot.key(), sets);
                 if (o.state() == DeliveryState.PENDING) {
-                    sets.add(Updates.set(field + ATTEMPTS, o.attemptsMade()));
-                    sets.add(Updates.set(field + DUE_AT, Date.from(o.nextAttemptAt())));
-                    sets.add(Updates.set(field + LAST_ERROR, o.error()));
+                    sets.append(field + ATTEMPTS, o.attemptsMade());
+                    sets.append(field + DUE_AT, Date.from(o.nextAttemptAt()));
+                    sets.append(field + LAST_ERROR, o.error());
                 } else {
                     // finished: the entry is replaced by its state alone (one statement per entry); what located
                     // the pending delivery goes (the delivery's document has it), so that the kept batch document,
@@ -709,7 +824,7 @@ public class NotificationStore {
                     if (o.error() != null) {
                         finished.append(LAST_ERROR, o.error());
                     }
-                    sets.add(Updates.set(ENTRIES + "." + slot.key(), finished));
+                    sets.append(ENTRIES + "." + slot.key(), finished);
                 }
                 continue;
             }
@@ -735,8 +850,11 @@ public class NotificationStore {
         }
         if (!byBatch.isEmpty()) {
             Map<String, Bson> writes = new LinkedHashMap<>();
-            byBatch.forEach((id, ofEntries) -> writes.put(id, Updates.combine(ofEntries.values().stream()
-                    .flatMap(List::stream).toList())));
+            byBatch.forEach((id, ofEntries) -> {
+                Document set = new Document();
+                ofEntries.values().forEach(set::putAll);
+                writes.put(id, new Document("$set", set));
+            });
             Docs.updateAll(batches, writes, false);
         }
         Docs.updateAll(deliveries, legacyDeliveries, false);

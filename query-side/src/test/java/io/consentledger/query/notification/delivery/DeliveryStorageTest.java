@@ -79,6 +79,12 @@ class DeliveryStorageTest {
         return "ev-" + event + "/" + hook;
     }
 
+    /** What the recorder does when it moves on to a new block (p11): the blocks' markers sealed. */
+    private void sealBlocks() {
+        open.updateMany(new Document("n", new Document("$exists", true)), new Document("$set",
+                new Document("sealed", true)));
+    }
+
     private Document deliveryDoc(int event) {
         return deliveries.find(new Document("_id", id(event))).first();
     }
@@ -145,7 +151,8 @@ class DeliveryStorageTest {
         assertThat(handedOver).extracting(PendingDelivery::deliveryId).containsExactly(id(2), id(3));
         assertThat(handedOver).extracting(p -> p.outbox().documentId()).containsOnly(batch.getString("_id"));
         assertThat(batches.find().into(new ArrayList<>())).containsExactly(batch);
-        assertThat(open.countDocuments()).isEqualTo(1);
+        // the block's marker, and the batch's own (since p11: the block may have been sealed meanwhile)
+        assertThat(open.countDocuments()).isEqualTo(2);
         assertThat(outbox.countDocuments()).isZero();
         assertThat(store.findDelivery(id(1)).orElseThrow().state()).isEqualTo(DeliveryState.DELIVERED);
     }
@@ -204,6 +211,9 @@ class DeliveryStorageTest {
     void aGivenUpDeliveryRetriedByHandIsPendingAgainInItsBatchAndItsBatchIsOpenAgain() {
         recorder.recordAll(revocations(1, 1));
         store.giveUp(id(1), 8, T0, "http-500");
+        assertThat(store.sweepOutbox()).isEmpty();
+        assertThat(open.countDocuments()).isEqualTo(1); // the block's (p11): unsealed, young, batches may join it
+        sealBlocks();
         assertThat(store.sweepOutbox()).isEmpty();
         assertThat(open.countDocuments()).isZero();
         Document delivery = deliveryDoc(1);
@@ -327,5 +337,95 @@ class DeliveryStorageTest {
         upgraded.markDelivered(id(1), 1, T0);
         assertThat(upgraded.pending()).extracting(PendingDelivery::deliveryId).containsExactly(id(2));
         assertThat(upgraded.findDelivery(id(1)).orElseThrow().state()).isEqualTo(DeliveryState.DELIVERED);
+    }
+
+    // ---- p11: one open marker per block of batches ----
+
+    @Test
+    void theBatchesOfABlockShareOneMarkerWrittenWithItsFirstBatch() {
+        recorder.recordAll(revocations(1, 2));
+        recorder.recordAll(revocations(3, 1));
+        recorder.recordAll(revocations(4, 1));
+
+        Document marker = open.find().first();
+        assertThat(open.countDocuments()).isEqualTo(1);
+        assertThat(marker.getInteger("n")).isEqualTo(NotificationStore.BLOCK_SIZE);
+        assertThat(marker.containsKey("sealed")).isFalse();
+        assertThat(List.of(deliveryDoc(1), deliveryDoc(3), deliveryDoc(4))).extracting(d -> d.getString("batch"))
+                .containsExactly(marker.getString("_id") + ".0", marker.getString("_id") + ".1",
+                        marker.getString("_id") + ".2");
+        assertThat(store.pending()).extracting(PendingDelivery::deliveryId)
+                .containsExactlyInAnyOrder(id(1), id(2), id(3), id(4));
+
+        for (int event = 1; event <= 4; event++) {
+            store.markDelivered(id(event), 1, T0);
+        }
+        assertThat(store.sweepOutbox()).isEmpty();
+        assertThat(open.countDocuments()).isEqualTo(1); // young and unsealed: batches may still join it
+        sealBlocks();
+        assertThat(store.sweepOutbox()).isEmpty();
+        assertThat(open.countDocuments()).isZero();
+        assertThat(batches.countDocuments()).isEqualTo(3);
+        assertThat(store.findDelivery(id(3)).orElseThrow().state()).isEqualTo(DeliveryState.DELIVERED);
+    }
+
+    @Test
+    void aFullBlockIsSealedWhenTheNextStartsAndItsMarkerGoesOnceItsBatchesHaveFinished() {
+        int size = NotificationStore.BLOCK_SIZE;
+        for (int event = 1; event <= size + 1; event++) {
+            recorder.recordAll(revocations(event, 1));
+        }
+        String first = deliveryDoc(1).getString("batch").replaceAll("\\.0$", "");
+        String second = deliveryDoc(size + 1).getString("batch").replaceAll("\\.0$", "");
+        assertThat(second).isNotEqualTo(first);
+        assertThat(open.find(new Document("_id", first)).first().getBoolean("sealed")).isTrue();
+        assertThat(open.find(new Document("_id", second)).first().containsKey("sealed")).isFalse();
+        for (int event = 1; event < size; event++) {
+            store.markDelivered(id(event), 1, T0);
+        }
+
+        assertThat(store.sweepOutbox()).extracting(PendingDelivery::deliveryId)
+                .containsExactlyInAnyOrder(id(size), id(size + 1));
+        assertThat(open.countDocuments()).isEqualTo(2);
+        store.markDelivered(id(size), 1, T0);
+        assertThat(store.sweepOutbox()).extracting(PendingDelivery::deliveryId).containsExactly(id(size + 1));
+        assertThat(open.find().into(new ArrayList<>())).extracting(d -> d.getString("_id")).containsExactly(second);
+    }
+
+    @Test
+    void anUnsealedBlockLeftByARecorderThatStoppedGoesOnceAbandonedAndNotWhileItHasAPendingDelivery() {
+        recorder.recordAll(revocations(1, 1));
+        recorder.recordAll(revocations(2, 1));
+        store.markDelivered(id(1), 1, T0);
+        open.updateMany(new Document(), new Document("$set", new Document("at", java.util.Date.from(Instant.now()
+                .minus(NotificationStore.BLOCK_ABANDONED).minusSeconds(60)))));
+
+        assertThat(store.sweepOutbox()).extracting(PendingDelivery::deliveryId).containsExactly(id(2));
+        assertThat(open.countDocuments()).isEqualTo(1);
+        store.markDelivered(id(2), 1, T0);
+        assertThat(store.sweepOutbox()).isEmpty();
+        assertThat(open.countDocuments()).isZero();
+    }
+
+    @Test
+    void aBatchAndItsMarkerWrittenBeforeP11AreReadAndSweptAsBefore() {
+        recorder.recordAll(revocations(1, 2));
+        // as the current main writes them: a random batch id, a marker of its own without a block size
+        Document batch = batches.find().first();
+        String legacyId = java.util.UUID.randomUUID().toString();
+        batches.deleteMany(new Document());
+        batches.insertOne(new Document(batch).append("_id", legacyId));
+        deliveries.updateMany(new Document(), new Document("$set", new Document("batch", legacyId)));
+        open.deleteMany(new Document());
+        open.insertOne(new Document("_id", legacyId).append("v", 1L));
+        NotificationStore upgraded = new NotificationStore(stores.database());
+
+        assertThat(upgraded.sweepOutbox()).extracting(PendingDelivery::deliveryId).containsExactlyInAnyOrder(id(1), id(2));
+        upgraded.markDelivered(id(1), 1, T0);
+        upgraded.giveUp(id(2), 8, T0, "http-500");
+        assertThat(upgraded.findDeliveries(List.of(id(1), id(2)))).extracting(Delivery::state)
+                .containsExactlyInAnyOrder(DeliveryState.DELIVERED, DeliveryState.GIVEN_UP);
+        assertThat(upgraded.sweepOutbox()).isEmpty();
+        assertThat(open.countDocuments()).isZero();
     }
 }

@@ -53,6 +53,9 @@ class NotificationCostProfile {
             WebhookDispatcher dispatcher = new WebhookDispatcher(store, policy, new RetrySchedule(Collections.nCopies(7,
                     Duration.ofMillis(100)), 0), Clock.systemUTC(), new Random(1), new SimpleMeterRegistry(),
                     WebhookDispatcher.Settings.defaults());
+            if (System.getProperty("profile.linger") != null) {
+                dispatcher.outcomeLinger(Duration.ofMillis(Long.getLong("profile.linger")));
+            }
             NotificationRecorder recorder = new NotificationRecorder(store, feed, Clock.systemUTC(), dispatcher::enqueue);
             WebhookService service = new WebhookService(store, recorder, policy, new SecureRandom(), Clock.systemUTC());
             String hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked")).webhookId();
@@ -67,7 +70,9 @@ class NotificationCostProfile {
                     for (int i = 0; i < events; i += batch) {
                         recorder.recordAll(revocations(next, batch));
                         next += batch;
-                        Thread.sleep(2); // a processor's batches arrive over time
+                        // a processor's batches arrive over time (-Dprofile.pause: ms between batches, to pace the
+                        // profile like the benchmark's half load, a few hundred deliveries a second)
+                        Thread.sleep(Long.getLong("profile.pause", 2));
                     }
                     int last = next - 1;
                     int recorded = next - from;

@@ -158,4 +158,53 @@ class NotificationRecorderTest {
         store.pending().forEach(p -> recorded.add(p.deliveryId()));
         assertThat(recorded).containsExactlyInAnyOrder("ev-10/" + hook, "ev-11/" + hook, "ev-13/" + second);
     }
+
+    /**
+     * p11: the webhooks' version is read at most once per {@link WebhookDirectory#VERSION_MAX_AGE} (not once per
+     * batch), and at once after a change of a webhook made through this process; a change made through another
+     * process (here: written to the store directly) is seen once the version read is that old.
+     */
+    @Test
+    void theVersionIsReadOncePerMaxAgeAndAtOnceAfterAChangeInThisProcess() {
+        String hook = service.register(MESSENGER, "https://hooks.example.com/m", List.of("consent.revoked"))
+                .webhookId();
+        AtomicInteger versionReads = new AtomicInteger();
+        NotificationStore counting = new NotificationStore(stores.database()) {
+            @Override
+            public long webhooksVersion() {
+                versionReads.incrementAndGet();
+                return super.webhooksVersion();
+            }
+        };
+        WebhookDirectory directory = new WebhookDirectory(counting);
+        directory.versionMaxAge(java.time.Duration.ofHours(1));
+        assertThat(directory.webhooksOf(List.of(MESSENGER)).get(MESSENGER)).extracting(Webhook::enabled)
+                .containsExactly(true);
+        long readAt = directory.knownAt();
+        assertThat(directory.webhooksOf(List.of(MESSENGER, BANK)).get(BANK)).isEmpty();
+        assertThat(versionReads).hasValue(1);
+        assertThat(directory.knownAt()).isEqualTo(readAt); // what the cache holds is as old as that read
+
+        // disabled through another process: its store wrote the change, then moved the version
+        stores.database().getCollection("notification_webhooks").updateOne(com.mongodb.client.model.Filters.eq(
+                "_id", hook), com.mongodb.client.model.Updates.set("disabledReason", "elsewhere"));
+        stores.database().getCollection("notification_webhooks_version").updateOne(
+                com.mongodb.client.model.Filters.eq("_id", "webhooks"), com.mongodb.client.model.Updates.inc("version", 1L));
+        assertThat(directory.webhooksOf(List.of(MESSENGER)).get(MESSENGER)).extracting(Webhook::enabled)
+                .containsExactly(true); // not yet seen: within the version's max age
+        assertThat(versionReads).hasValue(1);
+
+        // a change through this process (any store instance) is seen at the next look-up
+        service.rotateSecret(MESSENGER, hook);
+        assertThat(directory.webhooksOf(List.of(MESSENGER)).get(MESSENGER)).extracting(Webhook::enabled)
+                .containsExactly(false);
+        assertThat(versionReads).hasValue(2);
+        assertThat(directory.knownAt()).isGreaterThan(readAt);
+
+        // once the read is older than the max age, the version is read again
+        directory.versionMaxAge(java.time.Duration.ZERO);
+        directory.webhooksOf(List.of(MESSENGER));
+        directory.webhooksOf(List.of(MESSENGER));
+        assertThat(versionReads).hasValue(4);
+    }
 }
