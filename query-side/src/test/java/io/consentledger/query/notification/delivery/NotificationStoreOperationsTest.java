@@ -187,7 +187,8 @@ class NotificationStoreOperationsTest {
         assertThat(written.get("notification_webhooks").sum()).isEqualTo(outcomeBatches);
         assertThat(written.get("notification_attempts").sum()).isEqualTo(outcomeBatches);
         assertThat(written.get("notification_feed_heads").sum()).isEqualTo(2);
-        assertThat(total).isCloseTo(1.0 + (7 + 3 * outcomeBatches) / (double) EVENTS,
+        assertThat(written.get("notification_bodies").sum()).isEqualTo(1); // p11: the batch's bodies, once
+        assertThat(total).isCloseTo(1.0 + (8 + 3 * outcomeBatches) / (double) EVENTS,
                 org.assertj.core.data.Offset.offset(1e-9));
     }
 }
