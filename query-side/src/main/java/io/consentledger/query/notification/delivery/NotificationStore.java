@@ -348,7 +348,7 @@ public class NotificationStore {
             deliveries.find(in("_id", duplicates))
                     .projection(Projections.include("_id", "webhookId", "orderingKey", "position", "createdAt", STATE,
                             "nextAttemptAt", BATCH, SLOT))
-                    .forEach(d -> existing.put(d.getString("_id"), d));
+                    .forEach(d -> existing.put(d.getString("_id"), withIds(d)));
             if (existing.size() != duplicates.size()) {
                 throw e; // not a duplicate after all: let the caller's batch fail and be handled again
             }
@@ -481,7 +481,7 @@ public class NotificationStore {
      */
     public List<Delivery> findDeliveries(Collection<String> ids) {
         List<Document> docs = new ArrayList<>();
-        deliveries.find(in("_id", List.copyOf(ids))).forEach(docs::add);
+        deliveries.find(in("_id", List.copyOf(ids))).forEach(d -> docs.add(withIds(d)));
         Map<String, Document> batchDocs = batchDocuments(docs);
         Map<String, String> stored = bodies.find(docs.stream().filter(d -> !d.containsKey(BODY))
                 .map(d -> d.getString(SOURCE)).filter(Objects::nonNull).distinct().toList());
@@ -618,7 +618,7 @@ public class NotificationStore {
      * marker). A legacy delivery is put back as before p10: its own document, then an entry of the earlier outbox.
      */
     public Optional<PendingDelivery> retry(String id, Instant now) {
-        Document doc = deliveries.find(eq("_id", id)).first();
+        Document doc = withIds(deliveries.find(eq("_id", id)).first());
         if (doc == null) {
             return Optional.empty();
         }
@@ -921,12 +921,17 @@ public class NotificationStore {
                 secrets, d.getDate("createdAt").toInstant(), d.getString("disabledReason"));
     }
 
-    /** A delivery's document since p10: written once, never updated; its state is in its batch document's entry. */
+    /**
+     * A delivery's document since p10: written once, never updated; its state is in its batch document's entry.
+     * Since p11 without {@code eventId} and {@code webhookId} when its {@code _id} is made of them (always, but for a
+     * caller's odd ids): {@link #withIds} reads them from there.
+     */
     private static Document deliveryDoc(Delivery d, String batchId, String slot, String bodies) {
-        Document doc = new Document("_id", d.id())
-                .append("eventId", d.eventId())
-                .append("webhookId", d.webhookId())
-                .append("owner", d.ownerKey())
+        Document doc = new Document("_id", d.id());
+        if (!d.id().equals(Delivery.idOf(d.eventId(), d.webhookId())) || d.webhookId().contains("/")) {
+            doc.append("eventId", d.eventId()).append("webhookId", d.webhookId());
+        }
+        doc.append("owner", d.ownerKey())
                 .append("type", d.type())
                 .append("orderingKey", d.orderingKey())
                 .append("position", d.position());
@@ -938,6 +943,20 @@ public class NotificationStore {
         return doc.append("createdAt", Date.from(d.createdAt()))
                 .append(BATCH, batchId)
                 .append(SLOT, slot);
+    }
+
+    /**
+     * A delivery document as read, with its {@code eventId} and {@code webhookId}: those written since p11 leave them
+     * out, their {@code _id} being {@code eventId/webhookId} (a webhook id has no {@code /}). Null stays null.
+     */
+    private static Document withIds(Document d) {
+        if (d != null && d.getString("webhookId") == null) {
+            String id = d.getString("_id");
+            int slash = id.lastIndexOf('/');
+            d.put("eventId", id.substring(0, slash));
+            d.put("webhookId", id.substring(slash + 1));
+        }
+        return d;
     }
 
     /** A delivery document's body; absent since p11 from those whose body is in {@link NotificationBodies}. */

@@ -99,15 +99,18 @@ class NotificationBodyStorageTest {
         assertThat(pages.find().into(new ArrayList<>())).hasSize(2).allSatisfy(p -> assertThat(p)
                 .containsKey("ids").containsEntry("src", source).doesNotContainKey("bodies"));
         assertThat(deliveries.find().into(new ArrayList<>())).hasSize(3).allSatisfy(d -> assertThat(d)
-                .doesNotContainKey("body").containsEntry("src", source).containsKeys("eventId", "batch", "slot"));
+                .doesNotContainKeys("body", "eventId", "webhookId") // the ids: in its _id
+                .containsEntry("src", source).containsKeys("batch", "slot"));
 
         // served as before: the pull feed of both parties, GET delivery, the dispatcher's reads
         for (Subscriber s : List.of(MESSENGER, BANK)) {
             assertThat(feed.page(s, null, 10).entries()).extracting(FeedEntry::seq, FeedEntry::eventId, FeedEntry::body)
                     .containsExactly(tuple(1L, "ev-1", body(1)), tuple(2L, "ev-2", body(2)), tuple(3L, "ev-3", body(3)));
         }
-        assertThat(store.findDeliveries(List.of(id(1), id(2), id(3)))).extracting(Delivery::id, Delivery::body)
-                .containsExactlyInAnyOrder(tuple(id(1), body(1)), tuple(id(2), body(2)), tuple(id(3), body(3)));
+        assertThat(store.findDeliveries(List.of(id(1), id(2), id(3))))
+                .extracting(Delivery::id, Delivery::eventId, Delivery::webhookId, Delivery::body)
+                .containsExactlyInAnyOrder(tuple(id(1), "ev-1", hook, body(1)), tuple(id(2), "ev-2", hook, body(2)),
+                        tuple(id(3), "ev-3", hook, body(3)));
         // the first attempt needs no read: the deliveries handed over carry their bodies
         assertThat(handedOver).extracting(p -> p.recorded().body()).containsExactly(body(1), body(2), body(3));
         // the recovery copy: pending, read with their bodies
@@ -140,8 +143,8 @@ class NotificationBodyStorageTest {
         assertThat(service.retry(MESSENGER, hook, id(1))).isTrue();
 
         assertThat(store.pending()).extracting(PendingDelivery::deliveryId).containsExactly(id(1));
-        assertThat(store.findDelivery(id(1)).orElseThrow()).extracting(Delivery::state, Delivery::body)
-                .containsExactly(DeliveryState.PENDING, body(1));
+        assertThat(store.findDelivery(id(1)).orElseThrow()).extracting(Delivery::state, Delivery::eventId,
+                Delivery::webhookId, Delivery::body).containsExactly(DeliveryState.PENDING, "ev-1", hook, body(1));
         assertThat(service.delivery(MESSENGER, hook, id(1)).orElseThrow().body()).isEqualTo(body(1));
     }
 
@@ -179,9 +182,11 @@ class NotificationBodyStorageTest {
                     .containsExactly(tuple("ev-2", "old-2"), tuple("ev-3", body(3)));
         }
         assertThat(upgradedStore.findDeliveries(List.of(id(1), id(2), id(3), id(4))))
-                .extracting(Delivery::id, Delivery::body)
-                .containsExactlyInAnyOrder(tuple(id(1), "old-1"), tuple(id(2), "old-2"), tuple(id(3), body(3)),
-                        tuple(id(4), body(4)));
+                .extracting(Delivery::id, Delivery::eventId, Delivery::webhookId, Delivery::body, Delivery::state)
+                .containsExactlyInAnyOrder(tuple(id(1), "ev-1", hook, "old-1", DeliveryState.DELIVERED),
+                        tuple(id(2), "ev-2", hook, "old-2", DeliveryState.DELIVERED),
+                        tuple(id(3), "ev-3", hook, body(3), DeliveryState.PENDING),
+                        tuple(id(4), "ev-4", hook, body(4), DeliveryState.PENDING));
         assertThat(deliveries.find(new Document("_id", id(1))).first().getString("body")).isEqualTo("old-1");
     }
 
