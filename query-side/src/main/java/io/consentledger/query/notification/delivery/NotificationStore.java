@@ -58,7 +58,8 @@ import static com.mongodb.client.model.Filters.in;
  *       state is kept ({@code batch}, {@code slot}). Since p11 one recorded by the recorder leaves its body out and names
  *       instead ({@code src}) the {@code notification_bodies} document holding it ({@link NotificationBodies}: the
  *       bodies of a recorded batch, stored once for the feed entries and deliveries of its events); a document with
- *       a {@code body} (earlier ones, pings) is read as it is. One written before p10 has no {@code batch} and holds its own
+ *       a {@code body} (earlier ones, pings) is read as it is. Since p11 also without {@code eventId} and
+ *       {@code webhookId}, read from the {@code _id}. One written before p10 has no {@code batch} and holds its own
  *       state ({@code state}, {@code attempts}, …), updated as before.</li>
  *   <li>{@code notification_delivery_batches} (p10): one per recorded batch (or ping, or re-recorded batch), a
  *       random {@code _id}, its entries in {@code d} by key ({@code k0}, {@code k1}, …): each delivery's id, webhook,
@@ -107,7 +108,7 @@ public class NotificationStore {
         adoptEarlierOutbox();
     }
 
-    /** The bodies, stored once per event for its feed entries and deliveries (the recorder's). */
+    /** The bodies, each stored once for its feed entries and deliveries, a document per batch (the recorder's). */
     NotificationBodies bodies() {
         return bodies;
     }
@@ -476,7 +477,7 @@ public class NotificationStore {
     /**
      * These deliveries, with their states: one read of the delivery documents ({@code $in} on {@code _id}) and, for
      * those recorded since p10, one of their batch documents (the entries hold the states), and for those recorded
-     * since p11 without their bodies, one of the bodies ({@code $in} on event ids). A legacy delivery carries its own
+     * since p11 without their bodies, one of the bodies' documents they name ({@code $in} on {@code _id}). A legacy delivery carries its own
      * state. A delivery whose batch document a crash left unwritten is pending, due since it was created.
      */
     public List<Delivery> findDeliveries(Collection<String> ids) {

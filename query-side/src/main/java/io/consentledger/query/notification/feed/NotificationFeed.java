@@ -233,8 +233,12 @@ public class NotificationFeed {
                 if (slice.stream().anyMatch(a -> a.body() != null)) {
                     page.append(BODIES, slice.stream().map(Append::body).toList());
                 }
-                slice.stream().map(Append::source).filter(java.util.Objects::nonNull).findFirst()
-                        .ifPresent(source -> page.append(SOURCE, source));
+                List<String> sources = slice.stream().map(Append::source).filter(java.util.Objects::nonNull)
+                        .distinct().toList();
+                if (sources.size() > 1) {
+                    throw new IllegalArgumentException("the appends of one call name one bodies' document");
+                }
+                sources.forEach(source -> page.append(SOURCE, source));
                 pages.add(page);
             }
             if (onItsOwn) {
