@@ -58,6 +58,9 @@ class NotificationBodyBytesTest {
     private volatile boolean counting;
     private final Map<String, LongAdder> bytes = new ConcurrentHashMap<>();
     private final LongAdder bodyCopies = new LongAdder();
+    private final Map<String, LongAdder> finds = new ConcurrentHashMap<>();
+    private NotificationStore store;
+    private NotificationFeed feed;
     private NotificationStore uncounted;
     private WebhookDispatcher dispatcher;
     private NotificationRecorder recorder;
@@ -78,9 +81,9 @@ class NotificationBodyBytesTest {
                     }
                 }).build());
         var database = counted.getDatabase(stores.databaseName());
-        NotificationStore store = new NotificationStore(database);
+        store = new NotificationStore(database);
         uncounted = new NotificationStore(stores.database());
-        NotificationFeed feed = new NotificationFeed(database);
+        feed = new NotificationFeed(database);
         WebhookUrlPolicy policy = new WebhookUrlPolicy(true, HostResolver.SYSTEM);
         dispatcher = new WebhookDispatcher(store, policy, new RetrySchedule(Collections.nCopies(7,
                 Duration.ofMillis(100)), 0), Clock.systemUTC(), new Random(1), new SimpleMeterRegistry(),
@@ -108,6 +111,9 @@ class NotificationBodyBytesTest {
             return;
         }
         String collection = command.getString(name).getValue();
+        if (name.equals("find")) {
+            finds.computeIfAbsent(collection, k -> new LongAdder()).increment();
+        }
         List<BsonDocument> written = switch (name) {
             case "insert" -> documents(command, "documents", null);
             case "update" -> documents(command, "updates", "u");
@@ -170,6 +176,31 @@ class NotificationBodyBytesTest {
 
         assertThat(receiver.requests).hasSize(1 + EVENTS);
         assertThat(bodyCopies.sum()).isEqualTo(EVENTS);
+    }
+
+    /** The pull feed and the deliveries read the bodies of what they read with one more {@code $in}, not per item. */
+    @Test
+    void aPageOfTheFeedOrOfDeliveriesReadsItsBodiesInOneRead() {
+        String hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked")).webhookId();
+        dispatcher.close();
+        for (int b = 0; b < 4; b++) {
+            recorder.recordAll(revocations(100 + 50 * b, 50)); // four batches: four bodies' documents
+        }
+
+        counting = true;
+        var page = feed.page(Subscriber.provider("bank-1"), null, 200);
+        counting = false;
+        assertThat(page.entries()).hasSize(200).allSatisfy(e -> assertThat(e.body()).contains(e.eventId()));
+        assertThat(finds.get("notification_bodies").sum()).isEqualTo(1);
+
+        finds.clear();
+        counting = true;
+        List<Delivery> found = store.findDeliveries(IntStream.range(100, 300).mapToObj(i -> "ev-" + i + "/" + hook)
+                .toList());
+        counting = false;
+        assertThat(found).hasSize(200).allSatisfy(d -> assertThat(d.body()).contains(d.eventId()));
+        assertThat(finds.get("notification_bodies").sum()).isEqualTo(1);
+        assertThat(finds.get("notification_deliveries").sum()).isEqualTo(1);
     }
 
     /** What the store keeps in memory per notification (mongo-java-server holds it all): the heap after a GC. */
