@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,16 +94,6 @@ public class NotificationRecorder {
             return 0;
         }
         List<String> bodies = batch.stream().map(a -> NotificationJson.write(a.notification())).toList();
-        if (feed != null) {
-            List<NotificationFeed.Append> appends = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-                String eventId = batch.get(i).notification().eventId();
-                String body = bodies.get(i);
-                batch.get(i).audience().stream().sorted(Comparator.comparing(Subscriber::key))
-                        .forEach(s -> appends.add(new NotificationFeed.Append(s, eventId, body)));
-            }
-            feed.appendAll(appends, onItsOwn);
-        }
         Set<Subscriber> audience = new LinkedHashSet<>();
         batch.forEach(a -> audience.addAll(a.audience()));
         Map<Subscriber, List<Webhook>> webhooks = directory.webhooksOf(audience);
@@ -128,10 +119,29 @@ public class NotificationRecorder {
                 }
             }
         }
+        // each body once (p11), one document for the batch, before the feed pages and delivery documents that leave
+        // the bodies out and name it; a batch handled again finds it stored and stores nothing
+        Map<String, String> stored = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (feed != null && !batch.get(i).audience().isEmpty()) {
+                stored.putIfAbsent(batch.get(i).notification().eventId(), bodies.get(i));
+            }
+        }
+        deliveries.forEach(d -> stored.putIfAbsent(d.eventId(), d.body()));
+        String source = stored.isEmpty() ? null : store.bodies().store(stored);
+        if (feed != null) {
+            List<NotificationFeed.Append> appends = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                String eventId = batch.get(i).notification().eventId();
+                batch.get(i).audience().stream().sorted(Comparator.comparing(Subscriber::key))
+                        .forEach(s -> appends.add(NotificationFeed.Append.stored(s, eventId, source)));
+            }
+            feed.appendAll(appends, onItsOwn);
+        }
         if (deliveries.isEmpty()) {
             return 0;
         }
-        NotificationStore.Recorded recorded = store.recordDeliveries(deliveries);
+        NotificationStore.Recorded recorded = store.recordDeliveries(deliveries, source);
         if (!recorded.pending().isEmpty()) {
             // a delivery recorded now carries its webhook as the directory knew it: its first attempt, if soon,
             // needs no read of the webhook

@@ -15,6 +15,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.consentledger.query.notification.NotificationType;
 import io.consentledger.query.notification.Subscriber;
+import io.consentledger.query.notification.feed.NotificationBodies;
 import io.consentledger.query.notification.signing.WebhookSecret;
 import io.consentledger.query.projection.Docs;
 import org.bson.Document;
@@ -54,7 +55,11 @@ import static com.mongodb.client.model.Filters.in;
  *       its webhooks.</li>
  *   <li>{@code notification_deliveries}: one per (event, webhook), {@code _id} = {@code eventId/webhookId}; kept.
  *       Since p10 <b>written once and never updated</b>: the body and what identifies the delivery, and where its
- *       state is kept ({@code batch}, {@code slot}). One written before p10 has no {@code batch} and holds its own
+ *       state is kept ({@code batch}, {@code slot}). Since p11 one recorded by the recorder leaves its body out and names
+ *       instead ({@code src}) the {@code notification_bodies} document holding it ({@link NotificationBodies}: the
+ *       bodies of a recorded batch, stored once for the feed entries and deliveries of its events); a document with
+ *       a {@code body} (earlier ones, pings) is read as it is. Since p11 also without {@code eventId} and
+ *       {@code webhookId}, read from the {@code _id}. One written before p10 has no {@code batch} and holds its own
  *       state ({@code state}, {@code attempts}, …), updated as before.</li>
  *   <li>{@code notification_delivery_batches} (p10): one per recorded batch (or ping, or re-recorded batch), a
  *       random {@code _id}, its entries in {@code d} by key ({@code k0}, {@code k1}, …): each delivery's id, webhook,
@@ -90,6 +95,7 @@ public class NotificationStore {
     private final MongoCollection<Document> open;
     private final MongoCollection<Document> attempts;
     private final MongoCollection<Document> versions;
+    private final NotificationBodies bodies;
 
     public NotificationStore(MongoDatabase database) {
         this.webhooks = database.getCollection("notification_webhooks");
@@ -101,7 +107,13 @@ public class NotificationStore {
         this.open = database.getCollection("notification_outbox_open");
         this.attempts = database.getCollection("notification_attempts");
         this.versions = database.getCollection("notification_webhooks_version");
+        this.bodies = new NotificationBodies(database);
         adoptEarlierOutbox();
+    }
+
+    /** The bodies, each stored once for its feed entries and deliveries, a document per batch (the recorder's). */
+    NotificationBodies bodies() {
+        return bodies;
     }
 
     /** The most entries one outbox document gets when the earlier outbox is adopted. */
@@ -302,6 +314,15 @@ public class NotificationStore {
      *         carrying the delivery as stored, so that its first attempt needs no read)
      */
     public Recorded recordDeliveries(List<Delivery> batch) {
+        return recordDeliveries(batch, null);
+    }
+
+    /**
+     * As {@link #recordDeliveries(List)}; {@code bodies} not null: the deliveries' bodies are stored already, in that
+     * {@link NotificationBodies} document (the recorder did), so their documents leave them out and name it (the
+     * deliveries handed over still carry them, for their first attempts).
+     */
+    public Recorded recordDeliveries(List<Delivery> batch, String bodies) {
         Map<String, Delivery> byId = new LinkedHashMap<>();
         batch.forEach(d -> byId.putIfAbsent(d.id(), d));
         if (byId.isEmpty()) {
@@ -318,7 +339,7 @@ public class NotificationStore {
         // and only then are they read
         Map<String, Document> existing = new HashMap<>();
         try {
-            deliveries.insertMany(all.stream().map(d -> deliveryDoc(d, batchId, slotOf.get(d.id()))).toList(),
+            deliveries.insertMany(all.stream().map(d -> deliveryDoc(d, batchId, slotOf.get(d.id()), bodies)).toList(),
                     new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
             List<String> duplicates = new ArrayList<>();
@@ -334,7 +355,7 @@ public class NotificationStore {
             deliveries.find(in("_id", duplicates))
                     .projection(Projections.include("_id", "webhookId", "orderingKey", "position", "createdAt", STATE,
                             "nextAttemptAt", BATCH, SLOT))
-                    .forEach(d -> existing.put(d.getString("_id"), d));
+                    .forEach(d -> existing.put(d.getString("_id"), withIds(d)));
             if (existing.size() != duplicates.size()) {
                 throw e; // not a duplicate after all: let the caller's batch fail and be handled again
             }
@@ -548,13 +569,21 @@ public class NotificationStore {
 
     /**
      * These deliveries, with their states: one read of the delivery documents ({@code $in} on {@code _id}) and, for
-     * those recorded since p10, one of their batch documents (the entries hold the states). A legacy delivery carries
-     * its own state. A delivery whose batch document a crash left unwritten is pending, due since it was created.
+     * those recorded since p10, one of their batch documents (the entries hold the states), and for those recorded
+     * since p11 without their bodies, one of the bodies' documents they name ({@code $in} on {@code _id}). A legacy delivery carries its own
+     * state. A delivery whose batch document a crash left unwritten is pending, due since it was created.
      */
     public List<Delivery> findDeliveries(Collection<String> ids) {
         List<Document> docs = new ArrayList<>();
-        deliveries.find(in("_id", List.copyOf(ids))).forEach(docs::add);
+        deliveries.find(in("_id", List.copyOf(ids))).forEach(d -> docs.add(withIds(d)));
         Map<String, Document> batchDocs = batchDocuments(docs);
+        Map<String, String> stored = bodies.find(docs.stream().filter(d -> !d.containsKey(BODY))
+                .map(d -> d.getString(SOURCE)).filter(Objects::nonNull).distinct().toList());
+        docs.forEach(d -> {
+            if (!d.containsKey(BODY)) {
+                d.put(BODY, stored.get(d.getString("eventId")));
+            }
+        });
         List<Delivery> found = new ArrayList<>();
         for (Document d : docs) {
             if (d.getString(STATE) != null) {
@@ -703,7 +732,7 @@ public class NotificationStore {
      * marker). A legacy delivery is put back as before p10: its own document, then an entry of the earlier outbox.
      */
     public Optional<PendingDelivery> retry(String id, Instant now) {
-        Document doc = deliveries.find(eq("_id", id)).first();
+        Document doc = withIds(deliveries.find(eq("_id", id)).first());
         if (doc == null) {
             return Optional.empty();
         }
@@ -1011,20 +1040,48 @@ public class NotificationStore {
                 secrets, d.getDate("createdAt").toInstant(), d.getString("disabledReason"));
     }
 
-    /** A delivery's document since p10: written once, never updated; its state is in its batch document's entry. */
-    private static Document deliveryDoc(Delivery d, String batchId, String slot) {
-        return new Document("_id", d.id())
-                .append("eventId", d.eventId())
-                .append("webhookId", d.webhookId())
-                .append("owner", d.ownerKey())
+    /**
+     * A delivery's document since p10: written once, never updated; its state is in its batch document's entry.
+     * Since p11 without {@code eventId} and {@code webhookId} when its {@code _id} is made of them (always, but for a
+     * caller's odd ids): {@link #withIds} reads them from there.
+     */
+    private static Document deliveryDoc(Delivery d, String batchId, String slot, String bodies) {
+        Document doc = new Document("_id", d.id());
+        if (!d.id().equals(Delivery.idOf(d.eventId(), d.webhookId())) || d.webhookId().contains("/")) {
+            doc.append("eventId", d.eventId()).append("webhookId", d.webhookId());
+        }
+        doc.append("owner", d.ownerKey())
                 .append("type", d.type())
                 .append("orderingKey", d.orderingKey())
-                .append("position", d.position())
-                .append("body", d.body())
-                .append("createdAt", Date.from(d.createdAt()))
+                .append("position", d.position());
+        if (bodies == null) {
+            doc.append(BODY, d.body());
+        } else { // since p11 the recorder's deliveries leave it out: it is in that NotificationBodies document
+            doc.append(SOURCE, bodies);
+        }
+        return doc.append("createdAt", Date.from(d.createdAt()))
                 .append(BATCH, batchId)
                 .append(SLOT, slot);
     }
+
+    /**
+     * A delivery document as read, with its {@code eventId} and {@code webhookId}: those written since p11 leave them
+     * out, their {@code _id} being {@code eventId/webhookId} (a webhook id has no {@code /}). Null stays null.
+     */
+    private static Document withIds(Document d) {
+        if (d != null && d.getString("webhookId") == null) {
+            String id = d.getString("_id");
+            int slash = id.lastIndexOf('/');
+            d.put("eventId", id.substring(0, slash));
+            d.put("webhookId", id.substring(slash + 1));
+        }
+        return d;
+    }
+
+    /** A delivery document's body; absent since p11 from those whose body is in {@link NotificationBodies}. */
+    private static final String BODY = "body";
+    /** Since p11, instead of {@code body}: the {@link NotificationBodies} document holding it. */
+    private static final String SOURCE = "src";
 
     /** A delivery recorded since p10, with the state its batch document's entry holds. */
     private static Delivery delivery(Document d, Document entry) {

@@ -66,6 +66,7 @@ public class NotificationFeed {
     private final MongoCollection<Document> feed;
     private final MongoCollection<Document> heads;
     private final MongoCollection<Document> events;
+    private final NotificationBodies bodies;
 
     private final boolean legacyMarkers;
 
@@ -73,6 +74,7 @@ public class NotificationFeed {
         this.feed = database.getCollection("notification_feed");
         this.heads = database.getCollection("notification_feed_heads");
         this.events = database.getCollection("notification_feed_events");
+        this.bodies = new NotificationBodies(database);
         // the entries written before p10 carry these; pages do not (sparse)
         feed.createIndex(Indexes.ascending(MARKER), new IndexOptions().unique(true).sparse(true).name("marker_unique"));
         feed.createIndex(Indexes.ascending(ALSO), new IndexOptions().unique(true).sparse(true).name("also_unique"));
@@ -87,13 +89,28 @@ public class NotificationFeed {
     private static final String MARKER2 = "marker2";
     private static final String IDS = "ids";
     private static final String BODIES = "bodies";
+    /** On a page written since p11: the {@link NotificationBodies} document holding the bodies it leaves out. */
+    private static final String SOURCE = "src";
     private static final String FROM = "from";
     private static final String ORPHAN_LIST = "orphans";
     /** On a head: the calls since the token moved found entries by their markers (entries from before p10). */
     private static final String MARKERS = "markers";
 
-    /** One notification for one subscriber's feed: what {@link #appendAll} takes. */
-    public record Append(Subscriber subscriber, String eventId, String body) {
+    /**
+     * One notification for one subscriber's feed: what {@link #appendAll} takes. {@code body} null: the body is stored
+     * in {@link NotificationBodies} already, in the document {@code source} (the recorder's batches, since p11), and
+     * the page names that document instead.
+     */
+    public record Append(Subscriber subscriber, String eventId, String body, String source) {
+
+        public Append(Subscriber subscriber, String eventId, String body) {
+            this(subscriber, eventId, body, null);
+        }
+
+        /** Its body stored in {@link NotificationBodies}, in the document {@code source}. */
+        public static Append stored(Subscriber subscriber, String eventId, String source) {
+            return new Append(subscriber, eventId, null, java.util.Objects.requireNonNull(source, "source"));
+        }
     }
 
     /**
@@ -209,9 +226,20 @@ public class NotificationFeed {
             long first = firstAdded.get(key);
             for (int i = 0; i < list.size(); i += PAGE) {
                 List<Append> slice = list.subList(i, Math.min(list.size(), i + PAGE));
-                pages.add(new Document("_id", key + "/" + (first + i))
-                        .append(IDS, slice.stream().map(Append::eventId).toList())
-                        .append(BODIES, slice.stream().map(Append::body).toList()));
+                Document page = new Document("_id", key + "/" + (first + i))
+                        .append(IDS, slice.stream().map(Append::eventId).toList());
+                // since p11 a body stored in NotificationBodies is left out (null in the list; no list if all are), the
+                // page naming the bodies' document (one per call)
+                if (slice.stream().anyMatch(a -> a.body() != null)) {
+                    page.append(BODIES, slice.stream().map(Append::body).toList());
+                }
+                List<String> sources = slice.stream().map(Append::source).filter(java.util.Objects::nonNull)
+                        .distinct().toList();
+                if (sources.size() > 1) {
+                    throw new IllegalArgumentException("the appends of one call name one bodies' document");
+                }
+                sources.forEach(source -> page.append(SOURCE, source));
+                pages.add(page);
             }
             if (onItsOwn) {
                 for (int i = 0; i < list.size(); i++) {
@@ -346,6 +374,7 @@ public class NotificationFeed {
         String key = subscriber.key();
         long last = Math.min(head(key), after + size);
         List<FeedEntry> entries = new ArrayList<>();
+        Set<String> sources = new HashSet<>();
         if (last > after) {
             List<String> ids = new ArrayList<>();
             for (long n = Math.max(1, after + 2 - PAGE); n <= last; n++) {
@@ -355,10 +384,14 @@ public class NotificationFeed {
                 long start = seqOf(d.getString("_id"));
                 if (d.containsKey(IDS)) {
                     List<String> eventIds = d.getList(IDS, String.class);
-                    List<String> bodies = d.getList(BODIES, String.class);
+                    List<String> inline = d.getList(BODIES, String.class);
                     for (int i = 0; i < eventIds.size(); i++) {
                         if (start + i > after && start + i <= last) {
-                            entries.add(new FeedEntry(start + i, eventIds.get(i), bodies.get(i)));
+                            String body = inline == null ? null : inline.get(i);
+                            if (body == null && d.getString(SOURCE) != null) {
+                                sources.add(d.getString(SOURCE));
+                            }
+                            entries.add(new FeedEntry(start + i, eventIds.get(i), body));
                         }
                     }
                 } else if (start > after) {
@@ -373,7 +406,7 @@ public class NotificationFeed {
         // stop before a missing number, so the next page asks for it again rather than skipping it
         List<FeedEntry> contiguous = new ArrayList<>();
         long expected = after + 1;
-        for (FeedEntry entry : entries) {
+        for (FeedEntry entry : withBodies(entries, sources)) {
             if (entry.seq() != expected) {
                 break;
             }
@@ -382,6 +415,19 @@ public class NotificationFeed {
         }
         long next = contiguous.isEmpty() ? after : contiguous.get(contiguous.size() - 1).seq();
         return new FeedPage(contiguous, encode(next));
+    }
+
+    /**
+     * The entries, those whose page left the body out (written since p11) with their bodies from
+     * {@link NotificationBodies} (the documents their pages name): one read for all of them.
+     */
+    private List<FeedEntry> withBodies(List<FeedEntry> entries, Set<String> sources) {
+        if (sources.isEmpty()) {
+            return entries;
+        }
+        Map<String, String> found = bodies.find(sources);
+        return entries.stream().map(e -> e.body() != null ? e : new FeedEntry(e.seq(), e.eventId(),
+                found.get(e.eventId()))).toList();
     }
 
     private long head(String key) {

@@ -259,7 +259,8 @@ class NotificationStoreOperationsTest {
         assertThat(written.get("notification_webhooks").sum()).isEqualTo(outcomeBatches);
         assertThat(written.get("notification_attempts").sum()).isEqualTo(outcomeBatches);
         assertThat(written.get("notification_feed_heads").sum()).isEqualTo(2);
-        assertThat(total).isCloseTo(1.0 + (5 + 3 * outcomeBatches) / (double) EVENTS,
+        assertThat(written.get("notification_bodies").sum()).isEqualTo(1); // p11: the batch's bodies, once
+        assertThat(total).isCloseTo(1.0 + (6 + 3 * outcomeBatches) / (double) EVENTS,
                 org.assertj.core.data.Offset.offset(1e-9));
     }
 }
