@@ -22,10 +22,12 @@ import java.util.TreeSet;
  * nothing while it is busy, and never holds up another webhook. Each operation is O(log n).
  * <p>
  * The limit counts <b>requests</b> in flight: a delivery holds its webhook's slot from {@link #takeDue} until its
- * attempt has ended ({@link #attemptEnded}, the receiver answered or the attempt failed), and its lane until its
- * outcome is stored ({@link #finished}, {@link #retryAt}). So storing outcomes, which the dispatcher does in
- * batches, does not hold the receiver's slots, while a lane's next delivery still waits for the stored outcome of
- * the one before.
+ * attempt has ended ({@link #attemptEnded}, the receiver answered or the attempt failed). A delivery the receiver
+ * accepted (2xx) is <b>settled</b>: its lane moves on at once, and it stays known (a sweep that still reads it as
+ * pending does not bring it back) until its outcome is stored ({@link #finished}). Any other attempt holds its lane
+ * until its outcome is stored ({@link #finished}, {@link #retryAt}), so that a retry or a give-up is decided before the
+ * lane's next is sent. So storing outcomes, which the dispatcher does in batches, holds neither the receiver's slots
+ * nor the lanes of delivered notifications.
  */
 final class DispatchQueue {
 
@@ -48,6 +50,8 @@ final class DispatchQueue {
     private final Map<String, Integer> inFlightOf = new HashMap<>();
     /** The deliveries whose request is in flight: each holds one slot of its webhook. */
     private final java.util.Set<String> holdingSlot = new java.util.HashSet<>();
+    /** Delivered deliveries whose outcome is not stored yet: out of their lanes, still known and in the backlog. */
+    private final java.util.Set<String> settled = new java.util.HashSet<>();
     private final Map<String, Long> backlogOf = new HashMap<>();
     /** Waiting deliveries that carry their recorded body ({@link PendingDelivery#recorded}): at most {@link #MAX_CARRIED}. */
     private int carried;
@@ -122,27 +126,43 @@ final class DispatchQueue {
     }
 
     /**
-     * The attempt's request has ended (answered, failed or not made): the webhook's slot is free for another lane,
-     * while this lane stays busy until the outcome is stored ({@link #finished} or {@link #retryAt}).
+     * The attempt's request has ended (answered, failed or not made): the webhook's slot is free for another lane. If
+     * the receiver accepted it ({@code delivered}), the lane's next may be sent now; else the lane stays busy until
+     * the outcome is stored ({@link #finished} or {@link #retryAt}).
      *
-     * @return whether a delivery waiting for the slot may be taken now (else a pass would find nothing new)
+     * @return whether a delivery waiting for the slot or for the lane may be taken now (else a pass would find
+     *         nothing new)
      */
-    boolean attemptEnded(PendingDelivery delivery) {
+    boolean attemptEnded(boolean delivered, PendingDelivery delivery) {
         Lane lane = lanes.get(laneKey(delivery));
         if (lane == null || lane.inFlight == null || !lane.inFlight.deliveryId().equals(delivery.deliveryId())) {
             return false;
         }
-        return freeSlot(delivery);
+        boolean slotWanted = freeSlot(delivery);
+        if (!delivered) {
+            return slotWanted;
+        }
+        lane.inFlight = null;
+        settled.add(delivery.deliveryId());
+        if (lane.waiting.isEmpty()) {
+            lanes.remove(laneKey(delivery));
+            return slotWanted;
+        }
+        requeueHead(lane);
+        return true;
     }
 
     /** An attempt ended and the delivery left the outbox (delivered, given up) or was not pending any more. */
     void finished(PendingDelivery delivery) {
+        if (settled.remove(delivery.deliveryId())) { // its lane moved on when it was delivered
+            forget(delivery);
+            return;
+        }
         Lane lane = release(delivery);
         if (lane == null) {
             return;
         }
-        known.remove(delivery.deliveryId());
-        backlogOf.computeIfPresent(delivery.webhookId(), (k, n) -> n <= 1 ? null : n - 1);
+        forget(delivery);
         if (lane.waiting.isEmpty()) {
             lanes.remove(laneKey(delivery));
         } else {
@@ -150,7 +170,15 @@ final class DispatchQueue {
         }
     }
 
-    /** An attempt ended and the delivery stays pending: it heads its lane again, due at {@code dueAt}. */
+    private void forget(PendingDelivery delivery) {
+        known.remove(delivery.deliveryId());
+        backlogOf.computeIfPresent(delivery.webhookId(), (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /**
+     * An attempt ended and the delivery stays pending: it heads its lane again, due at {@code dueAt}. Not for a
+     * settled (delivered) one, whose lane has moved on: it stays settled until {@link #finished}.
+     */
     void retryAt(PendingDelivery delivery, Instant dueAt) {
         Lane lane = release(delivery);
         if (lane == null) {

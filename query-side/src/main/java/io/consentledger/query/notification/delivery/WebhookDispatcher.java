@@ -62,7 +62,7 @@ import java.util.random.RandomGenerator;
  * the worker; no proxy; keep-alive): connect timeout 2 s,
  * total 10 s, no redirects followed. 2xx delivers; 410 disables the webhook and gives the delivery up; anything else
  * (another status, a refused connection, a timeout, a refused address) is retried on the {@link RetrySchedule} and
- * given up after the last retry. Every attempt is logged, and every outcome is stored before the queue moves on,
+ * given up after the last retry. Every attempt is logged, and every outcome is stored before the queue forgets it,
  * so a restarted ledger resumes from the outbox where it stopped.
  * <p>
  * Only one instance should dispatch: {@link #activeWhen} says when this one does (the Spring wiring: while it holds
@@ -82,8 +82,9 @@ public class WebhookDispatcher implements AutoCloseable {
     }
 
     /**
-     * How long the outcome recorder waits after an attempt ended for others to store with it: the lanes of those
-     * attempts wait that much longer, the receivers' slots do not (they are free once the request ended). Since p11
+     * How long the outcome recorder waits after an attempt ended for others to store with it: the lanes of failed
+     * attempts wait that much longer; neither the lanes of delivered ones (they move on when the receiver answers
+     * 2xx, since p12) nor the receivers' slots do (they are free once the request ended). Since p11
      * 100 ms (was 20): at a few hundred deliveries a second, an outcome batch then stores ~5 times as many outcomes
      * for the same round trips (the webhooks' counters, one log page per webhook, one update per batch document).
      * Meanwhile a reader sees the delivery pending and its attempt not yet in the log; a crash in that window sends
@@ -450,11 +451,23 @@ public class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    /** What one attempt did, for the outcome recorder; {@code notAttempted} is set when no request was made. */
+    /**
+     * What one attempt did, for the outcome recorder; {@code notAttempted} is set when no request was made;
+     * {@code logged} once its attempt is in the delivery log (an outcome stored again after a failure).
+     */
     record Result(PendingDelivery pending, Delivery delivery, int number, Instant start, Instant end, int status,
-                  long millis, String error, String notAttempted) {
+                  long millis, String error, String notAttempted, boolean logged) {
         static Result notAttempted(PendingDelivery pending, Delivery delivery, String reason, Instant at) {
-            return new Result(pending, delivery, delivery.attempts(), at, at, 0, 0, null, reason);
+            return new Result(pending, delivery, delivery.attempts(), at, at, 0, 0, null, reason, false);
+        }
+
+        /** The receiver accepted it: its lane moved on when the attempt ended, its outcome must still be stored. */
+        boolean delivered() {
+            return notAttempted == null && status >= 200 && status < 300;
+        }
+
+        Result asLogged() {
+            return new Result(pending, delivery, number, start, end, status, millis, error, notAttempted, true);
         }
     }
 
@@ -479,16 +492,20 @@ public class WebhookDispatcher implements AutoCloseable {
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             latency.record(Duration.ofMillis(millis));
-            // the request is over: the webhook's slot goes to another lane; this lane waits for the stored outcome
+            // the request is over: the webhook's slot goes to another lane; if delivered, this lane's next may go now
+            // (a crash before the outcome is stored sends this one again, with the same webhook-id: at least once),
+            // else the lane waits for the stored outcome, which decides the retry
+            Result result = new Result(pending, delivery, number, start, clock.instant(), status, millis, error, null,
+                    false);
             lock.lock();
             try {
-                if (queue.attemptEnded(pending)) {
-                    signal(); // a lane of this webhook waited for the slot: a pass hands it out (else no wake-up)
+                if (queue.attemptEnded(result.delivered(), pending)) {
+                    signal(); // a delivery waited for the slot or the lane: a pass hands it out (else no wake-up)
                 }
             } finally {
                 lock.unlock();
             }
-            results.add(new Result(pending, delivery, number, start, clock.instant(), status, millis, error, null));
+            results.add(result);
         } finally {
             MDC.remove(CorrelationIdFilter.MDC_KEY);
         }
@@ -496,8 +513,9 @@ public class WebhookDispatcher implements AutoCloseable {
 
     /**
      * The outcome recorder's thread: stores the results of the attempts that ended, many at once (their attempts in
-     * the log, the deliveries' new states, the outbox), and only then moves their lanes on. A lane's next delivery is
-     * therefore never sent before the outcome of the one before is stored.
+     * the log, the deliveries' new states, the outbox), and only then moves on the lanes of those not delivered. A
+     * lane's next delivery is therefore sent only after the one before was delivered (2xx) or its give-up stored. If
+     * storing fails, the delivered ones are stored again (not sent again), the others are sent again.
      */
     private void recordResults() {
         List<Result> batch = new ArrayList<>();
@@ -527,15 +545,25 @@ public class WebhookDispatcher implements AutoCloseable {
                 if (!closed) {
                     log.warn("webhook attempt outcomes could not be stored, retrying shortly: {}", e.toString());
                 }
-                requeue(batch.stream().map(Result::pending).toList());
+                requeue(batch.stream().filter(r -> !r.delivered()).map(Result::pending).toList());
+                List<Result> delivered = batch.stream().filter(Result::delivered)
+                        .map(r -> batchLogged ? r.asLogged() : r).toList();
+                if (!delivered.isEmpty() && !closed) { // (once closed, the outbox sends them again at the next start)
+                    sleepQuietly(settings.pollInterval().toMillis());
+                    results.addAll(delivered);
+                }
             } finally {
                 batch.clear();
             }
         }
     }
 
+    /** Whether the last batch's attempts reached the log (read after {@link #store} failed; recorder thread only). */
+    private boolean batchLogged;
+
     /** Stores a batch of results and moves their lanes on: a handful of round trips for the whole batch. */
     void store(List<Result> batch) {
+        batchLogged = false;
         List<DeliveryAttempt> attempts = new ArrayList<>();
         List<NotificationStore.Outcome> outcomes = new ArrayList<>();
         Map<String, String> disable = new LinkedHashMap<>();
@@ -550,8 +578,10 @@ public class WebhookDispatcher implements AutoCloseable {
                 givenUp.add(id);
                 continue;
             }
-            attempts.add(new DeliveryAttempt(id, r.delivery().webhookId(), r.number(), r.start(), r.status(),
-                    r.millis(), r.error()));
+            if (!r.logged()) {
+                attempts.add(new DeliveryAttempt(id, r.delivery().webhookId(), r.number(), r.start(), r.status(),
+                        r.millis(), r.error()));
+            }
             if (r.status() >= 200 && r.status() < 300) {
                 outcomes.add(outcome(r, DeliveryState.DELIVERED, r.number(), r.end(), null,
                         null));
@@ -579,13 +609,14 @@ public class WebhookDispatcher implements AutoCloseable {
             }
         }
         store.recordAttempts(attempts);
+        batchLogged = true;
+        attempts("success").increment(attempts.size() - failures);
+        attempts("failure").increment(failures);
         disable.forEach((webhookId, reason) -> {
             store.disable(webhookId, reason);
             log.info("webhook {} disabled: its receiver answered 410 Gone", webhookId);
         });
         store.applyOutcomes(outcomes);
-        attempts("success").increment(attempts.size() - failures);
-        attempts("failure").increment(failures);
         deliveries("delivered").increment(delivered.size());
         deliveries("given_up").increment(givenUp.size());
         lock.lock();

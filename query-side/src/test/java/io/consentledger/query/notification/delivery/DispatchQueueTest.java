@@ -107,12 +107,12 @@ class DispatchQueueTest {
         assertThat(queue.takeDue(T0)).isEmpty(); // the one slot is taken
 
         // answered; its outcome not stored yet; x waited (parked) for the slot: a pass has something to hand out
-        assertThat(queue.attemptEnded(d("a", "wh", "consent:c-1", 10, T0))).isTrue();
+        assertThat(queue.attemptEnded(false, d("a", "wh", "consent:c-1", 10, T0))).isTrue();
 
         assertThat(queue.inFlight("wh")).isZero();
         assertThat(ids(queue.takeDue(T0))).containsExactly("x"); // another lane may use the slot
         // nothing waited for the slot: no pass needed
-        assertThat(queue.attemptEnded(d("x", "wh", "consent:c-2", 12, T0))).isFalse();
+        assertThat(queue.attemptEnded(false, d("x", "wh", "consent:c-2", 12, T0))).isFalse();
         assertThat(queue.takeDue(T0)).isEmpty(); // b still waits for a's stored outcome
         queue.finished(d("a", "wh", "consent:c-1", 10, T0));
         assertThat(ids(queue.takeDue(T0))).containsExactly("b");
@@ -123,6 +123,64 @@ class DispatchQueueTest {
         assertThat(queue.takeDue(T0)).isEmpty(); // b holds the one slot
         queue.retryAt(d("b", "wh", "consent:c-1", 11, T0), T0);
         assertThat(ids(queue.takeDue(T0))).containsExactly("b"); // due at the same time: the lower position first
+    }
+
+    @Test
+    void aDeliveredAttemptMovesItsLaneOnAtOnceButStaysKnownUntilItsOutcomeIsStored() {
+        DispatchQueue queue = new DispatchQueue(1);
+        queue.add(d("a", "wh", "consent:c-1", 10, T0));
+        queue.add(d("b", "wh", "consent:c-1", 11, T0));
+        queue.add(d("c", "wh", "consent:c-1", 12, T0));
+        assertThat(ids(queue.takeDue(T0))).containsExactly("a");
+
+        // answered 2xx, outcome not stored yet: the lane's next may be sent now (the slot is free too)
+        assertThat(queue.attemptEnded(true, d("a", "wh", "consent:c-1", 10, T0))).isTrue();
+        assertThat(queue.inFlight("wh")).isZero();
+        assertThat(ids(queue.takeDue(T0))).containsExactly("b");
+        // a sweep that still reads a as pending does not bring it back, and the backlog still counts it
+        assertThat(queue.add(d("a", "wh", "consent:c-1", 10, T0))).isFalse();
+        assertThat(queue.knows("a")).isTrue();
+        assertThat(queue.backlog()).containsEntry("wh", 3L);
+        // neither does an outcome store that failed: it is stored again, not sent again
+        queue.retryAt(d("a", "wh", "consent:c-1", 10, T0), T0);
+        assertThat(queue.takeDue(T0)).isEmpty();
+
+        queue.finished(d("a", "wh", "consent:c-1", 10, T0)); // its outcome is stored
+        assertThat(queue.knows("a")).isFalse();
+        assertThat(queue.backlog()).containsEntry("wh", 2L);
+        assertThat(queue.takeDue(T0)).as("b still in flight: c waits for it").isEmpty();
+
+        // b failed: its lane waits for the stored outcome, as before
+        assertThat(queue.attemptEnded(false, d("b", "wh", "consent:c-1", 11, T0))).isFalse();
+        assertThat(queue.takeDue(T0)).isEmpty();
+        queue.retryAt(d("b", "wh", "consent:c-1", 11, T0), T0.plusSeconds(5));
+        assertThat(queue.takeDue(T0)).isEmpty();
+        assertThat(ids(queue.takeDue(T0.plusSeconds(5)))).containsExactly("b");
+        assertThat(queue.attemptEnded(true, d("b", "wh", "consent:c-1", 11, T0))).isTrue();
+        assertThat(ids(queue.takeDue(T0.plusSeconds(5)))).containsExactly("c");
+        assertThat(queue.attemptEnded(true, d("c", "wh", "consent:c-1", 12, T0))).isFalse(); // nothing left to send
+        queue.finished(d("c", "wh", "consent:c-1", 12, T0));
+        queue.finished(d("b", "wh", "consent:c-1", 11, T0));
+        assertThat(queue.size()).isZero();
+        assertThat(queue.backlog()).isEmpty();
+        assertThat(queue.inFlight("wh")).isZero();
+    }
+
+    @Test
+    void clearingKeepsWhatWasDeliveredButNotYetStored() {
+        DispatchQueue queue = new DispatchQueue(4);
+        queue.add(d("a", "wh", "consent:c-1", 10, T0));
+        queue.add(d("b", "wh", "consent:c-1", 11, T0));
+        assertThat(ids(queue.takeDue(T0))).containsExactly("a");
+        queue.attemptEnded(true, d("a", "wh", "consent:c-1", 10, T0));
+
+        queue.clearWaiting();
+
+        assertThat(queue.knows("a")).isTrue();
+        assertThat(queue.knows("b")).isFalse();
+        queue.finished(d("a", "wh", "consent:c-1", 10, T0));
+        assertThat(queue.size()).isZero();
+        assertThat(queue.backlog()).isEmpty();
     }
 
     @Test

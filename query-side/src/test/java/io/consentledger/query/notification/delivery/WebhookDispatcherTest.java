@@ -425,10 +425,8 @@ class WebhookDispatcherTest {
                 .extracting(DeliveryAttempt::deliveryId).doesNotHaveDuplicates();
     }
 
-    @Test
-    void storingOutcomesDoesNotHoldTheReceiversSlotsButALaneWaitsForItsStoredOutcome() throws Exception {
-        // outcomes are stored only once the gate opens; one request of the webhook in flight at a time
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    /** A dispatcher with one request of a webhook in flight at a time, whose outcomes are stored once the gate opens. */
+    private NotificationRecorder gatedRecorder(java.util.concurrent.CountDownLatch gate) {
         NotificationStore gated = new NotificationStore(stores.database()) {
             @Override
             public void applyOutcomes(List<Outcome> outcomes) {
@@ -447,29 +445,131 @@ class WebhookDispatcherTest {
                         Duration.ofHours(1)));
         dispatcher.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.outboxReads() == 1);
-        NotificationRecorder queued = new NotificationRecorder(gated, null, Clock.systemUTC(), dispatcher::enqueue);
+        return new NotificationRecorder(gated, null, Clock.systemUTC(), dispatcher::enqueue);
+    }
+
+    @Test
+    void aDeliveredAttemptMovesItsLaneOnWithoutWaitingForItsStoredOutcome() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        NotificationRecorder queued = gatedRecorder(gate);
         Receiver receiver = receiver(Receiver.answering(n -> 204));
         RegisteredWebhook hook = service.register(MESSENGER, receiver.url(),
                 List.of("consent.authorised", "consent.revoked"));
 
         queued.record(authorised("c-1"), "ev-1", 1);
-        queued.record(revoked("c-1"), "ev-2", 2); // the same consent: waits for ev-1's stored outcome
-        queued.record(revoked("c-2"), "ev-3", 3);
-        queued.record(revoked("c-3"), "ev-4", 4);
+        queued.record(revoked("c-1"), "ev-2", 2); // the same consent: sent once ev-1 was answered 2xx
+        queued.record(authorised("c-2"), "ev-3", 3);
+        queued.record(revoked("c-2"), "ev-4", 4);
 
-        // with the outcomes not stored, the one slot still serves the other consents, one request after another
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == 3);
+        // the outcomes are not stored, yet every delivery goes, one request after another, each lane in order
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == 4);
         Thread.sleep(300);
-        assertThat(receiver.requests).extracting(r -> r.header("webhook-id")).containsExactly(
-                "ev-1/" + hook.webhookId(), "ev-3/" + hook.webhookId(), "ev-4/" + hook.webhookId());
+        List<String> sent = receiver.requests.stream().map(r -> r.header("webhook-id")).toList();
+        assertThat(sent).containsExactlyInAnyOrder("ev-1/" + hook.webhookId(), "ev-2/" + hook.webhookId(),
+                "ev-3/" + hook.webhookId(), "ev-4/" + hook.webhookId());
+        assertThat(sent.indexOf("ev-1/" + hook.webhookId())).isLessThan(sent.indexOf("ev-2/" + hook.webhookId()));
+        assertThat(sent.indexOf("ev-3/" + hook.webhookId())).isLessThan(sent.indexOf("ev-4/" + hook.webhookId()));
         assertThat(state("ev-1/" + hook.webhookId())).isEqualTo(DeliveryState.PENDING);
 
         gate.countDown();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.rangeClosed(1, 4)
                 .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
-        assertThat(receiver.requests).hasSize(4);
-        assertThat(receiver.requests.get(3).header("webhook-id")).isEqualTo("ev-2/" + hook.webhookId());
+        Thread.sleep(300);
+        assertThat(receiver.requests).as("each sent once").hasSize(4);
+        assertThat(store.pending()).isEmpty();
+    }
+
+    @Test
+    void aFailedAttemptHoldsItsLaneUntilItsOutcomeIsStored() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        NotificationRecorder queued = gatedRecorder(gate);
+        Receiver receiver = receiver(Receiver.answering(n -> n == 1 ? 503 : 204));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(),
+                List.of("consent.authorised", "consent.revoked"));
+
+        queued.record(authorised("c-1"), "ev-1", 1);
+        queued.record(revoked("c-1"), "ev-2", 2);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == 1);
+        Thread.sleep(500);
+        assertThat(receiver.requests).as("ev-2 waits: ev-1 failed and its retry is not stored").hasSize(1);
+
+        gate.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.rangeClosed(1, 2)
+                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        assertThat(receiver.requests).extracting(r -> r.header("webhook-id")).containsExactly(
+                "ev-1/" + hook.webhookId(), "ev-1/" + hook.webhookId(), "ev-2/" + hook.webhookId());
+    }
+
+    @Test
+    void aDeliveredOutcomeThatCouldNotBeStoredIsStoredAgainNotSentAgainAndLoggedOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger(1);
+        NotificationStore failingOnce = new NotificationStore(stores.database()) {
+            @Override
+            public void applyOutcomes(List<Outcome> outcomes) {
+                if (failuresLeft.getAndDecrement() > 0) {
+                    throw new com.mongodb.MongoException("the store is away for a moment");
+                }
+                super.applyOutcomes(outcomes);
+            }
+        };
+        dispatcher.close();
+        dispatcher = new WebhookDispatcher(failingOnce, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
+                new RetrySchedule(Collections.nCopies(7, QUICK), 0), Clock.systemUTC(), new Random(1), meters,
+                new WebhookDispatcher.Settings(4, 1, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                        Duration.ofHours(1)));
+        dispatcher.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.outboxReads() == 1);
+        NotificationRecorder queued = new NotificationRecorder(failingOnce, null, Clock.systemUTC(),
+                dispatcher::enqueue);
+        Receiver receiver = receiver(Receiver.answering(n -> 204));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
+
+        queued.record(revoked("c-1"), "ev-1", 1);
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> state("ev-1/" + hook.webhookId()) == DeliveryState.DELIVERED);
+        assertThat(failuresLeft.get()).as("the first store failed").isNegative();
+        Thread.sleep(300);
+        assertThat(receiver.requests).as("sent once").hasSize(1);
+        assertThat(store.attemptsOf(hook.webhookId(), 10)).as("its attempt logged once").hasSize(1);
+        assertThat(meters.get("ledger.notifications.attempts").tag("outcome", "success").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aCrashBeforeTheOutcomesAreStoredSendsThemAgainWithTheSameIds() throws Exception {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        NotificationRecorder queued = gatedRecorder(never);
+        Receiver receiver = receiver(Receiver.answering(n -> 204));
+        RegisteredWebhook hook = service.register(MESSENGER, receiver.url(),
+                List.of("consent.authorised", "consent.revoked"));
+        queued.record(authorised("c-1"), "ev-1", 1);
+        queued.record(revoked("c-1"), "ev-2", 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == 2);
+
+        // the ledger stops before it stored either outcome (the store stays shut): both are still pending
+        Thread crashed = new Thread(dispatcher::close);
+        crashed.setDaemon(true);
+        crashed.start();
+        crashed.join(15_000);
+        assertThat(store.pending()).hasSize(2);
+
+        dispatcher = new WebhookDispatcher(store, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
+                new RetrySchedule(Collections.nCopies(7, QUICK), 0), Clock.systemUTC(), new Random(1), meters,
+                new WebhookDispatcher.Settings(4, 1, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                        Duration.ofHours(1)));
+        dispatcher.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.stream.IntStream.rangeClosed(1, 2)
+                .allMatch(i -> state("ev-" + i + "/" + hook.webhookId()) == DeliveryState.DELIVERED));
+        // at least once: each again, with the same webhook-id, and again in the consent's order
+        assertThat(receiver.requests).extracting(r -> r.header("webhook-id")).containsExactly(
+                "ev-1/" + hook.webhookId(), "ev-2/" + hook.webhookId(),
+                "ev-1/" + hook.webhookId(), "ev-2/" + hook.webhookId());
+        never.countDown();
     }
 
     /** A store that notes every delivery the dispatcher reads. */
