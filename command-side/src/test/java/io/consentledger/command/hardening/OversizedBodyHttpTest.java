@@ -1,15 +1,13 @@
 package io.consentledger.command.hardening;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.consentledger.command.testing.HttpTestSupport;
+import io.consentledger.command.testing.ServerLogs;
 import io.consentledger.command.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 
 import java.io.ByteArrayInputStream;
@@ -52,26 +50,22 @@ class OversizedBodyHttpTest extends HttpTestSupport {
     private static final int OVER = 300 * 1024;
     private static final HttpClient HTTP_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private Logger root;
+    @Autowired
+    private ApplicationContext context;
+    private ServerLogs logged;
 
     @BeforeEach
     void capture() {
-        root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        logged.start();
-        root.addAppender(logged);
+        logged = ServerLogs.capture(context);
     }
 
     @AfterEach
     void release() {
-        root.detachAppender(logged);
+        logged.close();
     }
 
     private void assertQuiet() {
-        List<ILoggingEvent> loud = logged.list.stream()
-                .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN) || e.getThrowableProxy() != null)
-                .toList();
-        assertThat(loud).extracting(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()).isEmpty();
+        logged.assertQuiet();
     }
 
     private static String head(long contentLength, String... headers) {

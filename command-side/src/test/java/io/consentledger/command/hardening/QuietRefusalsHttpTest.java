@@ -1,16 +1,13 @@
 package io.consentledger.command.hardening;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.consentledger.command.testing.HttpTestSupport;
+import io.consentledger.command.testing.ServerLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,19 +18,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class QuietRefusalsHttpTest extends HttpTestSupport {
 
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private Logger root;
+    @Autowired
+    private ApplicationContext context;
+    private ServerLogs logged;
 
     @BeforeEach
     void capture() {
-        root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        logged.start();
-        root.addAppender(logged);
+        logged = ServerLogs.capture(context);
     }
 
     @AfterEach
     void release() {
-        root.detachAppender(logged);
+        logged.close();
     }
 
     @Test
@@ -41,7 +37,7 @@ class QuietRefusalsHttpTest extends HttpTestSupport {
         String[] consent = authorisedConsent("{\"maxPerDay\": 4}");
         String linkId = consent[0];
         String share = balanceJson(linkId, "10.00", "EUR");
-        logged.list.clear();
+        logged.clear();
 
         int[] statuses = {
                 post("/api/v1/consents/" + id("unknown") + "/shares/balance", share).status(),
@@ -55,9 +51,6 @@ class QuietRefusalsHttpTest extends HttpTestSupport {
         };
 
         assertThat(java.util.Arrays.stream(statuses).boxed().toList()).allSatisfy(status -> assertThat(status).isBetween(400, 499));
-        List<ILoggingEvent> loud = logged.list.stream()
-                                              .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN) || e.getThrowableProxy() != null)
-                                              .toList();
-        assertThat(loud).extracting(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()).isEmpty();
+        logged.assertQuiet();
     }
 }

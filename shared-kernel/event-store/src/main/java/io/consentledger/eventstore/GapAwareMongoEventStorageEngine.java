@@ -75,6 +75,10 @@ import static com.mongodb.client.model.Filters.in;
  *     that position. The unique {@code positions} index makes the tombstone and a late commit exclusive: whichever
  *     is inserted first owns the position. A writer that finds its position sealed allocates new positions and
  *     inserts again, so a slow writer is never skipped: its commit becomes visible at a later position.</li>
+ *     <li><b>Refused commits seal their own positions.</b> A commit refused for a concurrency conflict or an event
+ *     already stored will never fill the positions it was handed: its writer seals them at once (one unordered
+ *     {@code insertMany}; a position already owned is left to its owner), so readers do not carry them as gaps
+ *     for the gap timeout.</li>
  * </ul>
  *
  * <h2>Structure</h2>
@@ -206,11 +210,14 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
                 Optional<EventMessage<?>> conflicting = firstConflictingEvent(events, seqKeys);
                 if (conflicting.isPresent()) {
                     // Another writer owns one of our (aggregate, sequence) pairs: optimistic concurrency says no.
+                    // Nothing will be stored at our positions: seal them now rather than leave readers a gap.
+                    sealer.sealRefused(first, last);
                     handlePersistenceException(e, conflicting.get());
                 }
                 Optional<EventMessage<?>> stored = firstStoredEvent(events, eventIds);
                 if (stored.isPresent()) {
                     // One of our events is already stored: appending a message twice is refused like a conflict.
+                    sealer.sealRefused(first, last);
                     handlePersistenceException(e, stored.get());
                 }
                 if (attempt >= maxCommitAttempts) {

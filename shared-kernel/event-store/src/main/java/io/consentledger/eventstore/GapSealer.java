@@ -1,8 +1,10 @@
 package io.consentledger.eventstore;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.InsertManyOptions;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -10,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeMap;
@@ -72,6 +75,29 @@ final class GapSealer {
         for (Long position : pendingPositions.observe(pending)) {
             seal(position);
         }
+    }
+
+    /**
+     * A writer whose commit was refused (a concurrency conflict, an event already stored) seals the positions it was
+     * handed, at once: nothing will ever be stored there, and a reader need not carry them as gaps for the gap timeout.
+     * A position already owned (a reader's tombstone, a commit the store handed the same position to) is left as is.
+     */
+    void sealRefused(long first, long last) {
+        Instant now = clock.instant();
+        List<Document> tombstones = LongStream.rangeClosed(first, last)
+                                              .mapToObj(position -> CommitSchema.tombstone(position, now))
+                                              .toList();
+        try {
+            commits.insertMany(tombstones, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteErrors().stream().anyMatch(error -> ErrorCategory.fromErrorCode(error.getCode())
+                    != ErrorCategory.DUPLICATE_KEY)) {
+                throw new EventStoreException("Could not seal the refused commit's positions " + first + ".." + last,
+                                              e);
+            }
+            // one of them was owned already: it stays its owner's
+        }
+        pendingPositions.resolved(LongStream.rangeClosed(first, last).boxed().toList());
     }
 
     private void seal(long position) {

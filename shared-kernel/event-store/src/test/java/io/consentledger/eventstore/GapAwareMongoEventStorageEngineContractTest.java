@@ -227,6 +227,63 @@ class GapAwareMongoEventStorageEngineContractTest extends StoreTest {
         }
 
         @Test
+        void aCommitRefusedForAConflictSealsItsOwnPositionsAtOnce() {
+            GapAwareMongoEventStorageEngine engine = engine();
+            Reader reader = new Reader(engine(), null);
+            engine.appendEvents(event("a", 0), event("a", 1)); // positions 1..2
+
+            // positions 3..4 are allocated, then the commit is refused: a second writer of a/1
+            assertThatThrownBy(() -> engine.appendEvents(event("a", 1), event("a", 2)))
+                    .isInstanceOf(ConcurrencyException.class);
+            engine.appendEvents(event("b", 0)); // position 5
+
+            // no gap timeout has passed: the refused writer sealed 3..4 itself, so no reader waits for them
+            assertThat(rawTombstone(3)).isNotNull();
+            assertThat(rawTombstone(4)).isNotNull();
+            assertThat(reader.poll()).hasSize(3);
+            assertThat(reader.token().getGaps()).as("a refused commit leaves no gap behind").isEmpty();
+            assertThat(engine.readEvents("a").asStream().count()).isEqualTo(2);
+        }
+
+        @Test
+        void aCommitOfAnEventAlreadyStoredSealsItsOwnPositionsAtOnce() {
+            GapAwareMongoEventStorageEngine engine = engine();
+            Reader reader = new Reader(engine(), null);
+            EventMessage<?> once = GenericEventMessage.asEventMessage(new NameChanged("once"));
+            engine.appendEvents(once); // position 1
+
+            assertThatThrownBy(() -> engine.appendEvents(once)).isInstanceOf(ConcurrencyException.class);
+            engine.appendEvents(event("b", 0)); // position 3
+
+            assertThat(rawTombstone(2)).isNotNull();
+            assertThat(reader.poll()).hasSize(2);
+            assertThat(reader.token().getGaps()).isEmpty();
+        }
+
+        @Test
+        void aRefusedCommitWhosePositionWasAlreadySealedStillFailsAsAConflict() {
+            // a reader sealed one of the refused writer's positions first: sealing the rest must not trip over it
+            AtomicBoolean sealFirst = new AtomicBoolean(false);
+            GapAwareMongoEventStorageEngine engine = builder().commitHook((first, last) -> {
+                if (sealFirst.getAndSet(false)) {
+                    stores.database().getCollection(collection).insertOne(CommitSchema.tombstone(first, Instant.now()));
+                }
+            }).build();
+            engine.appendEvents(event("a", 0)); // 1
+            sealFirst.set(true);
+            assertThatThrownBy(() -> engine.appendEvents(event("a", 0), event("a", 1)))
+                    .isInstanceOf(AggregateStreamCreationException.class); // 2..3 allocated, 2 sealed by "a reader"
+            engine.appendEvents(event("c", 0)); // 4
+
+            assertThat(rawTombstone(2)).isNotNull();
+            assertThat(rawTombstone(3)).isNotNull();
+            Reader reader = new Reader(engine(), null);
+            assertThat(reader.poll()).extracting(e -> ((DomainEventMessage<?>) e).getAggregateIdentifier())
+                                     .containsExactly("a", "c");
+            assertThat(reader.token().getGaps()).isEmpty();
+        }
+
+        @Test
         void manyWritersOnFewHotAggregatesNeverDuplicateASequence() throws Exception {
             GapAwareMongoEventStorageEngine engine = engine();
             List<String> hot = List.of("hot-1", "hot-2", "hot-3");
