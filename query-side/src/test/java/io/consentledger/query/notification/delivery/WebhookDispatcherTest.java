@@ -318,14 +318,19 @@ class WebhookDispatcherTest {
 
     /** A dispatcher that sweeps the outbox only once an hour, fed by a recorder as the application wires it. */
     private NotificationRecorder queuedRecorder(int perWebhookInFlight) {
+        return queuedRecorder(store, 8, perWebhookInFlight);
+    }
+
+    /** The same over another store (one that counts, fails or waits), with {@code workers} request threads. */
+    private NotificationRecorder queuedRecorder(NotificationStore over, int workers, int perWebhookInFlight) {
         dispatcher.close();
-        dispatcher = new WebhookDispatcher(store, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
+        dispatcher = new WebhookDispatcher(over, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
                 new RetrySchedule(Collections.nCopies(7, QUICK), 0), Clock.systemUTC(), new Random(1), meters,
-                new WebhookDispatcher.Settings(8, perWebhookInFlight, Duration.ofSeconds(2), Duration.ofSeconds(2),
-                        Duration.ofHours(1)));
+                new WebhookDispatcher.Settings(workers, perWebhookInFlight, Duration.ofSeconds(2),
+                        Duration.ofSeconds(2), Duration.ofHours(1)));
         dispatcher.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.outboxReads() == 1); // the start's recovery read
-        return new NotificationRecorder(store, null, Clock.systemUTC(), dispatcher::enqueue);
+        return new NotificationRecorder(over, null, Clock.systemUTC(), dispatcher::enqueue);
     }
 
     @Test
@@ -438,14 +443,7 @@ class WebhookDispatcherTest {
                 super.applyOutcomes(outcomes);
             }
         };
-        dispatcher.close();
-        dispatcher = new WebhookDispatcher(gated, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
-                new RetrySchedule(Collections.nCopies(7, QUICK), 0), Clock.systemUTC(), new Random(1), meters,
-                new WebhookDispatcher.Settings(4, 1, Duration.ofSeconds(2), Duration.ofSeconds(2),
-                        Duration.ofHours(1)));
-        dispatcher.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.outboxReads() == 1);
-        return new NotificationRecorder(gated, null, Clock.systemUTC(), dispatcher::enqueue);
+        return queuedRecorder(gated, 4, 1);
     }
 
     @Test
@@ -515,15 +513,7 @@ class WebhookDispatcherTest {
                 super.applyOutcomes(outcomes);
             }
         };
-        dispatcher.close();
-        dispatcher = new WebhookDispatcher(failingOnce, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
-                new RetrySchedule(Collections.nCopies(7, QUICK), 0), Clock.systemUTC(), new Random(1), meters,
-                new WebhookDispatcher.Settings(4, 1, Duration.ofSeconds(2), Duration.ofSeconds(2),
-                        Duration.ofHours(1)));
-        dispatcher.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.outboxReads() == 1);
-        NotificationRecorder queued = new NotificationRecorder(failingOnce, null, Clock.systemUTC(),
-                dispatcher::enqueue);
+        NotificationRecorder queued = queuedRecorder(failingOnce, 4, 1);
         Receiver receiver = receiver(Receiver.answering(n -> 204));
         RegisteredWebhook hook = service.register(MESSENGER, receiver.url(), List.of("consent.revoked"));
 
@@ -596,14 +586,7 @@ class WebhookDispatcherTest {
     }
 
     private NotificationRecorder readCountingRecorder(NotificationStore counting, int perWebhookInFlight) {
-        dispatcher.close();
-        dispatcher = new WebhookDispatcher(counting, new WebhookUrlPolicy(true, HostResolver.SYSTEM),
-                new RetrySchedule(Collections.nCopies(7, QUICK), 0), Clock.systemUTC(), new Random(1), meters,
-                new WebhookDispatcher.Settings(4, perWebhookInFlight, Duration.ofSeconds(2), Duration.ofSeconds(2),
-                        Duration.ofHours(1)));
-        dispatcher.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.outboxReads() == 1);
-        return new NotificationRecorder(counting, null, Clock.systemUTC(), dispatcher::enqueue);
+        return queuedRecorder(counting, 4, perWebhookInFlight);
     }
 
     /** Records the revocation of consents c-1 to c-5 (events ev-1 to ev-5) and waits until each is delivered. */
