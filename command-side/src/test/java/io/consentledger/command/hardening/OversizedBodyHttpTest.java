@@ -1,8 +1,8 @@
 package io.consentledger.command.hardening;
 
 import io.consentledger.command.testing.HttpTestSupport;
-import io.consentledger.command.testing.ServerLogs;
 import io.consentledger.command.testing.RawHttp;
+import io.consentledger.command.testing.ServerLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

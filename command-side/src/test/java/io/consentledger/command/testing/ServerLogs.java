@@ -42,7 +42,9 @@ public final class ServerLogs implements AutoCloseable {
     }
 
     public void clear() {
-        appender.list.clear();
+        synchronized (appender) { // the appender appends under its own lock, from any thread
+            appender.list.clear();
+        }
     }
 
     String threadPrefix() {
@@ -51,7 +53,11 @@ public final class ServerLogs implements AutoCloseable {
 
     /** Everything this server's threads logged since the capture started (or was cleared). */
     public List<ILoggingEvent> events() {
-        return List.copyOf(appender.list).stream().filter(e -> e.getThreadName().startsWith(threadPrefix)).toList();
+        List<ILoggingEvent> all;
+        synchronized (appender) {
+            all = List.copyOf(appender.list);
+        }
+        return all.stream().filter(e -> e.getThreadName().startsWith(threadPrefix)).toList();
     }
 
     /** This server's events at WARN or above, or carrying a stack trace, as "LEVEL logger: message". */

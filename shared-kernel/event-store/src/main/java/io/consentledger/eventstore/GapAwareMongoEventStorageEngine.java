@@ -207,18 +207,14 @@ public class GapAwareMongoEventStorageEngine extends BatchingEventStorageEngine 
                 if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                     handlePersistenceException(e, events.get(0));
                 }
-                Optional<EventMessage<?>> conflicting = firstConflictingEvent(events, seqKeys);
-                if (conflicting.isPresent()) {
-                    // Another writer owns one of our (aggregate, sequence) pairs: optimistic concurrency says no.
+                // Another writer owns one of our (aggregate, sequence) pairs: optimistic concurrency says no. Or one
+                // of our events is already stored: appending a message twice is refused like a conflict.
+                Optional<EventMessage<?>> refused = firstConflictingEvent(events, seqKeys)
+                        .or(() -> firstStoredEvent(events, eventIds));
+                if (refused.isPresent()) {
                     // Nothing will be stored at our positions: seal them now rather than leave readers a gap.
                     sealer.sealRefused(first, last);
-                    handlePersistenceException(e, conflicting.get());
-                }
-                Optional<EventMessage<?>> stored = firstStoredEvent(events, eventIds);
-                if (stored.isPresent()) {
-                    // One of our events is already stored: appending a message twice is refused like a conflict.
-                    sealer.sealRefused(first, last);
-                    handlePersistenceException(e, stored.get());
+                    handlePersistenceException(e, refused.get());
                 }
                 if (attempt >= maxCommitAttempts) {
                     throw new EventStoreException(
